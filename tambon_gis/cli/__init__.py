@@ -1,0 +1,74 @@
+"""Command-line interface: ``tambon-gis SUBCOMMAND ...`` (also ``python -m tambon_gis.cli``).
+
+The CLI is a thin layer over the public functions: each subcommand lives in its own private
+module ``tambon_gis/cli/_<name>.py`` exposing ``register(subparsers)``, which adds a parser
+whose ``func`` default takes the parsed arguments and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+#: Subcommand modules, in the order ``--help`` lists them.
+_SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand registered.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser of ``tambon-gis``.
+
+    Examples
+    --------
+    >>> from tambon_gis.cli import build_parser
+    >>> build_parser().prog
+    'tambon-gis'
+    """
+    parser = argparse.ArgumentParser(
+        prog="tambon-gis",
+        description=(
+            "Join tables of Thai tambons to boundaries, choose joint operation areas, "
+            "monitor KPIs, and make maps that work offline."
+        ),
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _SUBCOMMANDS:
+        importlib.import_module(f"tambon_gis.cli._{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 2 for a usage error, 1 for a failure with a message.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose + 1, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from tambon_gis._errors import TambonGISError
+
+    try:
+        return int(args.func(args) or 0)
+    except (TambonGISError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"tambon-gis {args.command}: error: {exc}\n")
+        return 1

@@ -1,0 +1,54 @@
+"""``tambon-gis boundaries``: load a boundary layer and print what it holds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``boundaries`` subcommand."""
+    p = subparsers.add_parser(
+        "boundaries",
+        help="load boundaries and print a summary (or write them in the canonical schema)",
+        description=(
+            "Load a boundary layer (shapefile, zip, folder, GeoPackage, GeoJSON, GeoParquet) "
+            "into the canonical schema and print a summary. With no PATH, uses "
+            "$TAMBON_GIS_BOUNDARIES, data/boundaries/, the cache or a download."
+        ),
+    )
+    p.add_argument("path", nargs="?", help="boundary file or folder (default: found for you)")
+    p.add_argument("--level", default="tambon", choices=["tambon", "amphoe", "changwat"])
+    p.add_argument("--to-level", choices=["amphoe", "changwat", "region"], help="dissolve upward")
+    p.add_argument("--encoding", help="DBF text encoding (default: detected)")
+    p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:32647")
+    p.add_argument("--regions", default=None, choices=["six", "four", "five"], help="region grouping")
+    p.add_argument("--out", help="write the result (.gpkg, .parquet, .geojson)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``tambon-gis boundaries``."""
+    from tambon_gis.boundaries import load_boundaries, to_level
+
+    gdf = load_boundaries(
+        args.path, level=args.level, encoding=args.encoding, crs=args.crs,
+        region_scheme=args.regions,
+    )  # fmt: skip
+    report = gdf.attrs["load_report"]
+    lines = report.summary_lines()
+    if args.to_level:
+        gdf = to_level(gdf, args.to_level)
+        lines.append(f"dissolved to {len(gdf):,} {args.to_level} areas")
+    counts = gdf.groupby("region").size().to_dict() if "region" in gdf else {}
+    lines.append("by region: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    if args.out:
+        out = args.out
+        if out.endswith(".parquet"):
+            gdf.to_parquet(out)
+        else:
+            gdf.to_file(out)
+        lines.append(f"written: {out}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,83 @@
+"""Global settings of tambon_gis.
+
+Each setting is a typed, documented module global (osmnx style). Change one for the session::
+
+    import tambon_gis as tg
+    tg.settings.use_cache = False
+
+Environment variables are read when a setting is used, so they can be set after import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Environment variable naming a folder (or a file) of boundaries to use instead of a download.
+#: ``load_boundaries()`` with no source looks here first.
+ENV_BOUNDARIES = "TAMBON_GIS_BOUNDARIES"
+
+#: Environment variable naming the cache folder (downloads and read caches).
+ENV_CACHE = "TAMBON_GIS_CACHE"
+
+#: Environment variable that forbids any download when set to ``1``/``true``.
+ENV_OFFLINE = "TAMBON_GIS_OFFLINE"
+
+#: Whether ``load_boundaries`` writes and reuses a GeoParquet cache of each file it reads.
+use_cache: bool = True
+
+#: Cache folder; ``None`` means ``$TAMBON_GIS_CACHE`` or the OS user cache (``pooch.os_cache``).
+cache_folder: str | Path | None = None
+
+#: Show tqdm progress bars on long operations.
+progress: bool = True
+
+#: Default region grouping used for the ``region`` column (see ``tambon_gis.regions``).
+region_scheme: str = "six"
+
+#: The project's own boundaries folder (``data/boundaries`` in a source checkout).
+project_data_folder: Path = Path(__file__).resolve().parent.parent / "data" / "boundaries"
+
+
+def get_cache_folder() -> Path:
+    """Return the cache folder, creating it if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``settings.cache_folder`` if set, else ``$TAMBON_GIS_CACHE``, else the OS user cache
+        folder for ``tambon_gis``.
+
+    Examples
+    --------
+    >>> from tambon_gis import settings
+    >>> settings.get_cache_folder().is_dir()
+    True
+    """
+    if cache_folder is not None:
+        folder = Path(cache_folder)
+    elif os.environ.get(ENV_CACHE):
+        folder = Path(os.environ[ENV_CACHE])
+    else:
+        import pooch
+
+        folder = Path(pooch.os_cache("tambon_gis"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def is_offline() -> bool:
+    """Tell whether downloads are forbidden by ``$TAMBON_GIS_OFFLINE``.
+
+    Returns
+    -------
+    bool
+        ``True`` when the variable is ``1``, ``true`` or ``yes``.
+
+    Examples
+    --------
+    >>> from tambon_gis import settings
+    >>> isinstance(settings.is_offline(), bool)
+    True
+    """
+    return os.environ.get(ENV_OFFLINE, "").strip().lower() in {"1", "true", "yes"}

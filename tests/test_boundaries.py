@@ -1,0 +1,393 @@
+"""Tests of tambon_gis.boundaries on the real HDX layers and on bad inputs made from them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+import tambon_gis as tg
+from tambon_gis._errors import CodeError, CRSError, EncodingError, SchemaError
+from tambon_gis.boundaries import (
+    CANONICAL_COLUMNS,
+    BoundaryWarning,
+    detect_encoding,
+    normalise_code,
+)
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+MOJIBAKE = re.compile("[àÃ][\u0080-\u00bf]")
+
+
+def check_canonical(gdf: gpd.GeoDataFrame, level: str) -> None:
+    assert list(gdf.columns) == CANONICAL_COLUMNS[level]
+    assert gdf.crs.to_epsg() == 4326
+    code = gdf[f"{level}_code"]
+    assert code.str.fullmatch(r"\d{%d}" % {"tambon": 6, "amphoe": 4, "changwat": 2}[level]).all()
+    assert code.is_unique and code.is_monotonic_increasing
+    for col in [c for c in gdf.columns if c.endswith("_th")]:
+        assert gdf[col].map(lambda s: bool(THAI.search(s))).all(), col
+        assert not gdf[col].str.contains(MOJIBAKE).any(), col
+        assert not gdf[col].str.contains("\ufffd").any(), col
+    assert gdf["region"].notna().all()
+    if level == "tambon":
+        assert (gdf["tambon_code"].str[:4] == gdf["amphoe_code"]).all()
+    if level in ("tambon", "amphoe"):
+        assert (gdf["amphoe_code"].str[:2] == gdf["changwat_code"]).all()
+
+
+# ------------------------------------------------------------------ real data
+
+
+@pytest.mark.realdata
+def test_simplified_layer_loads_whole(tambons: gpd.GeoDataFrame) -> None:
+    check_canonical(tambons, "tambon")
+    assert len(tambons) == 7425
+    names = tambons.set_index("tambon_code")["tambon_th"]
+    # cut at 50 bytes in the DBF, whole from the gazetteer
+    assert names["801210"] == "ปากพนังฝั่งตะวันตก"
+    assert names["801214"] == "ปากพนังฝั่งตะวันออก"
+    amphoe = tambons.drop_duplicates("amphoe_code").set_index("amphoe_code")["amphoe_th"]
+    assert amphoe["8401"] == "เมืองสุราษฎร์ธานี"
+    assert amphoe["8001"] == "เมืองนครศรีธรรมราช"
+    assert tambons.geometry.is_valid.all()
+    report = tambons.attrs["load_report"]
+    assert report.encoding == "utf-8" and report.encoding_from == "detected from bytes"
+    assert set(report.abolished) == {"104701", "105001", "530306"}
+    assert "104702" in report.missing_from_layer
+    # the abolished Bangkok khwaeng keeps its layer name and its parents from the gazetteer
+    row = tambons.set_index("tambon_code").loc["104701"]
+    assert row["tambon_th"] == "บางนา" and row["changwat_th"] == "กรุงเทพมหานคร"
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_full_resolution_layer_loads_and_caches(tambon_full_zip: Path) -> None:
+    gdf = tg.load_boundaries(tambon_full_zip)
+    check_canonical(gdf, "tambon")
+    assert len(gdf) == 7425
+    assert int(shapely.get_num_coordinates(gdf.geometry.values).sum()) > 10_000_000
+    assert not gdf.attrs["load_report"].from_cache
+    again = tg.load_boundaries(tambon_full_zip)
+    assert again.attrs["load_report"].from_cache
+    assert again["tambon_code"].equals(gdf["tambon_code"])
+    assert again.geometry.geom_equals_exact(gdf.geometry, tolerance=0).all()
+
+
+@pytest.mark.realdata
+def test_upper_levels_from_their_own_files(amphoe_zip: Path, changwat_zip: Path) -> None:
+    amphoe = tg.load_boundaries(amphoe_zip, level="amphoe")
+    check_canonical(amphoe, "amphoe")
+    assert len(amphoe) == 928
+    changwat = tg.load_boundaries(changwat_zip, level="changwat")
+    check_canonical(changwat, "changwat")
+    assert len(changwat) == 77
+    assert changwat.groupby("region").size().to_dict()["ภาคตะวันออกเฉียงเหนือ"] == 20
+
+
+@pytest.mark.realdata
+def test_to_level_dissolves_cleanly(tambons: gpd.GeoDataFrame) -> None:
+    amphoe = tg.to_level(tambons, "amphoe")
+    check_canonical(amphoe, "amphoe")
+    assert len(amphoe) == 928
+    changwat = tg.to_level(tambons, "changwat")
+    check_canonical(changwat, "changwat")
+    assert len(changwat) == 77
+    assert changwat.set_index("changwat_code").loc["38", "changwat_en"] == "Bueng Kan"
+    region = tg.to_level(tambons, "region")
+    assert list(region.columns) == CANONICAL_COLUMNS["region"]
+    assert len(region) == 6
+    # codes nest and areas add up
+    assert set(amphoe["changwat_code"]) == set(changwat["changwat_code"])
+    area_t = tambons.to_crs(32647).area.sum()
+    assert abs(amphoe.to_crs(32647).area.sum() - area_t) / area_t < 1e-3
+    assert abs(changwat.to_crs(32647).area.sum() - area_t) / area_t < 1e-3
+    # shared borders clean: neighbouring amphoe do not overlap
+    proj = amphoe.to_crs(32647)
+    left, right = proj.sindex.query(proj.geometry, predicate="intersects")
+    pairs = left < right
+    overlap = shapely.area(
+        shapely.intersection(proj.geometry.values[left[pairs]], proj.geometry.values[right[pairs]])
+    ).sum()
+    assert overlap < 1e6  # < 1 km² over the whole country
+    assert amphoe.geometry.is_valid.all() and changwat.geometry.is_valid.all()
+
+
+@pytest.mark.realdata
+def test_region_schemes(tambon_simplified_zip: Path) -> None:
+    four = tg.load_boundaries(tambon_simplified_zip, region_scheme="four")
+    assert sorted(four["region_en"].unique()) == ["Central", "North", "Northeast", "South"]
+    assert four.loc[four["changwat_code"] == "63", "region"].iloc[0] == "ภาคเหนือ"
+    five = tg.load_boundaries(tambon_simplified_zip, region_scheme="five")
+    assert five.loc[five["changwat_code"] == "10", "region_en"].iloc[0] == "Bangkok"
+    custom = {c: ("Pilot" if c == "32" else "Other") for c in tg.regions.SCHEMES["six"]}
+    pilot = tg.load_boundaries(tambon_simplified_zip, region_scheme=custom)
+    assert (pilot["region"] == "Pilot").sum() == (pilot["changwat_code"] == "32").sum()
+    with pytest.raises(CodeError, match="leaves out"):
+        tg.load_boundaries(tambon_simplified_zip, region_scheme={"32": "x"})
+
+
+@pytest.mark.realdata
+def test_surin_full_resolution_with_cpg(surin_zip: Path) -> None:
+    gdf = tg.load_boundaries(surin_zip)
+    check_canonical(gdf, "tambon")
+    assert len(gdf) == 159
+    assert (gdf["changwat_code"] == "32").all()
+    assert gdf.attrs["load_report"].encoding_from == ".cpg file"
+
+
+# ------------------------------------------------------------------ bad inputs made from real data
+
+
+@pytest.fixture(scope="module")
+def surin_raw(tambon_simplified_zip: Path) -> gpd.GeoDataFrame:
+    """Surin's 159 tambons in the raw HDX schema (names as the DBF has them)."""
+    raw = pyogrio.read_dataframe(tambon_simplified_zip, encoding="utf-8", where="ADM1_PCODE = 'TH32'")
+    assert len(raw) == 159
+    return raw[["ADM3_PCODE", "ADM3_TH", "ADM3_EN", "ADM2_PCODE", "ADM1_PCODE", "geometry"]]
+
+
+def write_shp(gdf: gpd.GeoDataFrame, folder: Path, *, encoding: str = "utf-8", cpg: bool = False,
+              prj: bool = True, name: str = "tambon") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.shp"
+    pyogrio.write_dataframe(gdf, path, encoding=encoding)
+    cpg_path = path.with_suffix(".cpg")
+    if not cpg and cpg_path.exists():
+        cpg_path.unlink()
+    if not prj and path.with_suffix(".prj").exists():
+        path.with_suffix(".prj").unlink()
+    return path
+
+
+def test_detect_encoding_bytes() -> None:
+    text = "ตำบลบุ่ง อำเภอเมืองอำนาจเจริญ"
+    assert detect_encoding(text.encode("utf-8")) == "utf-8"
+    assert detect_encoding(text.encode("cp874")) == "cp874"
+    assert detect_encoding(b"Mueang Surin") == "utf-8"
+    # names cut in the middle of a character (50-byte fields) are still UTF-8
+    cut = b"".join("ปากพนังฝั่งตะวันตก".encode()[:50] + b" " * 4 for _ in range(20))
+    assert detect_encoding(cut) == "utf-8"
+    with pytest.raises(EncodingError, match="encoding="):
+        detect_encoding(bytes(range(0x80, 0xA0)) * 50)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("encoding", ["utf-8", "cp874"])
+def test_dbf_without_cpg_in_both_encodings(surin_raw, tmp_path: Path, encoding: str) -> None:
+    shp = write_shp(surin_raw, tmp_path / encoding, encoding=encoding, cpg=False)
+    assert not shp.with_suffix(".cpg").exists()
+    gdf = tg.load_boundaries(shp)
+    report = gdf.attrs["load_report"]
+    assert report.encoding == encoding and report.encoding_from == "detected from bytes"
+    check_canonical(gdf, "tambon")
+    # the one abolished-in-layer case keeps layer names; here every code is known, and the
+    # raw layer names decoded right too:
+    raw = pyogrio.read_dataframe(shp, encoding=encoding)
+    assert raw["ADM3_TH"].str.contains(THAI).all()
+
+
+@pytest.mark.realdata
+def test_cp874_zip_without_cpg(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "z", encoding="cp874")
+    archive = tmp_path / "surin_cp874.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in shp.parent.iterdir():
+            zf.write(part, part.name)
+    gdf = tg.load_boundaries(archive)
+    assert gdf.attrs["load_report"].encoding == "cp874"
+    assert len(gdf) == 159
+
+
+@pytest.mark.realdata
+def test_wrong_cpg_gives_mojibake_error_and_explicit_encoding_wins(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "w", encoding="utf-8")
+    shp.with_suffix(".cpg").write_text("ISO-8859-1")
+    with pytest.raises(EncodingError, match="mojibake"):
+        tg.load_boundaries(shp)
+    gdf = tg.load_boundaries(shp, encoding="utf-8")
+    assert gdf.attrs["load_report"].encoding_from == "given"
+    shp.with_suffix(".cpg").unlink()
+    with pytest.warns(BoundaryWarning) as record:
+        forced = tg.load_boundaries(shp, encoding="cp874")
+    assert any("mojibake" in str(w.message) for w in record)
+    assert forced.attrs["load_report"].encoding == "cp874"
+
+
+@pytest.mark.realdata
+def test_missing_prj_lonlat_is_assumed_with_warning(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "noprj", prj=False)
+    with pytest.warns(BoundaryWarning, match="EPSG:4326 is assumed"):
+        gdf = tg.load_boundaries(shp)
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.attrs["load_report"].crs_from == "assumed (no .prj)"
+
+
+@pytest.mark.realdata
+def test_missing_prj_projected_is_refused_with_guess(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw.to_crs(32648), tmp_path / "utm", prj=False)
+    with pytest.raises(CRSError, match="EPSG:32648") as err:
+        tg.load_boundaries(shp)
+    assert "crs=" in str(err.value)
+    gdf = tg.load_boundaries(shp, crs="EPSG:32648")
+    assert len(gdf) == 159 and gdf.crs.to_epsg() == 4326
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("epsg", [32647, 32648, 24047])
+def test_projected_layers_are_transformed(surin_raw, tmp_path: Path, epsg: int) -> None:
+    shp = write_shp(surin_raw.to_crs(epsg), tmp_path / str(epsg))
+    gdf = tg.load_boundaries(shp)
+    assert gdf.crs.to_epsg() == 4326
+    ref = surin_raw.sort_values("ADM3_PCODE").geometry.values
+    # back in lon/lat within a few metres of the original (round trip through the projection)
+    dist = shapely.hausdorff_distance(gdf.geometry.values, ref)
+    assert float(np.max(dist)) < 1e-4
+
+
+@pytest.mark.realdata
+def test_wrong_prj_is_refused_and_named(surin_raw, tmp_path: Path) -> None:
+    bad = surin_raw.set_crs(32647, allow_override=True)  # lon/lat values, UTM label
+    shp = write_shp(bad, tmp_path / "wrong")
+    with pytest.raises(CRSError, match="does not land on Thailand") as err:
+        tg.load_boundaries(shp)
+    assert "EPSG:4326" in str(err.value)
+
+
+@pytest.mark.realdata
+def test_invalid_and_empty_geometries(surin_raw, tmp_path: Path) -> None:
+    gdf = surin_raw.copy()
+    bow = shapely.Polygon([(103.0, 14.5), (103.1, 14.6), (103.1, 14.5), (103.0, 14.6)])
+    assert not bow.is_valid
+    gdf.loc[gdf.index[0], "geometry"] = bow
+    gdf.loc[gdf.index[1], "geometry"] = None
+    out = tg.load_boundaries(gdf)
+    report = out.attrs["load_report"]
+    first, second = gdf["ADM3_PCODE"].iloc[0][2:], gdf["ADM3_PCODE"].iloc[1][2:]
+    assert report.repaired == [first]
+    assert report.empty == [second]
+    assert len(out) == 159  # the empty one is kept and reported, not dropped
+    assert out.geometry.is_valid.all()
+    fixed = out.set_index("tambon_code").geometry[first]
+    assert fixed.geom_type in ("Polygon", "MultiPolygon") and fixed.area > 0
+    assert out.set_index("tambon_code").geometry[second].is_empty
+
+
+@pytest.mark.realdata
+def test_duplicate_codes_are_merged(surin_raw) -> None:
+    row = surin_raw.iloc[[0]]
+    geom = row.geometry.iloc[0]
+    west = shapely.clip_by_rect(geom, *geom.bounds[:2], (geom.bounds[0] + geom.bounds[2]) / 2, geom.bounds[3])
+    east = shapely.clip_by_rect(geom, (geom.bounds[0] + geom.bounds[2]) / 2, *geom.bounds[1:])
+    pieces = pd.concat([row.assign(geometry=[west]), row.assign(geometry=[east])])
+    gdf = pd.concat([surin_raw.iloc[1:], pieces], ignore_index=True)
+    out = tg.load_boundaries(gdf)
+    code = row["ADM3_PCODE"].iloc[0][2:]
+    assert out.attrs["load_report"].merged == {code: 2}
+    assert len(out) == 159
+    merged = out.set_index("tambon_code").geometry[code]
+    assert abs(merged.area - geom.area) < 1e-9
+
+
+@pytest.mark.realdata
+def test_hierarchy_mismatch_reported(surin_raw) -> None:
+    gdf = surin_raw.copy()
+    gdf.loc[gdf.index[0], "ADM2_PCODE"] = "TH3399"
+    out = tg.load_boundaries(gdf)
+    assert out.attrs["load_report"].hierarchy_mismatch == [gdf["ADM3_PCODE"].iloc[0][2:]]
+    # the code is the identity: its parents come from its own prefix
+    assert out["amphoe_code"].iloc[0] == out["tambon_code"].iloc[0][:4]
+
+
+@pytest.mark.realdata
+def test_unknown_schema_error_lists_columns_and_mapping(surin_raw) -> None:
+    other = surin_raw.rename(columns={"ADM3_PCODE": "TB_IDN_X", "ADM3_TH": "NAME_T"})
+    other = other.drop(columns=["ADM2_PCODE", "ADM1_PCODE"])
+    with pytest.raises(SchemaError) as err:
+        tg.load_boundaries(other)
+    msg = str(err.value)
+    assert "TB_IDN_X" in msg and "NAME_T" in msg and "columns={'tambon_code'" in msg
+    out = tg.load_boundaries(other, columns={"tambon_code": "TB_IDN_X", "tambon_th": "NAME_T"})
+    check_canonical(out, "tambon")
+    with pytest.raises(SchemaError, match="does not have"):
+        tg.load_boundaries(other, columns={"tambon_code": "NOPE"})
+
+
+@pytest.mark.realdata
+def test_codes_in_other_forms(surin_raw) -> None:
+    gdf = surin_raw.copy()
+    gdf["ADM3_PCODE"] = gdf["ADM3_PCODE"].str[2:].astype(int)
+    out = tg.load_boundaries(gdf)
+    assert out["tambon_code"].str.len().eq(6).all()
+    bad = surin_raw.copy()
+    bad.loc[bad.index[3], "ADM3_PCODE"] = "TH32X1"
+    with pytest.raises(CodeError, match="row 3: 'TH32X1'"):
+        tg.load_boundaries(bad)
+
+
+def test_normalise_code_forms() -> None:
+    assert normalise_code("๓๒๐๑๐๑", length=6) == "320101"
+    assert normalise_code("32-01-01", length=6) == "320101"
+    assert normalise_code(" TH320101 ", length=6) == "320101"
+    assert normalise_code(10, length=2) == "10"
+    assert normalise_code(101.0, length=4) == "0101"
+    assert normalise_code(3201.5, length=4) is None
+    assert normalise_code("", length=6) is None
+    assert normalise_code("1234567", length=6) is None
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".parquet"])
+def test_other_formats(surin_raw, tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"surin_tambon{suffix}"
+    if suffix == ".parquet":
+        surin_raw.to_parquet(path)
+    else:
+        surin_raw.to_file(path)
+    out = tg.load_boundaries(path)
+    assert len(out) == 159
+    check_canonical(out, "tambon")
+
+
+@pytest.mark.realdata
+def test_folder_source_picks_the_level(surin_raw, tmp_path: Path, amphoe_zip: Path) -> None:
+    folder = tmp_path / "bnd"
+    write_shp(surin_raw, folder, name="tha_adm3_surin")
+    shutil.copy(amphoe_zip, folder / "tha_adm2_amphoe.zip")
+    assert len(tg.load_boundaries(folder)) == 159
+    assert len(tg.load_boundaries(folder, level="amphoe")) == 928
+
+
+def test_missing_path_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no boundary file"):
+        tg.load_boundaries(tmp_path / "nope.shp")
+    with pytest.raises(ValueError, match="level="):
+        tg.load_boundaries(tmp_path, level="village")  # type: ignore[arg-type]
+
+
+@pytest.mark.realdata
+def test_cache_is_rebuilt_when_the_file_changes(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "c")
+    first = tg.load_boundaries(shp)
+    assert not first.attrs["load_report"].from_cache
+    assert tg.load_boundaries(shp).attrs["load_report"].from_cache
+    write_shp(surin_raw.iloc[:100], tmp_path / "c")
+    changed = tg.load_boundaries(shp)
+    assert not changed.attrs["load_report"].from_cache
+    assert len(changed) == 100
+    assert len(tg.load_boundaries(shp, use_cache=False)) == 100
+
+
+@pytest.mark.realdata
+def test_inputs_are_not_mutated(surin_raw) -> None:
+    before = surin_raw.copy()
+    tg.load_boundaries(surin_raw)
+    pd.testing.assert_frame_equal(surin_raw, before)
