@@ -10,7 +10,7 @@ Examples
 >>> t = gazetteer.tambons()
 >>> len(t)
 7436
->>> t.loc[t["tambon_code"] == "800106", "tambon_th"].item()
+>>> t.loc[t["tambon_code"] == "801210", "tambon_th"].item()
 'ปากพนังฝั่งตะวันตก'
 """
 
