@@ -45,7 +45,7 @@ import shapely
 
 from tambon_gis import gazetteer, settings
 from tambon_gis._errors import CodeError, CRSError, DataNotFoundError, EncodingError, SchemaError
-from tambon_gis._logging import get_logger
+from tambon_gis._logging import get_logger, progress
 from tambon_gis.regions import REGION_EN, region_mapping
 
 logger = get_logger(__name__)
@@ -325,7 +325,7 @@ def to_level(
     level: Literal["amphoe", "changwat", "region"],
     *,
     region_scheme: str | Mapping[str, str] | None = None,
-    method: Literal["unary", "coverage"] = "unary",
+    method: Literal["auto", "unary", "coverage"] = "auto",
 ) -> gpd.GeoDataFrame:
     """Dissolve areas upward to amphoe, changwat or region.
 
@@ -337,10 +337,11 @@ def to_level(
         The level to dissolve to.
     region_scheme : str or mapping, optional
         Region grouping when ``level="region"`` (defaults to the grouping already in ``gdf``).
-    method : {"unary", "coverage"}
-        ``"unary"`` (default) unions each group robustly, also when neighbours overlap a little
-        (as in the real full-resolution layer); ``"coverage"`` uses
-        ``shapely.coverage_union_all``, faster, for a clean coverage only.
+    method : {"auto", "unary", "coverage"}
+        ``"auto"`` (default) unions each group with ``shapely.coverage_union_all`` and checks
+        the result's area against the sum of its parts; a group whose parts overlap (as some
+        do in the real full-resolution layer) is unioned again robustly with
+        ``shapely.union_all``. ``"unary"`` always takes the robust way, ``"coverage"`` never.
 
     Returns
     -------
@@ -373,17 +374,32 @@ def to_level(
         src = gdf.copy()
         src["region"] = src["changwat_code"].map(region_mapping(region_scheme))
     src = src.to_crs(4326) if src.crs is not None and src.crs.to_epsg() != 4326 else src
+    if method not in ("auto", "unary", "coverage"):
+        raise ValueError(f"method={method!r}: expected 'auto', 'unary' or 'coverage'")
     groups = src.groupby(key, sort=True).indices
     keys = list(groups)
     geoms = []
     values = src.geometry.values
-    for k in keys:
+    fallbacks = 0
+    for k in progress(keys, total=len(keys), desc=f"dissolving to {level}"):
         parts = values[groups[k]]
-        if method == "coverage":
+        parts = parts[~shapely.is_empty(parts)]
+        merged = None
+        if method in ("auto", "coverage"):
             merged = shapely.coverage_union_all(parts)
-        else:
+            if method == "auto":
+                # A clean coverage unions to exactly the sum of its parts; overlapping
+                # neighbours (as in the real full-resolution layer) do not: redo those robustly.
+                total = float(shapely.area(parts).sum())
+                if not merged.is_valid or abs(merged.area - total) > 1e-9 * max(total, 1e-12):
+                    merged = None
+                    fallbacks += 1
+        if merged is None:
             merged = shapely.union_all(parts)
         geoms.append(_fill_slivers(merged, parts))
+    if fallbacks:
+        logger.info("to_level: %d of %d groups overlap inside and were unioned robustly",
+                    fallbacks, len(keys))
     out = pd.DataFrame({key: keys})
     if level == "amphoe":
         names = gazetteer.amphoes()[CANONICAL_COLUMNS["amphoe"][:-3]]
