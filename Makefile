@@ -18,18 +18,22 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# System packages for the browser tests (Debian chromium) and Thai fonts for screenshots.
+# System packages: Debian chromium for the browser tests, Thai fonts for screenshots, and
+# python3-venv where the Python has no venv module. Each is installed only when missing.
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
 setup-system:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null; \
-	fi
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-thai-tlwg >/dev/null 2>&1 || missing="$$missing fonts-thai-tlwg"; \
+	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_INSTALL) $$missing >/dev/null; fi
 
 demo: setup
-	$(PY) -m tambon_gis.cli demo --out out
+	TAMBON_GIS_BOUNDARIES="$(DEMO_BOUNDARIES)" $(PY) -m tambon_gis.cli demo --out out
 
-test: setup setup-system
+test: setup-system setup
 	$(PY) -m pytest -n 2 --dist loadgroup
 	$(VENV)/bin/mkdocs build --strict --quiet
 

@@ -16,8 +16,9 @@ column                    meaning
 ========================  ==================================================================
 
 Upper levels carry the columns from their own level up. What was repaired, merged or could not
-be matched to the gazetteer is recorded in a :class:`LoadReport` at ``gdf.attrs["load_report"]``
-and logged.
+be matched to the gazetteer is recorded in ``gdf.attrs["load_report"]`` (a plain dict, so the
+frame still writes to GeoParquet) and logged; :func:`load_report` turns it back into a
+:class:`LoadReport`.
 
 Examples
 --------
@@ -28,9 +29,12 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
+import os
 import re
+import threading
 import warnings
 import zipfile
 from collections.abc import Mapping
@@ -159,6 +163,9 @@ class LoadReport:
     not_in_gazetteer: list[str] = field(default_factory=list)
     abolished: dict[str, list[str]] = field(default_factory=dict)
     missing_from_layer: list[str] = field(default_factory=list)
+    outside_thailand: list[str] = field(default_factory=list)
+    non_polygonal: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     from_cache: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +202,41 @@ class LoadReport:
 
         items = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary_lines())
         return f"<b>LoadReport</b><ul>{items}</ul>"
+
+
+def load_report(gdf: pd.DataFrame) -> LoadReport:
+    """Return the :class:`LoadReport` of a frame returned by :func:`load_boundaries`.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        A result of :func:`load_boundaries` (or a slice or copy of one).
+
+    Returns
+    -------
+    LoadReport
+
+    Raises
+    ------
+    KeyError
+        When the frame did not come from :func:`load_boundaries`.
+
+    Examples
+    --------
+    >>> import tambon_gis as tg
+    >>> tg.boundaries.load_report(tambons).rows  # doctest: +SKIP
+    7425
+    """
+    data = gdf.attrs.get("load_report")
+    if data is None:
+        raise KeyError(
+            "this frame has no load report: it was not returned by load_boundaries (or its "
+            "attrs were dropped). Load it with tambon_gis.load_boundaries"
+        )
+    if isinstance(data, LoadReport):
+        return data
+    known = set(LoadReport.__dataclass_fields__)
+    return LoadReport(**{k: v for k, v in data.items() if k in known})
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,7 +288,8 @@ def load_boundaries(
     -------
     geopandas.GeoDataFrame
         One row per area, sorted by code, in EPSG:4326, with the columns of
-        ``CANONICAL_COLUMNS[level]``. ``attrs["load_report"]`` holds a :class:`LoadReport`.
+        ``CANONICAL_COLUMNS[level]``. ``attrs["load_report"]`` holds the report as a dict;
+        ``load_report(gdf)`` returns it as a :class:`LoadReport`.
 
     Raises
     ------
@@ -266,7 +309,7 @@ def load_boundaries(
     >>> gdf = tg.load_boundaries(simplified_zip)  # doctest: +SKIP
     >>> len(gdf), gdf.crs.to_epsg()  # doctest: +SKIP
     (7425, 4326)
-    >>> gdf.loc[gdf.tambon_code == "800106", "tambon_th"].item()  # doctest: +SKIP
+    >>> gdf.loc[gdf.tambon_code == "801210", "tambon_th"].item()  # doctest: +SKIP
     'ปากพนังฝั่งตะวันตก'
     """
     if level not in CODE_LENGTH:
@@ -280,6 +323,9 @@ def load_boundaries(
         source = datasets.boundaries_path(level=level)
     if isinstance(source, gpd.GeoDataFrame):
         report = LoadReport(source="<GeoDataFrame>", level=level, features_read=len(source))
+        if len(source) == 0:
+            raise DataNotFoundError("the GeoDataFrame passed to load_boundaries has no rows")
+        _check_mojibake(source, path=None, given=False)
         raw = source.copy()
         if raw.crs is None and crs is not None:
             raw = raw.set_crs(crs)
@@ -296,22 +342,35 @@ def load_boundaries(
             meta = json.loads(cache_file.with_suffix(".json").read_text(encoding="utf-8"))
             report = LoadReport(**meta)
             report.from_cache = True
+            for message in report.warnings:
+                warnings.warn(message, BoundaryWarning, stacklevel=2)
             logger.info("read %s from the cache %s", path, cache_file)
             return _finish(out, report, level=level, region_scheme=region_scheme)
         except (OSError, ValueError, TypeError) as exc:  # a broken cache is rebuilt
             logger.warning("cache %s unreadable (%s); reading the source again", cache_file, exc)
 
     report = LoadReport(source=str(path), level=level)
-    raw = _read_file(path, level=level, encoding=encoding, layer=layer, report=report)
-    report.features_read = len(raw)
-    if raw.crs is None:
-        raw = _assume_crs(raw, crs=crs, report=report)
-    else:
-        report.crs, report.crs_from = raw.crs.to_string(), "file"
-    out = _canonicalise(raw, level=level, columns=columns, report=report, crs=crs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        raw = _read_file(path, level=level, encoding=encoding, layer=layer, report=report)
+        report.features_read = len(raw)
+        if len(raw) == 0:
+            raise DataNotFoundError(
+                f"{str(path)!r} has no features{f' in layer {layer!r}' if layer is not None else ''}:"
+                " check the file (or pass layer=... for a multi-layer file)"
+            )
+        if raw.crs is None:
+            raw = _assume_crs(raw, crs=crs, report=report)
+        else:
+            report.crs, report.crs_from = raw.crs.to_string(), "file"
+        out = _canonicalise(raw, level=level, columns=columns, report=report, crs=crs)
+    for w in caught:
+        if issubclass(w.category, BoundaryWarning):
+            report.warnings.append(str(w.message))
+        warnings.warn(w.message, w.category, stacklevel=2)
     if use_cache:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
+        tmp = cache_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         out.to_parquet(tmp, index=False, compression="zstd", write_covering_bbox=False)
         tmp.replace(cache_file)
         cache_file.with_suffix(".json").write_text(
@@ -376,6 +435,11 @@ def to_level(
     src = src.to_crs(4326) if src.crs is not None and src.crs.to_epsg() != 4326 else src
     if method not in ("auto", "unary", "coverage"):
         raise ValueError(f"method={method!r}: expected 'auto', 'unary' or 'coverage'")
+    if src[key].isna().any():
+        raise CodeError(
+            f"{int(src[key].isna().sum())} rows have no {key!r}; give every row one (for regions, "
+            "a region_scheme that covers all 77 provinces) before to_level"
+        )
     groups = src.groupby(key, sort=True).indices
     keys = list(groups)
     geoms = []
@@ -424,18 +488,34 @@ def to_level(
 # --------------------------------------------------------------------------------------------
 
 _LEVEL_HINTS = {
-    "tambon": ("adm3", "tambon", "subdistrict", "sub_district", "tam"),
-    "amphoe": ("adm2", "amphoe", "district", "amp"),
-    "changwat": ("adm1", "changwat", "province", "prov"),
+    "tambon": ("adm3", "tambon", "subdistrict", "subdistricts", "khwaeng", "tam"),
+    "amphoe": ("adm2", "amphoe", "district", "districts", "khet", "amp"),
+    "changwat": ("adm1", "changwat", "province", "provinces", "prov"),
 }
+# Words that mark a layer as not polygons of areas (centroids, lines), even when it names a level.
+_NOT_AREAS = ("centroid", "centroids", "point", "points", "pt", "label", "labels", "line", "lines",
+              "admbndl", "admbndp")  # fmt: skip
 
 
 def _level_score(name: str, level: str) -> int:
-    low = name.lower()
+    """Score how much a file name says it is the layer of ``level`` (0: not at all).
+
+    Names are split into word tokens ("tha_admbnda_adm3_rtsd" -> tha, admbnda, adm3, rtsd), so
+    "amp" does not match Lampang or Kamphaeng Phet.
+    """
+    tokens = re.split(r"[^a-z0-9]+", Path(name).stem.lower())
+    if any(t in _NOT_AREAS for t in tokens):
+        return 0
     for rank, hint in enumerate(_LEVEL_HINTS[level]):
-        if hint in low and not (level == "amphoe" and "subdistrict" in low):
+        if hint in tokens:
             return len(_LEVEL_HINTS[level]) - rank
     return 0
+
+
+def _is_junk_member(name: str) -> bool:
+    """macOS resource forks and folders zipped by Finder."""
+    norm = name.replace("\\", "/")
+    return norm.startswith("__MACOSX/") or "/__MACOSX/" in norm or Path(norm).name.startswith("._")
 
 
 def _resolve_path(path: Path, *, level: str) -> Path:
@@ -451,6 +531,7 @@ def _resolve_path(path: Path, *, level: str) -> Path:
     files = [
         p for p in path.rglob("*")
         if p.is_file() and (p.suffix.lower() in _VECTOR_SUFFIXES or p.suffix.lower() == ".zip")
+        and not _is_junk_member(str(p.relative_to(path)))
     ]  # fmt: skip
     if not files:
         raise DataNotFoundError(
@@ -477,8 +558,8 @@ def _zip_members(path: Path) -> list[str]:
 
 
 def _pick_zip_member(path: Path, *, level: str) -> str:
-    members = _zip_members(path)
-    vectors = [m for m in members if Path(m).suffix.lower() in _VECTOR_SUFFIXES]
+    members = [m for m in _zip_members(path) if not _is_junk_member(m)]
+    vectors = [m for m in members if Path(m.replace("\\", "/")).suffix.lower() in _VECTOR_SUFFIXES]
     if not vectors:
         raise DataNotFoundError(
             f"{str(path)!r} holds no .shp, .gpkg, .geojson or .parquet file "
@@ -486,8 +567,11 @@ def _pick_zip_member(path: Path, *, level: str) -> str:
         )
     if len(vectors) == 1:
         return vectors[0]
-    ranked = sorted(vectors, key=lambda m: (-_level_score(Path(m).name, level), m))
-    if _level_score(Path(ranked[0]).name, level) == 0:
+    def name(m: str) -> str:
+        return Path(m.replace("\\", "/")).name
+
+    ranked = sorted(vectors, key=lambda m: (-_level_score(name(m), level), m))
+    if _level_score(name(ranked[0]), level) == 0:
         raise DataNotFoundError(
             f"{str(path)!r} holds several layers ({', '.join(vectors[:10])}) and none is named "
             f"like a {level} layer: unzip it and pass the .shp of the {level} level"
@@ -504,8 +588,11 @@ def _read_dbf_bytes(path: Path, member: str | None) -> tuple[bytes | None, str |
             stem = member[: -len(Path(member).suffix)]
             dbf = names.get(f"{stem}.dbf".lower())
             cpg = names.get(f"{stem}.cpg".lower())
-            data = zf.open(dbf).read(limit) if dbf else None
-            cp = zf.read(cpg).decode("ascii", "replace").strip() if cpg else None
+            data = None
+            if dbf:
+                with zf.open(dbf) as fh:
+                    data = fh.read(limit)
+            cp = zf.read(cpg).decode("utf-8-sig", "replace").strip() if cpg else None
             return data, cp
     dbf = _sibling(path, ".dbf")
     cpg = _sibling(path, ".cpg")
@@ -513,7 +600,7 @@ def _read_dbf_bytes(path: Path, member: str | None) -> tuple[bytes | None, str |
     if dbf is not None:
         with dbf.open("rb") as fh:
             data = fh.read(limit)
-    cp = cpg.read_text("ascii", errors="replace").strip() if cpg else None
+    cp = cpg.read_text("utf-8-sig", errors="replace").strip() if cpg else None
     return data, cp
 
 
@@ -529,13 +616,15 @@ _THAI = re.compile("[\u0e00-\u0e7f]")
 _MOJIBAKE = re.compile("[àÃ][\u00b8\u00b9\u0080-\u00bf¸¹]")
 
 
-def detect_encoding(data: bytes) -> str:
+def detect_encoding(data: bytes, *, source: str | None = None) -> str:
     """Decide whether DBF bytes are UTF-8 or TIS-620/cp874.
 
     Parameters
     ----------
     data : bytes
         The DBF file (or its first few megabytes).
+    source : str, optional
+        The file name, for the error message.
 
     Returns
     -------
@@ -547,7 +636,8 @@ def detect_encoding(data: bytes) -> str:
     -----
     Thai in UTF-8 is three bytes a character (``E0 B8 xx`` / ``E0 B9 xx``). Names cut at a
     fixed field width leave a broken sequence at the end of some fields, so the test is a
-    ratio: UTF-8 when the Thai characters decoded outnumber the undecodable bytes five to one.
+    ratio: UTF-8 when the bytes decode strictly, or when the Thai characters decoded outnumber
+    the undecodable bytes five to one; cp874 only when UTF-8 fails.
 
     Examples
     --------
@@ -556,19 +646,22 @@ def detect_encoding(data: bytes) -> str:
     'utf-8'
     >>> detect_encoding("ตำบลบุ่ง".encode("cp874"))
     'cp874'
+    >>> detect_encoding("Chiang Mai – North".encode("utf-8"))
+    'utf-8'
     """
     if not any(b > 0x7F for b in data[:65536]) and max(data, default=0) <= 0x7F:
         return "utf-8"
     text = data.decode("utf-8", errors="replace")
     n_thai = len(_THAI.findall(text))
     n_bad = text.count("\ufffd")
-    if n_thai > 0 and n_thai >= 5 * n_bad:
+    if n_bad == 0 or (n_thai > 0 and n_thai >= 5 * n_bad):
         return "utf-8"
     alt = data.decode("cp874", errors="replace")
     if len(_THAI.findall(alt)) > n_thai:
         return "cp874"
+    where = f" of {source!r}" if source else ""
     raise EncodingError(
-        "could not tell the text encoding of the DBF: it is neither UTF-8 nor TIS-620/cp874 "
+        f"could not tell the text encoding{where}: it is neither UTF-8 nor TIS-620/cp874 "
         "Thai. Pass encoding=... (for example 'utf-8', 'cp874' or 'latin-1') to load_boundaries"
     )
 
@@ -580,8 +673,8 @@ def _read_file(
 
     suffix = path.suffix.lower()
     member = _pick_zip_member(path, level=level) if suffix == ".zip" else None
-    target_suffix = Path(member).suffix.lower() if member else suffix
-    uri = f"/vsizip/{path}/{member}" if member else str(path)
+    target_suffix = Path(member.replace("\\", "/")).suffix.lower() if member else suffix
+    uri = f"/vsizip/{path}/{member.replace(chr(92), '/')}" if member else str(path)
 
     if target_suffix in (".parquet", ".geoparquet"):
         if member:
@@ -598,10 +691,15 @@ def _read_file(
             report.encoding, report.encoding_from = encoding, "given"
         else:
             data, cpg = _read_dbf_bytes(path, member)
-            if cpg:
-                report.encoding, report.encoding_from = _cpg_to_codec(cpg), ".cpg file"
+            codec = _cpg_to_codec(cpg) if cpg else None
+            if cpg and codec is None:
+                logger.warning("%s: the .cpg says %r, which is not an encoding; detecting it "
+                               "from the bytes instead", path.name, cpg)
+            if codec:
+                report.encoding, report.encoding_from = codec, f".cpg file ({cpg})"
             elif data is not None:
-                report.encoding, report.encoding_from = detect_encoding(data), "detected from bytes"
+                report.encoding = detect_encoding(data, source=str(path))
+                report.encoding_from = "detected from bytes"
             else:
                 report.encoding, report.encoding_from = "utf-8", "no .dbf"
         kwargs["encoding"] = report.encoding
@@ -610,18 +708,35 @@ def _read_file(
         if encoding is not None:
             report.encoding, report.encoding_from = encoding, "given"
             kwargs["encoding"] = encoding
+    if layer is None and target_suffix in (".gpkg", ".fgb", ".geojson", ".json"):
+        layer = _pick_layer(uri, level=level)
     if layer is not None:
         kwargs["layer"] = layer
     given = report.encoding_from == "given"
+    import pyarrow as pa
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             gdf = pyogrio.read_dataframe(uri, use_arrow=True, **kwargs)
-    except UnicodeDecodeError as exc:
+            # Arrow keeps undecodable bytes until the strings are used: use them now.
+            _check_mojibake(gdf, path=path, given=given)
+    except (UnicodeDecodeError, pa.ArrowException) as exc:
+        hint = ""
+        if target_suffix == ".shp" and not given:
+            data, _ = _read_dbf_bytes(path, member)
+            try:
+                guess = detect_encoding(data or b"", source=str(path))
+                hint = f" The bytes look like {guess!r}."
+            except EncodingError:
+                pass
         raise EncodingError(
-            f"{str(path)!r} does not decode as {report.encoding!r} ({exc.reason}): pass the "
-            "right encoding=..., e.g. 'cp874' for TIS-620 files"
+            f"{str(path)!r} does not decode as {report.encoding!r} (chosen from: "
+            f"{report.encoding_from}).{hint} Pass the right encoding=..., e.g. 'cp874' for "
+            "TIS-620 files or 'utf-8'"
         ) from exc
+    except pyogrio.errors.DataSourceError as exc:
+        raise DataNotFoundError(f"{str(path)!r} could not be opened as boundaries: {exc}") from exc
     for w in caught:
         if "converted correctly" in str(w.message):
             message = (
@@ -634,20 +749,44 @@ def _read_file(
                 logger.warning(message)
         else:
             warnings.warn(w.message, w.category, stacklevel=4)
-    _check_mojibake(gdf, path=path, given=given)
     return gdf
 
 
-def _cpg_to_codec(cpg: str) -> str:
-    low = cpg.strip().lower().replace("-", "").replace("_", "")
+def _pick_layer(uri: str, *, level: str) -> str | None:
+    """In a multi-layer file, the layer named for ``level`` (``None``: the only layer)."""
+    import pyogrio
+
+    layers = [str(row[0]) for row in pyogrio.list_layers(uri)]
+    if len(layers) <= 1:
+        return None
+    ranked = sorted(layers, key=lambda name: -_level_score(name, level))
+    if _level_score(ranked[0], level) == 0:
+        raise DataNotFoundError(
+            f"{uri!r} has {len(layers)} layers ({', '.join(layers[:10])}) and none is named like "
+            f"a {level} layer: pass layer=... to load_boundaries"
+        )
+    return ranked[0]
+
+
+def _cpg_to_codec(cpg: str) -> str | None:
+    """Turn what a .cpg says into a Python codec name (``None`` when it is no encoding)."""
+    text = cpg.strip().lower()
+    low = re.sub(r"^(ansi|cp|windows|win)[\s_-]*", "", text).replace("-", "").replace("_", "")
     if low in ("utf8", "65001"):
         return "utf-8"
-    if low in ("874", "cp874", "tis620", "windows874", "iso885911", "thai"):
+    if low in ("874", "tis620", "iso885911", "thai", "x-mac-thai"):
         return "cp874"
-    return cpg.strip()
+    if low.isdigit():
+        candidate = f"cp{low}"
+    else:
+        candidate = cpg.strip()
+    try:
+        return codecs.lookup(candidate).name
+    except LookupError:
+        return None
 
 
-def _check_mojibake(gdf: pd.DataFrame, *, path: Path, given: bool) -> None:
+def _check_mojibake(gdf: pd.DataFrame, *, path: Path | None, given: bool) -> None:
     text_cols = [c for c in gdf.columns if c != "geometry" and gdf[c].dtype.kind in "OTU"
                  or str(gdf[c].dtype) in ("string", "str")]  # fmt: skip
     sample = " ".join(
@@ -656,10 +795,15 @@ def _check_mojibake(gdf: pd.DataFrame, *, path: Path, given: bool) -> None:
     n_thai = len(_THAI.findall(sample))
     as_cp874 = sample.count("เธ") + sample.count("เน")  # UTF-8 lead bytes E0 B8/B9 read as cp874
     if _MOJIBAKE.search(sample) or (n_thai >= 30 and as_cp874 * 3 >= 0.5 * n_thai):
+        where = f"text in {str(path)!r}" if path is not None else "text in the GeoDataFrame"
+        fix = (
+            "Pass encoding='utf-8' (or 'cp874' for TIS-620 files)" if path is not None else
+            "Read the file again with encoding='utf-8' (or 'cp874'), or pass its path to "
+            "load_boundaries, which detects the encoding"
+        )  # fmt: skip
         message = (
-            f"text in {str(path)!r} looks like mojibake (e.g. 'à¸...' or 'เธ...'): Thai UTF-8 "
-            "decoded with a single-byte code page. Pass encoding='utf-8' (or 'cp874' for "
-            "TIS-620 files)"
+            f"{where} looks like mojibake (e.g. 'à¸...' or 'เธ...'): Thai UTF-8 decoded with a "
+            f"single-byte code page. {fix}"
         )
         if given:
             warnings.warn(message, BoundaryWarning, stacklevel=4)
@@ -723,6 +867,14 @@ def _canonicalise(
     mapping = _find_columns(raw, level=level, columns=columns)
     code_col = f"{level}_code"
     codes = _normalise_codes(raw[mapping[code_col]], length=CODE_LENGTH[level], column=mapping[code_col])
+    provinces = set(gazetteer.changwats()["changwat_code"])
+    unknown = sorted({c for c in codes if c[:2] not in provinces})
+    if unknown:
+        raise CodeError(
+            f"{len(unknown)} code(s) of column {mapping[code_col]!r} start with no province code "
+            f"({', '.join(unknown[:10])}): a Thai {level} code starts with its 2-digit changwat "
+            "code (10-96). Is the right column mapped (columns={...})?"
+        )
 
     if raw.crs is None:
         raw = _assume_crs(raw, crs=crs, report=report)
@@ -739,6 +891,17 @@ def _canonicalise(
     gdf = gpd.GeoDataFrame(frame, geometry=np.asarray(geom), crs=4326)
     bounds = gdf.total_bounds
     if len(gdf) and np.all(np.isfinite(bounds)) and not _inside_thailand(bounds):
+        per = gdf.geometry.bounds
+        x0, y0, x1, y1 = THAILAND_BOUNDS
+        outside = ~((per.minx >= x0) & (per.miny >= y0) & (per.maxx <= x1) & (per.maxy <= y1))
+        outside &= per.notna().all(axis=1)
+        if outside.mean() < 0.5:
+            codes = gdf.loc[outside, code_col].tolist()
+            raise CRSError(
+                f"{len(codes)} of {len(gdf):,} features lie outside Thailand (codes "
+                f"{', '.join(codes[:10])}) while the rest of the layer is in place: their "
+                "coordinates are wrong. Fix or remove those features and load again"
+            )
         orig = gpd.GeoSeries(raw.geometry.values).total_bounds
         raise CRSError(
             f"the layer does not land on Thailand: in EPSG:4326 it spans "
@@ -818,6 +981,8 @@ def normalise_code(value: Any, *, length: int) -> str | None:
     ('320101', '320101')
     >>> normalise_code("๓๒๐๑๐๑", length=6)
     '320101'
+    >>> normalise_code("3201.5", length=6) is None  # not a code
+    True
     """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -828,16 +993,15 @@ def normalise_code(value: Any, *, length: int) -> str | None:
             return None
         text = str(int(value))
     else:
-        text = str(value).strip().translate(_THAI_DIGITS).upper()
-        text = text.removeprefix("TH")
-        text = re.sub(r"[\s\-_./]", "", text)
-        if text.endswith("0") and re.fullmatch(r"\d+\.0", str(value).strip()):
-            text = str(value).strip()[:-2]
+        raw = str(value).strip().translate(_THAI_DIGITS).upper()
+        if re.fullmatch(r"\d+\.0+", raw):  # a number stored as text by a spreadsheet
+            raw = raw.split(".")[0]
+        text = re.sub(r"[\s\-_/]", "", raw.removeprefix("TH"))
     if not text.isdigit():
         return None
-    if len(text) < length:
-        text = text.zfill(length)
-    return text if len(text) == length else None
+    if len(text) != length or not ("10" <= text[:2] <= "99"):
+        return None
+    return text
 
 
 def _normalise_codes(series: pd.Series, *, length: int, column: str) -> np.ndarray:
@@ -858,6 +1022,22 @@ def _fix_geometry(gdf: gpd.GeoDataFrame, *, code_col: str, report: LoadReport) -
     missing = pd.isna(np.asarray(geom, dtype=object))
     arr = np.asarray(geom, dtype=object)
     arr[missing] = shapely.Polygon()
+    types = shapely.get_type_id(arr)
+    polygonal = np.isin(types, (3, 6))  # Polygon, MultiPolygon
+    other = ~polygonal & ~shapely.is_empty(arr)
+    if other.sum() > 0.5 * max(len(arr), 1):
+        kinds = sorted(set(shapely.get_type_id(arr[other]).tolist()))
+        names = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint",
+                 5: "MultiLineString", 7: "GeometryCollection"}  # fmt: skip
+        raise SchemaError(
+            f"this layer holds {', '.join(names.get(k, str(k)) for k in kinds)} geometries, not "
+            "the polygons of areas (is it a layer of centroids or boundary lines?). Pass the "
+            "polygon layer of the level"
+        )
+    if other.any():
+        arr[other] = np.array([_polygonal(g) for g in arr[other]], dtype=object)
+        report.non_polygonal = sorted(set(gdf.loc[other, code_col]))
+        logger.info("kept the polygonal part of %d mixed geometries", int(other.sum()))
     empty = shapely.is_empty(arr)
     invalid = ~shapely.is_valid(arr) & ~empty
     if invalid.any():
@@ -984,7 +1164,7 @@ def _finish(
     out = out[CANONICAL_COLUMNS[level]].sort_values(code_col, kind="stable")
     out = out.reset_index(drop=True)
     report.rows = len(out)
-    out.attrs["load_report"] = report
+    out.attrs["load_report"] = report.to_dict()
     notes = report.summary_lines()[2:]
     if notes:
         logger.warning(
@@ -1030,12 +1210,15 @@ def _fill_slivers(merged: shapely.Geometry, parts: np.ndarray, *, max_area_km2: 
 
 
 def _cache_key(path: Path, **options: Any) -> str:
-    st = path.stat()
+    # A shapefile is several files: editing the attributes in QGIS rewrites only the .dbf.
+    parts = [path]
+    if path.suffix.lower() == ".shp":
+        parts += [p for p in path.parent.glob(path.stem + ".*") if p != path and p.is_file()]
+    stamps = sorted((p.name.lower(), p.stat().st_size, p.stat().st_mtime_ns) for p in parts)
     payload = json.dumps(
         {
             "path": str(path.resolve()),
-            "size": st.st_size,
-            "mtime": st.st_mtime_ns,
+            "files": stamps,
             "format": _CACHE_FORMAT,
             "gazetteer": gazetteer.data_version(),
             **{k: (dict(v) if isinstance(v, Mapping) else str(v)) for k, v in options.items()},

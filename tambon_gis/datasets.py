@@ -11,7 +11,8 @@ Set ``TAMBON_GIS_OFFLINE=1`` to forbid step 4, and ``TAMBON_GIS_MIRROR_URL`` to 
 registry's files from a mirror (an intranet server, say) instead of their home.
 
 Checksums: where the registry has no published sha256, the first download records one in
-``<cache>/downloads/hashes.json`` and every later use verifies the file against it.
+``<cache>/downloads/hashes.json``; every later :func:`fetch` (and so every extraction and
+default ``load_boundaries()`` that reads from the download cache) verifies the archive against it.
 
 Examples
 --------
@@ -30,7 +31,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tambon_gis import settings
@@ -258,8 +259,16 @@ def fetch(name: str = DEFAULT_SOURCE, *, url: str | None = None) -> Path:
             path=folder,
             progressbar=settings.progress,
         )
-    except ValueError:
-        raise
+    except ValueError as exc:
+        where = "published in the registry" if src.hash else (
+            f"recorded at the first download in {_download_folder() / 'hashes.json'}"
+        )
+        raise ValueError(
+            f"the downloaded {src.filename} does not have the expected sha256 {expected} "
+            f"({where}): the file changed at its source or on the way. If the source published "
+            f"a new release on purpose, delete the {src.filename!r} entry of hashes.json and "
+            f"fetch again; otherwise try again later ({exc})"
+        ) from exc
     except Exception as exc:  # noqa: BLE001 - network errors come in many classes
         raise DataNotFoundError(f"download of {source_url} failed ({exc}). " + _offline_message(src)) from exc
     path = Path(path)
@@ -300,11 +309,11 @@ def extract(name: str = DEFAULT_SOURCE, *, level: str = "tambon", url: str | Non
     stem = src.members[level]
     out_dir = _download_folder() / f"{Path(src.filename).stem}"
     shp = out_dir / f"{stem}.shp"
-    if shp.exists():
+    archive = fetch(name, url=url)  # verifies the archive's checksum every time
+    if shp.exists() and shp.stat().st_mtime >= archive.stat().st_mtime:
         return shp
-    archive = fetch(name, url=url)
     with zipfile.ZipFile(archive) as zf:
-        by_name = {Path(m).name.lower(): m for m in zf.namelist()}
+        by_name = {PurePosixPath(m.replace("\\", "/")).name.lower(): m for m in zf.namelist()}
         wanted = [by_name[f"{stem}{ext}".lower()] for ext in _SHAPEFILE_PARTS if f"{stem}{ext}".lower() in by_name]
         if not any(w.lower().endswith(".shp") for w in wanted):
             raise DataNotFoundError(
@@ -313,14 +322,22 @@ def extract(name: str = DEFAULT_SOURCE, *, level: str = "tambon", url: str | Non
                 "file you have to load_boundaries(path) instead"
             )
         out_dir.mkdir(parents=True, exist_ok=True)
-        for member in wanted:
-            (out_dir / Path(member).name).write_bytes(zf.read(member))
+        # Extract next to the target and rename into place, .shp last: an interrupted
+        # extraction never leaves a .shp without its .dbf and .shx.
+        ordered = sorted(wanted, key=lambda m: m.lower().endswith(".shp"))
+        for member in ordered:
+            final = out_dir / PurePosixPath(member.replace("\\", "/")).name
+            tmp = final.with_name(final.name + f".{os.getpid()}.part")
+            tmp.write_bytes(zf.read(member))
+            tmp.replace(final)
     logger.info("extract returned %s", shp)
     return shp
 
 
 def _has_vector_files(folder: Path) -> bool:
-    suffixes = (".shp", ".zip", ".gpkg", ".geojson", ".parquet")
+    from tambon_gis.boundaries import _VECTOR_SUFFIXES
+
+    suffixes = (*_VECTOR_SUFFIXES, ".zip")
     return folder.is_dir() and any(p.suffix.lower() in suffixes for p in folder.rglob("*"))
 
 

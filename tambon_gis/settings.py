@@ -55,9 +55,9 @@ def get_cache_folder() -> Path:
     True
     """
     if cache_folder is not None:
-        folder = Path(cache_folder)
+        folder = Path(cache_folder).expanduser()
     elif os.environ.get(ENV_CACHE):
-        folder = Path(os.environ[ENV_CACHE])
+        folder = Path(os.environ[ENV_CACHE]).expanduser()
     else:
         import pooch
 

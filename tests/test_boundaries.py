@@ -15,6 +15,7 @@ import pytest
 import shapely
 
 import tambon_gis as tg
+from tambon_gis.boundaries import load_report
 from tambon_gis._errors import CodeError, CRSError, EncodingError, SchemaError
 from tambon_gis.boundaries import (
     CANONICAL_COLUMNS,
@@ -59,7 +60,7 @@ def test_simplified_layer_loads_whole(tambons: gpd.GeoDataFrame) -> None:
     assert amphoe["8401"] == "เมืองสุราษฎร์ธานี"
     assert amphoe["8001"] == "เมืองนครศรีธรรมราช"
     assert tambons.geometry.is_valid.all()
-    report = tambons.attrs["load_report"]
+    report = load_report(tambons)
     assert report.encoding == "utf-8" and report.encoding_from == "detected from bytes"
     assert set(report.abolished) == {"104701", "105001", "530306"}
     assert "104702" in report.missing_from_layer
@@ -75,11 +76,17 @@ def test_full_resolution_layer_loads_and_caches(tambon_full_zip: Path) -> None:
     check_canonical(gdf, "tambon")
     assert len(gdf) == 7425
     assert int(shapely.get_num_coordinates(gdf.geometry.values).sum()) > 10_000_000
-    assert not gdf.attrs["load_report"].from_cache
+    assert not load_report(gdf).from_cache
     again = tg.load_boundaries(tambon_full_zip)
-    assert again.attrs["load_report"].from_cache
+    assert load_report(again).from_cache
     assert again["tambon_code"].equals(gdf["tambon_code"])
     assert again.geometry.geom_equals_exact(gdf.geometry, tolerance=0).all()
+    amphoe = tg.to_level(gdf, "amphoe")
+    check_canonical(amphoe, "amphoe")
+    assert len(amphoe) == 928 and amphoe.geometry.is_valid.all()
+    changwat = tg.to_level(amphoe, "changwat")
+    check_canonical(changwat, "changwat")
+    assert len(changwat) == 77 and changwat.geometry.is_valid.all()
 
 
 @pytest.mark.realdata
@@ -141,7 +148,7 @@ def test_surin_full_resolution_with_cpg(surin_zip: Path) -> None:
     check_canonical(gdf, "tambon")
     assert len(gdf) == 159
     assert (gdf["changwat_code"] == "32").all()
-    assert gdf.attrs["load_report"].encoding_from == ".cpg file"
+    assert load_report(gdf).encoding_from == ".cpg file (UTF-8)"
 
 
 # ------------------------------------------------------------------ bad inputs made from real data
@@ -186,7 +193,7 @@ def test_dbf_without_cpg_in_both_encodings(surin_raw, tmp_path: Path, encoding: 
     shp = write_shp(surin_raw, tmp_path / encoding, encoding=encoding, cpg=False)
     assert not shp.with_suffix(".cpg").exists()
     gdf = tg.load_boundaries(shp)
-    report = gdf.attrs["load_report"]
+    report = load_report(gdf)
     assert report.encoding == encoding and report.encoding_from == "detected from bytes"
     check_canonical(gdf, "tambon")
     # the one abolished-in-layer case keeps layer names; here every code is known, and the
@@ -203,7 +210,7 @@ def test_cp874_zip_without_cpg(surin_raw, tmp_path: Path) -> None:
         for part in shp.parent.iterdir():
             zf.write(part, part.name)
     gdf = tg.load_boundaries(archive)
-    assert gdf.attrs["load_report"].encoding == "cp874"
+    assert load_report(gdf).encoding == "cp874"
     assert len(gdf) == 159
 
 
@@ -214,12 +221,12 @@ def test_wrong_cpg_gives_mojibake_error_and_explicit_encoding_wins(surin_raw, tm
     with pytest.raises(EncodingError, match="mojibake"):
         tg.load_boundaries(shp)
     gdf = tg.load_boundaries(shp, encoding="utf-8")
-    assert gdf.attrs["load_report"].encoding_from == "given"
+    assert load_report(gdf).encoding_from == "given"
     shp.with_suffix(".cpg").unlink()
     with pytest.warns(BoundaryWarning) as record:
         forced = tg.load_boundaries(shp, encoding="cp874")
     assert any("mojibake" in str(w.message) for w in record)
-    assert forced.attrs["load_report"].encoding == "cp874"
+    assert load_report(forced).encoding == "cp874"
 
 
 @pytest.mark.realdata
@@ -228,7 +235,7 @@ def test_missing_prj_lonlat_is_assumed_with_warning(surin_raw, tmp_path: Path) -
     with pytest.warns(BoundaryWarning, match="EPSG:4326 is assumed"):
         gdf = tg.load_boundaries(shp)
     assert gdf.crs.to_epsg() == 4326
-    assert gdf.attrs["load_report"].crs_from == "assumed (no .prj)"
+    assert load_report(gdf).crs_from == "assumed (no .prj)"
 
 
 @pytest.mark.realdata
@@ -270,7 +277,7 @@ def test_invalid_and_empty_geometries(surin_raw, tmp_path: Path) -> None:
     gdf.loc[gdf.index[0], "geometry"] = bow
     gdf.loc[gdf.index[1], "geometry"] = None
     out = tg.load_boundaries(gdf)
-    report = out.attrs["load_report"]
+    report = load_report(out)
     first, second = gdf["ADM3_PCODE"].iloc[0][2:], gdf["ADM3_PCODE"].iloc[1][2:]
     assert report.repaired == [first]
     assert report.empty == [second]
@@ -291,7 +298,7 @@ def test_duplicate_codes_are_merged(surin_raw) -> None:
     gdf = pd.concat([surin_raw.iloc[1:], pieces], ignore_index=True)
     out = tg.load_boundaries(gdf)
     code = row["ADM3_PCODE"].iloc[0][2:]
-    assert out.attrs["load_report"].merged == {code: 2}
+    assert load_report(out).merged == {code: 2}
     assert len(out) == 159
     merged = out.set_index("tambon_code").geometry[code]
     assert abs(merged.area - geom.area) < 1e-9
@@ -302,7 +309,7 @@ def test_hierarchy_mismatch_reported(surin_raw) -> None:
     gdf = surin_raw.copy()
     gdf.loc[gdf.index[0], "ADM2_PCODE"] = "TH3399"
     out = tg.load_boundaries(gdf)
-    assert out.attrs["load_report"].hierarchy_mismatch == [gdf["ADM3_PCODE"].iloc[0][2:]]
+    assert load_report(out).hierarchy_mismatch == [gdf["ADM3_PCODE"].iloc[0][2:]]
     # the code is the identity: its parents come from its own prefix
     assert out["amphoe_code"].iloc[0] == out["tambon_code"].iloc[0][:4]
 
@@ -338,7 +345,10 @@ def test_normalise_code_forms() -> None:
     assert normalise_code("32-01-01", length=6) == "320101"
     assert normalise_code(" TH320101 ", length=6) == "320101"
     assert normalise_code(10, length=2) == "10"
-    assert normalise_code(101.0, length=4) == "0101"
+    assert normalise_code(1001.0, length=4) == "1001"
+    assert normalise_code("320101.0", length=6) == "320101"
+    assert normalise_code(101.0, length=4) is None  # no Thai code starts with 0
+    assert normalise_code("3201.5", length=6) is None
     assert normalise_code(3201.5, length=4) is None
     assert normalise_code("", length=6) is None
     assert normalise_code("1234567", length=6) is None
@@ -377,11 +387,11 @@ def test_missing_path_error(tmp_path: Path) -> None:
 def test_cache_is_rebuilt_when_the_file_changes(surin_raw, tmp_path: Path) -> None:
     shp = write_shp(surin_raw, tmp_path / "c")
     first = tg.load_boundaries(shp)
-    assert not first.attrs["load_report"].from_cache
-    assert tg.load_boundaries(shp).attrs["load_report"].from_cache
+    assert not load_report(first).from_cache
+    assert load_report(tg.load_boundaries(shp)).from_cache
     write_shp(surin_raw.iloc[:100], tmp_path / "c")
     changed = tg.load_boundaries(shp)
-    assert not changed.attrs["load_report"].from_cache
+    assert not load_report(changed).from_cache
     assert len(changed) == 100
     assert len(tg.load_boundaries(shp, use_cache=False)) == 100
 
@@ -391,3 +401,154 @@ def test_inputs_are_not_mutated(surin_raw) -> None:
     before = surin_raw.copy()
     tg.load_boundaries(surin_raw)
     pd.testing.assert_frame_equal(surin_raw, before)
+
+
+# ------------------------------------------------------------------ inputs found in review
+
+
+@pytest.mark.realdata
+def test_result_writes_to_parquet_with_its_report(surin_zip: Path, tmp_path: Path) -> None:
+    gdf = tg.load_boundaries(surin_zip)
+    gdf.to_parquet(tmp_path / "a.parquet")
+    gdf[gdf["amphoe_code"] == "3201"].to_parquet(tmp_path / "b.parquet")
+    back = gpd.read_parquet(tmp_path / "a.parquet")
+    assert load_report(back).rows == 159
+
+
+@pytest.mark.realdata
+def test_mojibake_geodataframe_is_refused(tambon_simplified_zip: Path) -> None:
+    # the known trap: a plain read of the HDX zip (no .cpg) decodes UTF-8 as Latin-1
+    raw = gpd.read_file(tambon_simplified_zip, where="ADM1_PCODE IN ('TH10', 'TH53')")
+    assert raw["ADM3_TH"].str.contains("à¸").any()
+    with pytest.raises(EncodingError, match="Read the file again with encoding='utf-8'"):
+        tg.load_boundaries(raw)
+
+
+@pytest.mark.realdata
+def test_cache_follows_a_dbf_only_change(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "d")
+    assert "320101" in set(tg.load_boundaries(shp)["tambon_code"])
+    other = surin_raw.copy()
+    other.loc[other.index[0], "ADM3_PCODE"] = "TH329901"  # unknown code, same geometry
+    write_shp(other, tmp_path / "tmp_d")
+    (tmp_path / "d" / "tambon.dbf").write_bytes((tmp_path / "tmp_d" / "tambon.dbf").read_bytes())
+    changed = tg.load_boundaries(shp)
+    assert not load_report(changed).from_cache
+    assert "329901" in set(changed["tambon_code"])
+    # the unknown code keeps its layer name, decoded right
+    assert changed.set_index("tambon_code").loc["329901", "tambon_th"] == other["ADM3_TH"].iloc[0]
+
+
+@pytest.mark.realdata
+def test_cached_read_repeats_the_warnings(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "noprj2", prj=False)
+    for _ in range(2):
+        with pytest.warns(BoundaryWarning, match="EPSG:4326 is assumed"):
+            tg.load_boundaries(shp)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("cpg", ["\ufeffUTF-8", "ANSI 874", "874", "windows-874"])
+def test_cpg_spellings(surin_raw, tmp_path: Path, cpg: str) -> None:
+    encoding = "utf-8" if "UTF" in cpg else "cp874"
+    gdf = surin_raw.copy()
+    gdf.loc[gdf.index[0], "ADM3_PCODE"] = "TH329901"
+    shp = write_shp(gdf, tmp_path / "cpg", encoding=encoding)
+    shp.with_suffix(".cpg").write_text(cpg, encoding="utf-8")
+    out = tg.load_boundaries(shp)
+    assert load_report(out).encoding == encoding
+    assert out.set_index("tambon_code").loc["329901", "tambon_th"] == gdf["ADM3_TH"].iloc[0]
+
+
+@pytest.mark.realdata
+def test_cpg_that_lies_gives_encoding_error(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "lie", encoding="cp874")
+    shp.with_suffix(".cpg").write_text("UTF-8")
+    with pytest.raises(EncodingError, match="look like 'cp874'"):
+        tg.load_boundaries(shp)
+    assert len(tg.load_boundaries(shp, encoding="cp874")) == 159
+
+
+@pytest.mark.realdata
+def test_zips_from_finder_and_old_windows_tools(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "z2", name="tha_adm3_surin")
+    finder = tmp_path / "finder.zip"
+    windows = tmp_path / "windows.zip"
+    with zipfile.ZipFile(finder, "w") as zf, zipfile.ZipFile(windows, "w") as zw:
+        for part in shp.parent.iterdir():
+            zf.write(part, f"surin/{part.name}")
+            zf.writestr(f"__MACOSX/surin/._{part.name}", b"\x00\x05\x16\x07junk")
+            zw.write(part, f"Surin\\{part.name}")
+    assert len(tg.load_boundaries(finder)) == 159
+    assert len(tg.load_boundaries(windows)) == 159
+
+
+@pytest.mark.realdata
+def test_mixed_and_non_polygon_geometries(surin_raw) -> None:
+    gdf = surin_raw.copy()
+    poly = gdf.geometry.iloc[0]
+    gdf.loc[gdf.index[0], "geometry"] = shapely.GeometryCollection(
+        [poly, shapely.LineString([(103.5, 14.9), (103.6, 15.0)])]
+    )
+    out = tg.load_boundaries(gdf)
+    assert load_report(out).non_polygonal == [gdf["ADM3_PCODE"].iloc[0][2:]]
+    assert set(out.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert len(tg.to_level(out, "amphoe")) == 17
+    points = surin_raw.assign(geometry=surin_raw.geometry.representative_point())
+    with pytest.raises(SchemaError, match="Point geometries"):
+        tg.load_boundaries(points)
+
+
+def test_empty_layer_is_an_error(tmp_path: Path) -> None:
+    empty = gpd.GeoDataFrame({"ADM3_PCODE": pd.Series([], dtype=str)}, geometry=[], crs=4326)
+    with pytest.raises(FileNotFoundError, match="no rows"):
+        tg.load_boundaries(empty)
+    path = tmp_path / "empty_tambon.gpkg"
+    empty.to_file(path)
+    with pytest.raises(FileNotFoundError, match="no features"):
+        tg.load_boundaries(path)
+
+
+@pytest.mark.realdata
+def test_multi_layer_geopackage_picks_the_level(surin_raw, tmp_path: Path, changwat_zip: Path) -> None:
+    path = tmp_path / "both.gpkg"
+    tg.load_boundaries(changwat_zip, level="changwat").to_file(path, layer="changwat")
+    surin_raw.to_file(path, layer="tambon")
+    assert len(tg.load_boundaries(path)) == 159
+    assert len(tg.load_boundaries(path, level="changwat")) == 77
+
+
+@pytest.mark.realdata
+def test_one_stray_feature_is_named(surin_raw) -> None:
+    gdf = surin_raw.copy()
+    gdf.loc[gdf.index[5], "geometry"] = shapely.box(0, 0, 0.01, 0.01)
+    with pytest.raises(CRSError, match=f"1 of 159 features lie outside Thailand \\(codes {gdf['ADM3_PCODE'].iloc[5][2:]}"):
+        tg.load_boundaries(gdf)
+
+
+@pytest.mark.realdata
+def test_indian_1975_utm_48n(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw.to_crs(24048), tmp_path / "i48")
+    gdf = tg.load_boundaries(shp)
+    ref = surin_raw.sort_values("ADM3_PCODE").geometry.values
+    assert float(np.max(shapely.hausdorff_distance(gdf.geometry.values, ref))) < 1e-4
+
+
+@pytest.mark.realdata
+def test_codes_of_no_province_are_refused(surin_raw) -> None:
+    gdf = surin_raw.copy()
+    gdf.loc[gdf.index[2], "ADM3_PCODE"] = "TH990101"
+    with pytest.raises(CodeError, match="start with no province code \\(990101\\)"):
+        tg.load_boundaries(gdf)
+
+
+def test_level_names_are_read_as_words() -> None:
+    from tambon_gis.boundaries import _cpg_to_codec, _level_score
+
+    assert _level_score("tha_admbnda_adm3_rtsd_20220121.shp", "tambon") > 0
+    assert _level_score("kamphaengphet_changwat.shp", "amphoe") == 0
+    assert _level_score("lampang_tambon.shp", "amphoe") == 0
+    assert _level_score("tha_adm3_centroids.shp", "tambon") == 0
+    assert _cpg_to_codec("ANSI 874") == "cp874" and _cpg_to_codec("1252") == "cp1252"
+    assert _cpg_to_codec("\ufeffUTF-8".lstrip("\ufeff")) == "utf-8"
+    assert _cpg_to_codec("nonsense-encoding") is None

@@ -14,6 +14,7 @@ import pyogrio
 import pytest
 
 import tambon_gis as tg
+from tambon_gis.boundaries import load_report
 from tambon_gis import datasets, settings
 from tambon_gis._errors import DataNotFoundError
 
@@ -110,7 +111,7 @@ def test_load_boundaries_without_path_downloads(fresh_cache: Path, mirror, monke
     monkeypatch.setenv(datasets.ENV_MIRROR, base)
     gdf = tg.load_boundaries()
     assert set(gdf["changwat_code"]) == {"32", "33", "34"}
-    assert gdf.attrs["load_report"].encoding == "utf-8"
+    assert load_report(gdf).encoding == "utf-8"
     assert len(requests) == 1
     # offline now works from the cache
     monkeypatch.setenv(settings.ENV_OFFLINE, "1")

@@ -30,13 +30,13 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis boundaries``."""
-    from tambon_gis.boundaries import load_boundaries, to_level
+    from tambon_gis.boundaries import load_boundaries, load_report, to_level
 
     gdf = load_boundaries(
         args.path, level=args.level, encoding=args.encoding, crs=args.crs,
         region_scheme=args.regions,
     )  # fmt: skip
-    report = gdf.attrs["load_report"]
+    report = load_report(gdf)
     lines = report.summary_lines()
     if args.to_level:
         gdf = to_level(gdf, args.to_level)
