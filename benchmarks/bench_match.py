@@ -1,0 +1,98 @@
+"""Benchmark: matching typed (province, amphoe, tambon) triples, against geothai.match.
+
+Real triples are the Thai names of the 7,425 tambons of the HDX COD-AB layer as the layer
+spells them (names cut at 50 bytes, district 8001 without "เมือง" ...). In the same run:
+
+1. ``geothai.match(tambon, district=..., province=...)`` called row by row (the baseline);
+2. ``tambon_gis.match_areas`` on the same 7,425 rows, all distinct;
+3. ``match_areas`` on 1,000,000 rows drawn from those triples (~7,400 distinct combinations).
+
+    TAMBON_GIS_TEST_DATA=../shared/data/boundaries python benchmarks/bench_match.py
+
+Targets (issue 3): (3) under 2 s; (2) at least as many rows per second as (1).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def best_of(fn, repeat: int = 3) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def main() -> int:
+    data = Path(os.environ.get("TAMBON_GIS_TEST_DATA", "../shared/data/boundaries"))
+    path = data / "hdx-cod-ab-tha" / "tha_adm3_tambon_simplified.zip"
+    if not path.exists():
+        sys.stderr.write(f"missing {path}: set TAMBON_GIS_TEST_DATA\n")
+        return 1
+    import geothai
+    import numpy as np
+    import pandas as pd
+    import pyogrio
+
+    import tambon_gis as tg
+    from tambon_gis.matching import _index
+
+    tg.settings.progress = False
+    raw = pyogrio.read_dataframe(path, read_geometry=False, encoding="utf-8")
+    triples = pd.DataFrame(
+        {"province": raw["ADM1_TH"], "amphoe": raw["ADM2_TH"], "tambon": raw["ADM3_TH"]}
+    ).astype("str")
+    n = len(triples)
+    cols = {"province": "province", "amphoe": "amphoe", "tambon": "tambon"}
+
+    t0 = time.perf_counter()
+    _index()
+    build = time.perf_counter() - t0
+
+    rows_list = list(triples.itertuples(index=False))
+    geothai.match(rows_list[0].tambon, district=rows_list[0].amphoe, province=rows_list[0].province)
+
+    def run_geothai() -> int:
+        found = 0
+        for r in rows_list:
+            found += len(geothai.match(r.tambon, district=r.amphoe, province=r.province)) == 1
+        return found
+
+    t_geo, geo_found = best_of(run_geothai, repeat=3)
+    t_ours, report = best_of(lambda: tg.match_areas(triples, **cols), repeat=3)
+    ours_found = report.n_matched
+
+    rng = np.random.default_rng(0)
+    big = triples.iloc[rng.integers(0, n, 1_000_000)].reset_index(drop=True)
+    distinct = len(big.drop_duplicates())
+    t_big, big_report = best_of(lambda: tg.match_areas(big, **cols), repeat=3)
+    t_frame, _ = best_of(lambda: big_report.to_frame(), repeat=1)
+
+    counts = report.counts
+    print(f"tambon_gis {tg.__version__}, geothai data {geothai.DATA_VERSION}; best of 3 runs")
+    print(f"machine: {os.cpu_count()} cores, shared with other jobs (figures taken under load)")
+    print()
+    print("| what | rows | time (s) | rows/s | rows given one tambon |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"| geothai.match, row by row (baseline) | {n:,} | {t_geo:.3f} | {n / t_geo:,.0f} | {geo_found:,} |")
+    print(f"| tambon_gis.match_areas, all rows distinct | {n:,} | {t_ours:.3f} | {n / t_ours:,.0f} | {ours_found:,} |")
+    print(
+        f"| tambon_gis.match_areas, {distinct:,} distinct combinations | {len(big):,} | "
+        f"{t_big:.3f} | {len(big) / t_big:,.0f} | {big_report.n_matched:,} |"
+    )
+    print()
+    print(f"one-off gazetteer index build (first call only): {build:.2f} s")
+    print(f"MatchReport.to_frame() on the 1,000,000-row report: {t_frame:.2f} s")
+    print("statuses of the 7,425 HDX triples: " + ", ".join(f"{s} {c:,}" for s, c in counts.items() if c))
+    print(f"speed-up per row vs geothai: {t_geo / t_ours:.1f}x; 1 M rows under 2 s: {t_big < 2}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

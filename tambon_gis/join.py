@@ -1,0 +1,499 @@
+"""Join tables to tambon boundaries: by typed names or codes, and by point coordinates.
+
+:func:`join_attributes` matches every row of a table with :func:`tambon_gis.match_areas`
+and gives it the geometry of its tambon; rows without a match are kept with no geometry and
+their status. :func:`assign_points` puts point records (villages, farms, projects) into the
+tambon that contains them, reports the points outside every tambon and can snap those within
+a given distance.
+
+Examples
+--------
+>>> import pandas as pd, geopandas as gpd
+>>> from shapely.geometry import box
+>>> from tambon_gis.join import join_attributes, assign_points
+>>> b = gpd.GeoDataFrame({"tambon_code": ["320101", "320102"], "tambon_th": ["ในเมือง", "ตั้งใจ"]},
+...                      geometry=[box(103.4, 14.8, 103.5, 14.9), box(103.5, 14.8, 103.6, 14.9)],
+...                      crs="EPSG:4326")
+>>> t = pd.DataFrame({"code": ["320101", "999999"], "households": [10, 20]})
+>>> g = join_attributes(t, b, code="code")
+>>> g[["tambon_code", "status"]].fillna("-").values.tolist(), g.geometry.isna().tolist()
+([['320101', 'code'], ['-', 'unmatched']], [False, True])
+>>> pts = pd.DataFrame({"lon": [103.45, 103.55, 104.0], "lat": [14.85, 14.85, 14.85]})
+>>> assign_points(pts, b)[["tambon_code", "assign_status"]].fillna("-").values.tolist()
+[['320101', 'inside'], ['320102', 'inside'], ['-', 'outside']]
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from tambon_gis._errors import CRSError, SchemaError, ValidationError
+from tambon_gis._logging import get_logger, progress
+from tambon_gis.matching import MatchReport, match_areas
+
+log = get_logger(__name__)
+
+#: Columns of the boundaries copied onto joined rows and points when the layer has them.
+BOUNDARY_COLUMNS: tuple[str, ...] = (
+    "tambon_code",
+    "tambon_th",
+    "tambon_en",
+    "amphoe_code",
+    "amphoe_th",
+    "amphoe_en",
+    "changwat_code",
+    "changwat_th",
+    "changwat_en",
+    "region",
+    "region_en",
+)
+
+
+def _codes_of(boundaries: gpd.GeoDataFrame) -> pd.Series:
+    if "tambon_code" in boundaries.columns:
+        return boundaries["tambon_code"].astype("str")
+    if "ADM3_PCODE" in boundaries.columns:
+        return boundaries["ADM3_PCODE"].astype("str").str.removeprefix("TH")
+    raise SchemaError(
+        f"the boundaries have no 'tambon_code' column (columns: {list(boundaries.columns)}): "
+        "load them with tambon_gis.load_boundaries(path, level='tambon')"
+    )
+
+
+def _check_boundaries(boundaries: Any) -> gpd.GeoDataFrame:
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        raise ValidationError(
+            f"boundaries is a {type(boundaries).__name__}: expected a GeoDataFrame of tambons, "
+            "e.g. tambon_gis.load_boundaries()"
+        )
+    if boundaries.crs is None:
+        raise CRSError(
+            "the boundaries have no CRS: set it, e.g. boundaries.set_crs('EPSG:4326'), or load "
+            "them with tambon_gis.load_boundaries()"
+        )
+    return boundaries
+
+
+def join_attributes(
+    table: pd.DataFrame | str | Path | MatchReport,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    province: str | None = None,
+    amphoe: str | None = None,
+    tambon: str | None = None,
+    code: str | None = None,
+    how: Literal["left", "inner"] = "left",
+    return_report: bool = False,
+) -> gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, MatchReport]:
+    """Give every row of a table the geometry of its tambon.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, path or MatchReport
+        The table (a path is read with :func:`tambon_gis.read_table`), or a report from
+        :func:`tambon_gis.match_areas` to reuse.
+    boundaries : geopandas.GeoDataFrame
+        Tambon boundaries with a ``tambon_code`` column, as from
+        :func:`tambon_gis.load_boundaries`.
+    province, amphoe, tambon, code : str, optional
+        The columns to match on, as in :func:`tambon_gis.match_areas` (recognised from the
+        headers when none is given).
+    how : {"left", "inner"}
+        ``"left"`` (default) keeps every input row; rows without a match, or whose tambon is
+        not in the boundaries, get no geometry (``None``). ``"inner"`` keeps only the rows
+        with a geometry.
+    return_report : bool
+        Also return the :class:`~tambon_gis.matching.MatchReport`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or (geopandas.GeoDataFrame, MatchReport)
+        The rows of :meth:`MatchReport.to_frame` (input columns, ``tambon_code``, ``status``,
+        ``score``, names, ``candidates``, ``note``, ``duplicate``), plus ``region`` and
+        ``region_en`` when the boundaries have them, ``in_boundaries`` (the tambon was found
+        in the layer) and the geometry, in the CRS of the boundaries and in input order. The
+        counts by status are in ``attrs["match_counts"]``.
+
+    Raises
+    ------
+    SchemaError
+        When the boundaries have no tambon code column, or a named column is missing.
+    ValidationError
+        For a ``how`` other than ``"left"`` or ``"inner"``, or boundaries with a tambon code
+        twice.
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import join_attributes
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(0, 0, 1, 1)],
+    ...                      crs="EPSG:4326")
+    >>> t = pd.DataFrame({"จังหวัด": ["สุรินทร์", "สุรินทร์"], "ตำบล": ["ในเมือง", "ที่ไม่มี"]})
+    >>> g, report = join_attributes(t, b, province="จังหวัด", tambon="ตำบล", return_report=True)
+    >>> len(g), g["status"].tolist(), report.n_matched
+    (2, ['exact', 'unmatched'], 1)
+    >>> len(join_attributes(t, b, province="จังหวัด", tambon="ตำบล", how="inner"))
+    1
+    """
+    if how not in ("left", "inner"):
+        raise ValidationError(f"how={how!r}: expected 'left' (keep every row) or 'inner'")
+    boundaries = _check_boundaries(boundaries)
+    if isinstance(table, MatchReport):
+        report = table
+    else:
+        report = match_areas(table, province=province, amphoe=amphoe, tambon=tambon, code=code)
+    frame = report.to_frame()
+    codes = _codes_of(boundaries)
+    dup = codes[codes.duplicated()]
+    if len(dup):
+        raise ValidationError(
+            f"the boundaries hold {len(dup)} tambon code(s) more than once, e.g. "
+            f"{dup.iloc[0]!r}: dissolve them first (geopandas dissolve(by='tambon_code'))"
+        )
+    pos = pd.Index(codes.to_numpy()).get_indexer(frame["tambon_code"].to_numpy())
+    found = pos >= 0
+    geoms = np.full(len(frame), None, dtype=object)
+    bgeom = boundaries.geometry.to_numpy()
+    geoms[found] = bgeom[pos[found]]
+    for col in ("region", "region_en"):
+        if col in boundaries.columns and col not in frame.columns:
+            vals = np.full(len(frame), None, dtype=object)
+            vals[found] = boundaries[col].to_numpy(dtype=object)[pos[found]]
+            frame[col] = pd.Series(vals, index=frame.index, dtype="str")
+    frame["in_boundaries"] = found
+    missing = frame["tambon_code"].notna().to_numpy() & ~found
+    if missing.any():
+        miss_codes = sorted(set(frame.loc[missing, "tambon_code"]))
+        log.warning(
+            "%d matched row(s) have a tambon not in the boundaries (%s%s): the layer may be "
+            "older than the gazetteer; they are kept without geometry",
+            int(missing.sum()),
+            ", ".join(miss_codes[:5]),
+            " ..." if len(miss_codes) > 5 else "",
+        )
+        note = frame["note"].astype(object).to_numpy(copy=True)
+        for i in np.flatnonzero(missing):
+            extra = "tambon not in the boundaries"
+            note[i] = extra if not isinstance(note[i], str) else f"{note[i]}; {extra}"
+        frame["note"] = pd.Series(note, index=frame.index, dtype="str")
+    geometry = gpd.GeoSeries(geoms, index=frame.index, crs=boundaries.crs)
+    out = gpd.GeoDataFrame(frame, geometry=geometry)
+    if how == "inner":
+        out = out[found]
+    out.attrs = {"match_counts": {k: int(v) for k, v in report.counts.items()}}
+    log.info(
+        "join_attributes returned %s rows (%s with a geometry, how=%r)",
+        f"{len(out):,}",
+        f"{int(found.sum()):,}",
+        how,
+    )
+    return (out, report) if return_report else out
+
+
+# --------------------------------------------------------------------------------------------
+# Points
+# --------------------------------------------------------------------------------------------
+
+_X_NAMES = ("lon", "long", "lng", "longitude", "x", "ลองจิจูด", "ลองติจูด", "พิกัดx")
+_Y_NAMES = ("lat", "latitude", "y", "ละติจูด", "พิกัดy")
+_GRID = 0.05  # degrees per cell of the point index
+_POINT_STATUSES = ("inside", "snapped", "outside", "no_location")
+
+
+def _xy_columns(df: pd.DataFrame, x: str | None, y: str | None) -> tuple[str, str]:
+    def find(names: tuple[str, ...]) -> str | None:
+        for c in df.columns:
+            if str(c).strip().lower().replace(" ", "").replace("_", "") in names:
+                return c
+        return None
+
+    x = x or find(_X_NAMES)
+    y = y or find(_Y_NAMES)
+    if x is None or y is None or x not in df.columns or y not in df.columns:
+        raise SchemaError(
+            f"cannot find the coordinate columns among {list(df.columns)}: pass x='LON_COLUMN', "
+            "y='LAT_COLUMN', or give a GeoDataFrame of points"
+        )
+    return x, y
+
+
+def _locate(
+    xs: np.ndarray, ys: np.ndarray, geoms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the first polygon containing each point (-1 if none) and how many contain it.
+
+    Points are bucketed in a grid of ``_GRID`` degrees and sorted by cell, so the points in
+    a polygon's bounding box are a few contiguous slices; only those are tested, with
+    ``shapely.contains_xy`` on the prepared polygon (no Point objects are made).
+    """
+    n = len(xs)
+    first = np.full(n, -1, dtype=np.int64)
+    count = np.zeros(n, dtype=np.int32)
+    ok = np.isfinite(xs) & np.isfinite(ys)
+    if not ok.any() or len(geoms) == 0:
+        return first, count
+    idx_ok = np.flatnonzero(ok)
+    px, py = xs[idx_ok], ys[idx_ok]
+    x0, y0 = float(px.min()), float(py.min())
+    nx = int((px.max() - x0) // _GRID) + 1
+    ny = int((py.max() - y0) // _GRID) + 1
+    cid = ((py - y0) // _GRID).astype(np.int64) * nx + ((px - x0) // _GRID).astype(np.int64)
+    order = np.argsort(cid, kind="stable")
+    scid = cid[order]
+    sx, sy = px[order], py[order]
+    s_first = np.full(len(order), -1, dtype=np.int64)
+    s_count = np.zeros(len(order), dtype=np.int32)
+    bounds = shapely.bounds(geoms)
+    shapely.prepare(geoms)
+    usable = np.isfinite(bounds).all(axis=1)
+    b = np.where(usable[:, None], bounds, 0.0)
+    gx0 = np.clip((b[:, 0] - x0) // _GRID, 0, nx - 1).astype(np.int64)
+    gx1 = np.clip((b[:, 2] - x0) // _GRID, -1, nx - 1).astype(np.int64)
+    gy0 = np.clip((b[:, 1] - y0) // _GRID, 0, ny - 1).astype(np.int64)
+    gy1 = np.clip((b[:, 3] - y0) // _GRID, -1, ny - 1).astype(np.int64)
+    nrows = np.where(usable & (gx1 >= gx0), gy1 - gy0 + 1, 0).clip(min=0)
+    polys = np.flatnonzero(nrows > 0)
+    # batches of polygons, so the candidate pairs stay a few million at a time
+    batches = np.array_split(polys, max(1, len(polys) // 256))
+    for batch in progress(batches, total=len(batches), desc="assigning points"):
+        if len(batch) == 0:
+            continue
+        reps = nrows[batch]
+        poly_of_row = np.repeat(batch, reps)
+        offset = np.arange(len(poly_of_row)) - np.repeat(np.cumsum(reps) - reps, reps)
+        row_y = gy0[poly_of_row] + offset
+        lo = np.searchsorted(scid, row_y * nx + gx0[poly_of_row], side="left")
+        hi = np.searchsorted(scid, row_y * nx + gx1[poly_of_row], side="right")
+        size = hi - lo
+        keep = size > 0
+        lo, size, poly_of_row = lo[keep], size[keep], poly_of_row[keep]
+        total = int(size.sum())
+        if total == 0:
+            continue
+        start = np.repeat(lo - (np.cumsum(size) - size), size)
+        cand = start + np.arange(total)  # positions in the sorted points
+        pol = np.repeat(poly_of_row, size)
+        cx, cy = sx[cand], sy[cand]
+        inb = (cx >= bounds[pol, 0]) & (cx <= bounds[pol, 2])
+        inb &= (cy >= bounds[pol, 1]) & (cy <= bounds[pol, 3])
+        cand, pol, cx, cy = cand[inb], pol[inb], cx[inb], cy[inb]
+        if len(cand) == 0:
+            continue
+        inside = shapely.contains_xy(geoms[pol], cx, cy)
+        hit, hpol = cand[inside], pol[inside]
+        if len(hit) == 0:
+            continue
+        np.add.at(s_count, hit, 1)
+        # pairs come in polygon order: the first pair of a point has its lowest polygon
+        uniq, at = np.unique(hit, return_index=True)
+        fresh = s_first[uniq] < 0
+        s_first[uniq[fresh]] = hpol[at[fresh]]
+    back = idx_ok[order]
+    first[back] = s_first
+    count[back] = s_count
+    return first, count
+
+
+def _snap(
+    xs: np.ndarray, ys: np.ndarray, geoms: np.ndarray, max_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest polygon within ``max_m`` metres (geodesic) of each point: (index or -1, metres)."""
+    from pyproj import Geod
+
+    n = len(xs)
+    best = np.full(n, -1, dtype=np.int64)
+    dist = np.full(n, np.nan)
+    if n == 0:
+        return best, dist
+    pts = shapely.points(xs, ys)
+    lat_max = min(float(np.nanmax(np.abs(ys))) + 1.0, 89.0)
+    tol = max_m / (111_320.0 * math.cos(math.radians(lat_max))) * 1.05
+    tree = shapely.STRtree(geoms)
+    pi, gi = tree.query(pts, predicate="dwithin", distance=tol)
+    if len(pi) == 0:
+        return best, dist
+    lines = shapely.shortest_line(pts[pi], geoms[gi])
+    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    geod = Geod(ellps="WGS84")
+    _, _, d = geod.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
+    d = np.asarray(d, dtype=float)
+    order = np.lexsort((gi, d, pi))
+    pi_s, gi_s, d_s = pi[order], gi[order], d[order]
+    firsts = np.flatnonzero(np.r_[True, pi_s[1:] != pi_s[:-1]])
+    p, g, dd = pi_s[firsts], gi_s[firsts], d_s[firsts]
+    keep = dd <= max_m
+    best[p[keep]] = g[keep]
+    dist[p[keep]] = dd[keep]
+    return best, dist
+
+
+def assign_points(
+    points: pd.DataFrame | gpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    x: str | None = None,
+    y: str | None = None,
+    crs: Any = "EPSG:4326",
+    snap_distance: float | None = None,
+    columns: tuple[str, ...] | None = None,
+) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Put point records into the tambon that contains them.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame or geopandas.GeoDataFrame
+        Points as a GeoDataFrame of Point geometries, or a table of coordinates (columns
+        ``lon``/``lat``, ``longitude``/``latitude``, ``x``/``y``, ``ลองจิจูด``/``ละติจูด`` are
+        recognised, or name them with ``x=`` and ``y=``).
+    boundaries : geopandas.GeoDataFrame
+        Tambon boundaries with a ``tambon_code`` column, e.g. from
+        :func:`tambon_gis.load_boundaries`.
+    x, y : str, optional
+        The coordinate columns of a plain table.
+    crs : optional
+        The CRS of the coordinates of a plain table (default WGS84 longitude/latitude).
+    snap_distance : float, optional
+        Metres: a point outside every tambon but within this geodesic distance of one is
+        assigned to the nearest (status ``snapped``). ``None`` (default) never snaps.
+    columns : tuple of str, optional
+        Boundary columns to copy onto the points; default the canonical names and codes the
+        layer has (:data:`BOUNDARY_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        A copy of ``points`` (same kind, same index and order) with the boundary columns,
+        ``assign_status`` (``inside``, ``snapped``, ``outside`` or ``no_location``),
+        ``snap_m`` (metres to the tambon of a snapped point) and ``n_tambons`` (how many
+        tambons contain the point: 2 or more on shared edges and where the layer overlaps
+        itself; the tambon listed first in the boundaries wins). Counts by status are in
+        ``attrs["assign_counts"]``.
+
+    Raises
+    ------
+    CRSError
+        When a GeoDataFrame of points has no CRS, or coordinates look like latitude and
+        longitude swapped.
+    SchemaError
+        When the coordinate columns cannot be found.
+    ValidationError
+        For geometries that are not points.
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import assign_points
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(103.4, 14.8, 103.5, 14.9)],
+    ...                      crs="EPSG:4326")
+    >>> pts = pd.DataFrame({"x": [103.45, 103.5005, None], "y": [14.85, 14.85, None]})
+    >>> out = assign_points(pts, b, snap_distance=100)
+    >>> out["assign_status"].tolist(), out["snap_m"].round().fillna(0).tolist()
+    (['inside', 'snapped', 'no_location'], [0.0, 54.0, 0.0])
+    """
+    boundaries = _check_boundaries(boundaries)
+    _codes_of(boundaries)  # fails early without a code column
+    if boundaries.crs.to_epsg() != 4326:
+        boundaries = boundaries.to_crs("EPSG:4326")
+    if isinstance(points, gpd.GeoDataFrame):
+        if points.crs is None:
+            raise CRSError(
+                "the points have no CRS: set it, e.g. points.set_crs('EPSG:4326') for "
+                "longitude/latitude"
+            )
+        geom = points.geometry
+        if points.crs.to_epsg() != 4326:
+            geom = geom.to_crs("EPSG:4326")
+        arr = geom.to_numpy()
+        types = shapely.get_type_id(arr)
+        bad = (types != 0) & ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
+        if bad.any():
+            raise ValidationError(
+                f"{int(bad.sum())} geometries are not points (first at position "
+                f"{int(np.flatnonzero(bad)[0])}): pass points.representative_point() or "
+                "points.centroid instead"
+            )
+        xs = shapely.get_x(arr).astype(float)
+        ys = shapely.get_y(arr).astype(float)
+    elif isinstance(points, pd.DataFrame):
+        xc, yc = _xy_columns(points, x, y)
+        xs = pd.to_numeric(points[xc], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ys = pd.to_numeric(points[yc], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if crs is not None and _epsg(crs) != 4326:
+            from pyproj import Transformer
+
+            tr = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+            xs, ys = tr.transform(xs, ys)
+            xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    else:
+        raise ValidationError(
+            f"points is a {type(points).__name__}: expected a GeoDataFrame of points or a "
+            "DataFrame with coordinate columns"
+        )
+    fin = np.isfinite(xs) & np.isfinite(ys)
+    if fin.sum() >= 10:
+        mx, my = np.nanmedian(xs[fin]), np.nanmedian(ys[fin])
+        if 4 <= mx <= 22 and 96 <= my <= 107:
+            raise CRSError(
+                f"the coordinates look like latitude and longitude swapped (median x={mx:.2f}, "
+                f"y={my:.2f}): pass x='<longitude column>' and y='<latitude column>'"
+            )
+    geoms = boundaries.geometry.to_numpy()
+    first, count = _locate(xs, ys, geoms)
+    status_code = np.where(first >= 0, 0, 2).astype(np.int64)  # see _POINT_STATUSES
+    status_code[~fin] = 3
+    snap_m = np.full(len(xs), np.nan)
+    if snap_distance is not None:
+        if snap_distance < 0:
+            raise ValidationError(f"snap_distance={snap_distance}: expected metres >= 0")
+        out_idx = np.flatnonzero((first < 0) & fin)
+        if len(out_idx):
+            g, d = _snap(xs[out_idx], ys[out_idx], geoms, float(snap_distance))
+            ok = g >= 0
+            first[out_idx[ok]] = g[ok]
+            snap_m[out_idx[ok]] = d[ok]
+            status_code[out_idx[ok]] = 1
+    if columns is None:
+        columns = tuple(c for c in BOUNDARY_COLUMNS if c in boundaries.columns)
+        if "tambon_code" not in columns:
+            columns = ("tambon_code", *columns)
+    out = points.copy()
+    codes = _codes_of(boundaries)
+    for col in columns:
+        src = codes if col == "tambon_code" else boundaries[col]
+        arr = pd.array(src.to_numpy(dtype=object), dtype="str")
+        vals = arr.take(first, allow_fill=True)  # -1 gives a missing value
+        if col not in points.columns:
+            name = col
+        else:
+            name = f"{col}_assigned" if col.startswith("tambon") else f"tambon_{col}"
+        out[name] = pd.Series(vals, index=out.index)
+    labels = pd.array(list(_POINT_STATUSES), dtype="str")
+    out["assign_status"] = pd.Series(labels.take(status_code), index=out.index)
+    out["snap_m"] = snap_m
+    out["n_tambons"] = count
+    per = np.bincount(status_code, minlength=len(_POINT_STATUSES)).tolist()
+    counts = dict(zip(_POINT_STATUSES, per, strict=True))
+    counts["on_several"] = int((count > 1).sum())
+    out.attrs = {**points.attrs, "assign_counts": counts}
+    log.info(
+        "assign_points returned %s points: %s",
+        f"{len(out):,}",
+        ", ".join(f"{k} {v:,}" for k, v in counts.items() if v),
+    )
+    return out
+
+
+def _epsg(crs: Any) -> int | None:
+    """Return the EPSG code of a CRS-like value, or ``None``."""
+    from pyproj import CRS
+
+    return CRS.from_user_input(crs).to_epsg()
