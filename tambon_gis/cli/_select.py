@@ -1,0 +1,176 @@
+"""``tambon-gis select``: choose joint operation areas and write the map and the tables."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+_TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+_QUOTA_RE = re.compile(r"^\s*(region|changwat|amphoe)\s*:\s*(.+?)\s*=\s*(\d*)\s*:\s*(\d*)\s*$")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``select`` subcommand."""
+    p = subparsers.add_parser(
+        "select",
+        help="choose n tambons that maximise a score under quotas; write the map and tables",
+        description=(
+            "Score the tambons of DATA with a criteria file (or a score column), choose exactly "
+            "n eligible ones that maximise the total score under the quotas and limits given, "
+            "prove the answer optimal (HiGHS), and write to --out: selection.html (offline "
+            "map), chosen.csv, ranked.csv, left_out.csv, quotas.csv and selection.xlsx, with "
+            "Thai and English headers. DATA is a table (.csv/.xlsx, one row per candidate "
+            "tambon, matched to the boundaries by code or names) or a boundary layer with the "
+            "attribute columns (.gpkg, .geojson, .parquet, .shp, .zip)."
+        ),
+        epilog=(
+            "example: tambon-gis select candidates.csv --criteria examples/criteria_joint.yaml "
+            "--n 23 --quota region:ภาคใต้=2:5 --quota changwat:*=:2 --out out/"
+        ),
+    )
+    p.add_argument("data", help="table of candidate tambons (.csv/.xlsx) or a layer (.gpkg, ...)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--criteria", help="criteria file (.yaml/.toml), see examples/")
+    src.add_argument("--score", help="numeric column to maximise instead of criteria")
+    p.add_argument("--n", type=int, default=23, help="how many tambons to choose (default 23)")
+    p.add_argument(
+        "--quota",
+        action="append",
+        default=[],
+        metavar="LEVEL:NAME=MIN:MAX",
+        help="a quota, e.g. region:ภาคใต้=2:5, changwat:สุรินทร์=1: or changwat:*=:2 "
+        "(LEVEL region, changwat or amphoe; NAME a code, Thai or English name, * for every "
+        "one not named; either bound may be empty); repeat for more",
+    )
+    p.add_argument("--max-per-amphoe", type=int, help="at most this many per amphoe")
+    p.add_argument("--max-per-changwat", type=int, help="at most this many per province")
+    p.add_argument("--max-changwats", type=int, help="choose within at most this many provinces")
+    p.add_argument(
+        "--include", default="", help="tambon codes that must be chosen (comma-separated)"
+    )
+    p.add_argument("--exclude", default="", help="tambon codes never to choose (comma-separated)")
+    p.add_argument("--min-distance-km", type=float, help="minimum distance between chosen tambons")
+    p.add_argument("--budget", type=float, help="maximum total cost (needs --cost)")
+    p.add_argument("--cost", help="column of each tambon's cost")
+    p.add_argument("--boundaries", help="boundaries to match a table to (default: found)")
+    p.add_argument("--time-limit", type=float, default=60.0, help="solver seconds (default 60)")
+    p.add_argument(
+        "--sensitivity", type=int, default=0, metavar="DRAWS",
+        help="also perturb the weights DRAWS times (needs --criteria)",
+    )  # fmt: skip
+    p.add_argument("--spread", type=float, default=0.2, help="weight spread (default 0.2 = ±20%%)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the sensitivity draws")
+    p.add_argument("--lang", default="th", choices=["th", "en"], help="language of the map")
+    p.add_argument("--no-map", action="store_true", help="write the tables only")
+    p.add_argument("--out", required=True, help="output folder (created)")
+    p.set_defaults(func=run)
+
+
+def parse_quotas(items: list[str]) -> dict[str, dict[str, tuple[int | None, int | None]]]:
+    """Turn ``["region:ภาคใต้=2:5", ...]`` into the ``quotas`` mapping of ``select_areas``.
+
+    Examples
+    --------
+    >>> parse_quotas(["region:ภาคใต้=2:5", "changwat:*=:2"])
+    {'region': {'ภาคใต้': (2, 5)}, 'changwat': {'*': (None, 2)}}
+    """
+    from tambon_gis._errors import ValidationError
+
+    out: dict[str, dict[str, tuple[int | None, int | None]]] = {}
+    for item in items:
+        m = _QUOTA_RE.match(item)
+        if not m:
+            raise ValidationError(
+                f"--quota {item!r}: write LEVEL:NAME=MIN:MAX with LEVEL region, changwat or "
+                "amphoe, e.g. region:ภาคใต้=2:5 or changwat:*=:2"
+            )
+        level, name, lo, hi = m.groups()
+        out.setdefault(level, {})[name] = (int(lo) if lo else None, int(hi) if hi else None)
+    return out
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[,\s]+", text or "") if c.strip()]
+
+
+def _read_data(args: argparse.Namespace) -> Any:
+    from tambon_gis._errors import SchemaError, ValidationError
+
+    path = Path(args.data)
+    if not path.exists():
+        raise FileNotFoundError(f"DATA {str(path)!r} does not exist: give a .csv/.xlsx or a layer")
+    if path.suffix.lower() in _TABLE_SUFFIXES:
+        from tambon_gis.boundaries import load_boundaries
+        from tambon_gis.join import join_attributes
+
+        gdf = join_attributes(path, load_boundaries(args.boundaries, level="tambon"))
+        # keep the match bookkeeping, under names that do not collide with the selection's
+        bookkeeping = ("status", "score", "candidates", "note", "duplicate", "in_boundaries")
+        gdf = gdf.rename(columns={c: f"match_{c}" for c in bookkeeping if c in gdf.columns})
+        unmatched = gdf["tambon_code"].isna() | (gdf.geometry.isna())
+        if unmatched.any():
+            rows = [int(i) + 1 for i in gdf.index[unmatched][:10]]
+            raise ValidationError(
+                f"{int(unmatched.sum())} row(s) of {path.name} did not resolve to a tambon of the "
+                f"boundaries (rows {rows}); fix them (run `tambon-gis match {path}`) and retry"
+            )
+        return gdf
+    import geopandas as gpd
+
+    gdf = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
+    if "tambon_code" not in gdf.columns:
+        raise SchemaError(
+            f"{path.name} has no tambon_code column: give a layer in the canonical schema "
+            "(tambon-gis boundaries --out) with your attribute columns, or a table"
+        )
+    return gdf
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``tambon-gis select``."""
+    from tambon_gis._errors import ValidationError
+    from tambon_gis.criteria import load_criteria
+    from tambon_gis.selection import select_areas
+
+    if args.sensitivity and not args.criteria:
+        raise ValidationError("--sensitivity perturbs criteria weights: give --criteria FILE")
+    score: Any = load_criteria(args.criteria) if args.criteria else args.score
+    quotas = parse_quotas(args.quota)
+    gdf = _read_data(args)
+    kw = {
+        "quotas": quotas or None,
+        "max_per_amphoe": args.max_per_amphoe,
+        "max_per_changwat": args.max_per_changwat,
+        "max_changwats": args.max_changwats,
+        "include": _codes(args.include) or None,
+        "exclude": _codes(args.exclude) or None,
+        "min_distance_km": args.min_distance_km,
+        "budget": args.budget,
+        "cost": args.cost,
+    }
+    sel = select_areas(gdf, n=args.n, score=score, time_limit=args.time_limit, **kw)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        sel.to_csv(out / f"{t}.csv", table=t) for t in ("chosen", "ranked", "left_out", "quotas")
+    ]
+    written.append(sel.to_excel(out / "selection.xlsx"))
+    if not args.no_map:
+        from tambon_gis import maps
+
+        written.append(maps.save(sel.to_map(lang=args.lang), out / "selection.html"))
+    lines = [repr(sel)]
+    if args.sensitivity:
+        sens = sel.sensitivity(draws=args.sensitivity, spread=args.spread, seed=args.seed)
+        written.append(sens.to_csv(out / "sensitivity.csv"))
+        if not args.no_map:
+            from tambon_gis import maps
+
+            written.append(maps.save(sens.to_map(lang=args.lang), out / "sensitivity.html"))
+        lines.append(repr(sens).splitlines()[0])
+    lines.append("written: " + ", ".join(str(p) for p in written))
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
