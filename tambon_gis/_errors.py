@@ -52,3 +52,7 @@ class ImportRejectedError(ValidationError):
     def __init__(self, message: str, report: object = None) -> None:
         super().__init__(message)
         self.report = report
+
+
+class SolverError(TambonGISError, RuntimeError):
+    """The optimisation solver stopped without any answer (e.g. its time limit) or failed."""

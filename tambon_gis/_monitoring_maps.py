@@ -1,0 +1,320 @@
+"""Maps of monitoring results: status or value per tambon, a slider over quarters, panels.
+
+Private helpers of :mod:`tambon_gis.monitoring`, drawn with :mod:`tambon_gis.maps` (interactive,
+offline) and :mod:`tambon_gis.static` (figures). Status maps colour "no data" grey as a category
+of its own, never with a failure colour, and always show the status as text too.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from tambon_gis._errors import ValidationError
+from tambon_gis._logging import get_logger
+from tambon_gis.periods import Period, quarter
+
+if TYPE_CHECKING:
+    from tambon_gis.monitoring import MonitoringStore, StatusTable
+
+log = get_logger(__name__)
+
+
+def status_categories(lang: str = "th") -> tuple[list[str], dict[str, str]]:
+    """Return the status labels in legend order and their colours, in ``lang``."""
+    from tambon_gis.monitoring import STATUSES
+
+    labels = [_status_label(s, lang) for s in STATUSES]
+    colours = {_status_label(s, lang): v["colour"] for s, v in STATUSES.items()}
+    return labels, colours
+
+
+def _status_label(status: str, lang: str) -> str:
+    from tambon_gis.monitoring import STATUSES
+
+    return STATUSES[status]["th"] if lang == "th" else status
+
+
+def programme_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Return the boundaries of the store's operation areas (logs the ones not in ``gdf``)."""
+    if gdf is None:
+        from tambon_gis import load_boundaries
+
+        gdf = load_boundaries()
+    if "tambon_code" not in gdf.columns:
+        raise ValidationError(
+            "the boundaries have no tambon_code column: pass a tambon layer read with "
+            "tambon_gis.load_boundaries(path)"
+        )
+    codes = store.areas()["tambon_code"]
+    out = gdf[gdf["tambon_code"].isin(set(codes))].copy()
+    missing = sorted(set(codes) - set(out["tambon_code"]))
+    if missing:
+        log.warning(
+            "%d operation area(s) are not in the boundary layer and cannot be drawn: %s "
+            "(newer codes than the layer? they stay in every table)",
+            len(missing), missing[:10],
+        )  # fmt: skip
+    out.attrs["missing_areas"] = missing
+    return out.sort_values("tambon_code").reset_index(drop=True)
+
+
+def _fmt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}"
+
+
+def bullet_bar(
+    actual: float, expected: float, target: float, colour: str, *, width: int = 110
+) -> str:
+    """A small bullet bar: a track to 150 % of target, the actual bar and a tick at expected."""
+    if not (np.isfinite(actual) and np.isfinite(target)) or target <= 0:
+        return ""
+    top = max(target * 1.5, actual, 1e-9)
+    w = int(round(width * min(actual, top) / top))
+    x_exp = int(round(width * min(expected, top) / top)) if np.isfinite(expected) else None
+    x_tgt = int(round(width * target / top))
+    tick = (
+        f'<span style="position:absolute;left:{x_exp}px;top:0;width:2px;height:12px;'
+        'background:#000" title="expected"></span>'
+        if x_exp is not None
+        else ""
+    )
+    return (
+        f'<span style="display:inline-block;position:relative;width:{width}px;height:12px;'
+        'background:#e6e6e6;vertical-align:middle">'
+        f'<span style="position:absolute;left:0;top:3px;width:{w}px;height:6px;'
+        f'background:{colour};outline:1px solid #555"></span>'
+        f'<span style="position:absolute;left:{x_tgt}px;top:0;width:1px;height:12px;'
+        'background:#777" title="target"></span>'
+        f"{tick}</span>"
+    )
+
+
+def popup_tables(status: StatusTable, *, lang: str = "th") -> pd.Series:
+    """Return, per tambon code, an escaped HTML table of all its indicators in the period."""
+    f = status._frame
+    rows: dict[str, list[str]] = {}
+    for r in f.itertuples(index=False):
+        name = r.indicator_th if lang == "th" else (r.indicator_en or r.indicator_th)
+        label = _status_label(r.status, lang)
+        swatch = (
+            f'<span style="display:inline-block;width:10px;height:10px;background:{r.colour};'
+            'border:1px solid #555;margin-right:4px"></span>'
+        )
+        shown = r.actual if r.aggregation == "sum" else r.value
+        bar = bullet_bar(shown, r.expected, r.target, r.colour)
+        unit = html.escape(str(r.unit or ""))
+        rows.setdefault(r.tambon_code, []).append(
+            "<tr>"
+            f"<td>{html.escape(str(name))}</td>"
+            f"<td style='text-align:right'>{_fmt(r.value)} {unit}</td>"
+            f"<td style='text-align:right'>{_fmt(r.target)}</td>"
+            f"<td>{swatch}{html.escape(label)}</td>"
+            f"<td>{bar}</td>"
+            "</tr>"
+        )
+    names = (
+        ("ตัวชี้วัด", "ค่า", "เป้าหมายปี", "สถานะ", "ความก้าวหน้า")
+        if lang == "th"
+        else ("Indicator", "Value", "Annual target", "Status", "Progress")
+    )
+    head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
+    title = html.escape(status.period.label if lang == "th" else status.period.label_en)
+    return pd.Series(
+        {
+            code: f"<div style='font-size:12px'><b>{title}</b><table style='border-collapse:"
+            f"collapse'>{head}{''.join(parts)}</table></div>"
+            for code, parts in rows.items()
+        }
+    )
+
+
+def _frame_for(
+    store: MonitoringStore, status: StatusTable, indicator_id: str, gdf: gpd.GeoDataFrame, lang: str
+) -> gpd.GeoDataFrame:
+    f = status._frame
+    if indicator_id not in set(f["indicator_id"]):
+        raise ValidationError(
+            f"unknown indicator {indicator_id!r}: expected one of {sorted(set(f['indicator_id']))}"
+        )
+    one = f[f["indicator_id"] == indicator_id].set_index("tambon_code")
+    out = gdf.copy()
+    out["status"] = out["tambon_code"].map(one["status"]).map(lambda s: _status_label(s, lang))
+    out["value"] = out["tambon_code"].map(one["value"]).astype("float64")
+    out["target"] = out["tambon_code"].map(one["target"]).astype("float64")
+    out["trend"] = out["tambon_code"].map(one["trend"]).fillna("")
+    out["popup"] = out["tambon_code"].map(popup_tables(status, lang=lang))
+    return out
+
+
+def status_map(
+    store: MonitoringStore,
+    period: str | Period,
+    indicator_id: str,
+    *,
+    kind: str = "status",
+    gdf: gpd.GeoDataFrame | None = None,
+    status: StatusTable | None = None,
+    lang: str = "th",
+    basemap: str | Sequence[str] | None = None,
+    title: str | None = None,
+) -> Any:
+    """Map one indicator in one quarter: its status (default) or its value.
+
+    Each tambon's popup lists all its indicators for the period with value, target, status and
+    a small bullet bar.
+
+    Parameters
+    ----------
+    store : MonitoringStore
+    period : str or Period
+        A fiscal quarter.
+    indicator_id : str
+    kind : {"status", "value"}
+    gdf : GeoDataFrame, optional
+        Tambon boundaries in the canonical schema; default :func:`tambon_gis.load_boundaries`.
+    status : StatusTable, optional
+        Already computed for the same period.
+    lang : {"th", "en"}
+    basemap : str, optional
+        ``None`` (default) draws no tiles, so the map works offline.
+    title : str, optional
+
+    Returns
+    -------
+    folium.Map
+    """
+    from tambon_gis import maps
+
+    if kind not in ("status", "value"):
+        raise ValidationError(f"kind={kind!r}: expected 'status' or 'value'")
+    st = status if status is not None else store.status(period, indicators=None)
+    areas = programme_areas(store, gdf)
+    frame = _frame_for(store, st, indicator_id, areas, lang)
+    ind = store.indicators().set_index("indicator_id").loc[indicator_id]
+    name = ind["name_th"] if lang == "th" else (ind["name_en"] or ind["name_th"])
+    label = st.period.label if lang == "th" else st.period.label_en
+    title = title or f"{name} — {label}"
+    if kind == "status":
+        cats, colours = status_categories(lang)
+        m = maps.categorical(
+            frame, "status", categories=cats, colors=colours, popup_html="popup",
+            tooltip=["value", "target", "trend"], lang=lang, basemap=basemap, title=title,
+            legend_title="สถานะ" if lang == "th" else "Status", name=str(name),
+        )  # fmt: skip
+    else:
+        k = max(1, min(5, frame["value"].nunique()))
+        m = maps.choropleth(
+            frame, "value", k=k, popup_html="popup", tooltip=["status", "target"], lang=lang,
+            basemap=basemap, title=title, legend_title=f"{name} ({ind['unit']})", name=str(name),
+        )  # fmt: skip
+    log.info("status_map returned a %s map of %s for %s, %d areas", kind, indicator_id,
+             st.period.code, len(frame))  # fmt: skip
+    return m
+
+
+def quarter_columns(
+    store: MonitoringStore,
+    indicator_id: str,
+    fiscal_year: int,
+    gdf: gpd.GeoDataFrame | None,
+    *,
+    kind: str,
+    lang: str,
+    statuses: dict[str, StatusTable] | None = None,
+) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
+    """Return the areas with one column per quarter (status text or value) and the labels.
+
+    ``statuses`` may hold the status tables of the quarters already computed (by period code).
+    """
+    areas = programme_areas(store, gdf)
+    columns, labels = [], []
+    for q in range(1, 5):
+        p = quarter(int(fiscal_year), q)
+        if statuses is not None and p.code in statuses:
+            full = statuses[p.code]._frame
+            st = full[full["indicator_id"] == indicator_id].set_index("tambon_code")
+        else:
+            st = store.status(p, indicators=[indicator_id]).to_frame().set_index("tambon_code")
+        col = p.code
+        if kind == "status":
+            text = {s: _status_label(s, lang) for s in set(st["status"])}
+            areas[col] = areas["tambon_code"].map(st["status"]).map(text)
+        else:
+            areas[col] = areas["tambon_code"].map(st["value"]).astype("float64")
+        columns.append(col)
+        labels.append(p.label if lang == "th" else p.label_en)
+    return areas, columns, labels
+
+
+def timeslider_map(
+    store: MonitoringStore,
+    indicator_id: str,
+    fiscal_year: int,
+    *,
+    kind: str = "status",
+    gdf: gpd.GeoDataFrame | None = None,
+    lang: str = "th",
+    basemap: str | Sequence[str] | None = None,
+    title: str | None = None,
+) -> Any:
+    """A map of one indicator with a slider over the four quarters of a fiscal year."""
+    from tambon_gis import maps
+
+    areas, columns, labels = quarter_columns(
+        store, indicator_id, fiscal_year, gdf, kind=kind, lang=lang
+    )
+    name = store.indicators().set_index("indicator_id").loc[indicator_id, "name_th"]
+    title = title or f"{name} — ปีงบประมาณ {fiscal_year}"
+    if kind == "status":
+        cats, colours = status_categories(lang)
+        m = maps.timeslider(areas, columns, kind="categorical", labels=labels, categories=cats,
+                            colors=colours, lang=lang, basemap=basemap, title=title)  # fmt: skip
+    else:
+        m = maps.timeslider(areas, columns, kind="numeric", labels=labels, lang=lang,
+                            basemap=basemap, title=title)  # fmt: skip
+    log.info("timeslider_map returned a map of %s over FY%s", indicator_id, fiscal_year)
+    return m
+
+
+def quarter_panels(
+    store: MonitoringStore,
+    indicator_id: str,
+    fiscal_year: int,
+    *,
+    kind: str = "status",
+    gdf: gpd.GeoDataFrame | None = None,
+    lang: str = "th",
+    path: str | Path | None = None,
+    statuses: dict[str, StatusTable] | None = None,
+) -> Any:
+    """Small multiples: one panel per quarter of a fiscal year (a matplotlib Figure)."""
+    from tambon_gis import static
+
+    areas, columns, labels = quarter_columns(
+        store, indicator_id, fiscal_year, gdf, kind=kind, lang=lang, statuses=statuses
+    )
+    name = store.indicators().set_index("indicator_id").loc[indicator_id, "name_th"]
+    if kind == "status":
+        cats, colours = status_categories(lang)
+        fig = static.small_multiples(
+            areas, columns, labels=labels, categorical=True, categories=cats, colors=colours,
+            title=str(name), legend_title="สถานะ" if lang == "th" else "Status", lang=lang,
+            ncols=4, path=path, outlines=("amphoe",),
+        )  # fmt: skip
+    else:
+        fig = static.small_multiples(areas, columns, labels=labels, title=str(name), lang=lang,
+                                     ncols=4, path=path, outlines=("amphoe",))  # fmt: skip
+    log.info("quarter_panels returned a figure of %s over FY%s", indicator_id, fiscal_year)
+    return fig

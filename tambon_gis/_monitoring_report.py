@@ -1,0 +1,310 @@
+"""The self-contained HTML monitoring report of a fiscal year.
+
+Private helper of :mod:`tambon_gis.monitoring`; call it as
+:func:`tambon_gis.monitoring_report`. Everything is inlined in one file: the interactive maps as
+offline pages in ``<iframe srcdoc>``, the per-quarter panels as base64 PNG images, and the CSS.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from tambon_gis._errors import ValidationError
+from tambon_gis._logging import get_logger, progress
+from tambon_gis.periods import Period, fiscal_year_period, quarter
+
+log = get_logger(__name__)
+
+_CSS = """
+body{font-family:'Sarabun','Noto Sans Thai',Tahoma,sans-serif;margin:1.5em auto;max-width:1200px;
+color:#222;padding:0 1em}
+h1{font-size:1.6em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .5em}th{background:#f3f3f3}
+td.num{text-align:right}.swatch{display:inline-block;width:.9em;height:.9em;border:1px solid #555;
+margin-right:.3em;vertical-align:middle}
+iframe{width:100%;height:560px;border:1px solid #ccc}
+.note{color:#555;font-size:.9em}.legend span{margin-right:1.2em}
+img{max-width:100%}
+"""
+
+
+def _esc(v: Any) -> str:
+    return html.escape("" if v is None else str(v))
+
+
+def _num(v: Any, digits: int = 0) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return "–"
+    if f != f or f in (float("inf"), float("-inf")):
+        return "–"
+    return f"{f:,.{digits}f}" if not f.is_integer() or digits else f"{int(f):,}"
+
+
+def _status_cell(status: str, th: bool = True) -> str:
+    from tambon_gis.monitoring import STATUSES
+
+    s = STATUSES[status]
+    text = s["th"] if th else status
+    return f'<td><span class="swatch" style="background:{s["colour"]}"></span>{_esc(text)}</td>'
+
+
+def _legend() -> str:
+    from tambon_gis.monitoring import STATUSES
+
+    parts = [
+        f'<span><span class="swatch" style="background:{v["colour"]}"></span>{_esc(v["th"])} '
+        f"({_esc(k)})</span>"
+        for k, v in STATUSES.items()
+    ]
+    return '<p class="legend">' + "".join(parts) + "</p>"
+
+
+def _table(df: pd.DataFrame, columns: dict[str, str], *, numeric: Sequence[str] = (),
+           status_col: str | None = None) -> str:  # fmt: skip
+    head = "".join(f"<th>{_esc(label)}</th>" for label in columns.values())
+    if status_col:
+        head += "<th>สถานะ</th>"
+    body = []
+    for r in df.to_dict("records"):
+        cells = []
+        for col in columns:
+            v = r[col]
+            if col in numeric:
+                digits = 2 if isinstance(v, float) and not float(v).is_integer() else 0
+                cells.append(f'<td class="num">{_num(v, digits)}</td>')
+            else:
+                cells.append(f"<td>{_esc(v)}</td>")
+        if status_col:
+            cells.append(_status_cell(r[status_col]))
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _map_iframe(m: Any, title: str) -> str:
+    from tambon_gis import maps
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page = maps.save(m, Path(tmp) / "map.html", offline=True).read_text(encoding="utf-8")
+    return (
+        f'<iframe title="{_esc(title)}" srcdoc="{html.escape(page, quote=True)}" '
+        'loading="lazy"></iframe>'
+    )
+
+
+def _figure_img(fig: Any, alt: str) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="{_esc(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _latest_period(store: Any, fiscal_year: int) -> Period:
+    rows = store._con.execute(
+        "SELECT max(quarter) FROM current WHERE fiscal_year = ?", (int(fiscal_year),)
+    ).fetchone()
+    q = rows[0] if rows and rows[0] else 1
+    return quarter(int(fiscal_year), int(q))
+
+
+def write_report(
+    store: Any,
+    *,
+    fiscal_year: int,
+    path: str | Path,
+    period: str | Period | None = None,
+    gdf: gpd.GeoDataFrame | None = None,
+    indicators: Sequence[str] | None = None,
+    title: str | None = None,
+    maps: bool = True,
+    lang: str = "th",
+) -> Path:
+    """Write one self-contained HTML report of a fiscal year and return its path.
+
+    Parameters
+    ----------
+    store : MonitoringStore or path
+        The store (a path is opened read-only for the report).
+    fiscal_year : int
+        BE fiscal year, e.g. 2566.
+    path : str or Path
+        The HTML file to write.
+    period : str or Period, optional
+        The quarter the status section is about; default the latest quarter with data.
+    gdf : GeoDataFrame, optional
+        Tambon boundaries (canonical schema); default :func:`tambon_gis.load_boundaries`.
+    indicators : sequence of str, optional
+        Indicators to report; default all.
+    title : str, optional
+        Report title; default from the programme name.
+    maps : bool
+        Include the interactive status maps and the per-quarter panels.
+    lang : {"th", "en"}
+        Language of the maps.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from tambon_gis import _monitoring_maps as mm
+    from tambon_gis.monitoring import MonitoringStore
+
+    own = not isinstance(store, MonitoringStore)
+    st_obj: MonitoringStore = MonitoringStore(store, create=False) if own else store
+    try:
+        fy_period = fiscal_year_period(int(fiscal_year))
+        p = _latest_period(st_obj, fiscal_year) if period is None else parse_quarter(period)
+        if p.fiscal_year != int(fiscal_year):
+            raise ValidationError(
+                f"period {p.label_en} is not in FY{fiscal_year}: give a quarter of that year"
+            )
+        ind = st_obj.indicators()
+        if indicators is not None:
+            ind = ind[ind["indicator_id"].isin(list(indicators))]
+        ids = ind["indicator_id"].tolist()
+        if not ids:
+            raise ValidationError("the store has no indicators to report: add them first")
+        status = st_obj.status(p, indicators=ids)
+        name = st_obj.meta.get("name", "")
+        default_title = f"รายงานติดตามตัวชี้วัดร่วม {name} ปีงบประมาณ {fiscal_year}"
+        title = title or default_title.replace("  ", " ")
+        areas = st_obj.areas()
+        parts: list[str] = [
+            f"<h1>{_esc(title)}</h1>",
+            f'<p class="note">{_esc(fy_period.label)} ({fy_period.start:%d %b %Y} – '
+            f"{fy_period.end:%d %b %Y}) · สถานะ ณ {_esc(p.label)} ({_esc(p.label_en)}) · "
+            f"{len(areas)} พื้นที่ปฏิบัติการ · {len(ids)} ตัวชี้วัด · จัดทำเมื่อ "
+            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC</p>",
+            _legend(),
+            '<p class="note">"ไม่มีข้อมูล" หมายถึงยังไม่ได้รับรายงาน ไม่ใช่ผลที่ไม่ผ่านเป้าหมาย · '
+            "ตัวชี้วัดแบบผลรวม (sum) เทียบผลสะสมตั้งแต่ต้นปีงบประมาณ"
+            "กับเป้าหมายตามสัดส่วนไตรมาส</p>",
+        ]
+        # --- summary
+        summary = status.summary()
+        comp = st_obj.completeness(fiscal_year)
+        comp_now = comp[comp["period"] == p.code].set_index("indicator_id")
+        summary = summary.merge(
+            ind[["indicator_id", "name_th", "unit", "aggregation", "direction"]], on="indicator_id"
+        )
+        summary["reporting"] = summary["indicator_id"].map(
+            lambda i: f"{int(comp_now.loc[i, 'n_reporting'])}/{int(comp_now.loc[i, 'n_areas'])}"
+        )
+        from tambon_gis.monitoring import STATUSES
+
+        cols = {"indicator_id": "รหัส", "name_th": "ตัวชี้วัด", "unit": "หน่วย",
+                "aggregation": "การรวม", "direction": "ทิศทางที่ดี",
+                "reporting": "รายงานแล้ว"}  # fmt: skip
+        cols.update({s: v["th"] for s, v in STATUSES.items()})
+        parts += [f"<h2>สรุปสถานะ {_esc(p.label)}</h2>",
+                  _table(summary, cols, numeric=list(STATUSES))]  # fmt: skip
+        # --- maps
+        if maps:
+            parts.append(f"<h2>แผนที่สถานะ {_esc(p.label)}</h2>")
+            boundaries = mm.programme_areas(st_obj, gdf)
+            missing = boundaries.attrs.get("missing_areas", [])
+            if missing:
+                parts.append(
+                    f'<p class="note">{len(missing)} พื้นที่ไม่มีในชั้นขอบเขต จึงไม่ปรากฏบนแผนที่ '
+                    f"(แต่อยู่ในตารางทุกตาราง): {_esc(', '.join(missing))}</p>"
+                )
+            statuses = {
+                q.code: (status if q == p else st_obj.status(q, indicators=ids))
+                for q in fy_period.quarters()
+            }
+            for iid in progress(ids, total=len(ids), desc="report maps"):
+                label = ind.set_index("indicator_id").loc[iid, "name_th"]
+                m = mm.status_map(st_obj, p, iid, gdf=boundaries, status=status, lang=lang)
+                parts.append(f"<h3>{_esc(label)}</h3>")
+                parts.append(_map_iframe(m, f"{label} {p.label}"))
+                fig = mm.quarter_panels(st_obj, iid, fiscal_year, gdf=boundaries, lang=lang,
+                                        statuses=statuses)  # fmt: skip
+                parts.append(_figure_img(fig, f"{label} รายไตรมาส ปีงบประมาณ {fiscal_year}"))
+        # --- roll-ups
+        for level, heading in (("changwat", "สรุปรายจังหวัด"), ("region", "สรุปรายภาค"),
+                               ("programme", "สรุปรายรุ่น/โครงการ")):  # fmt: skip
+            r = st_obj.rollup(p, level=level, status=status).to_frame()
+            r["reporting"] = r["n_reporting"].astype(str) + "/" + r["n_areas"].astype(str)
+            if level == "region":
+                r["label"] = r["group"] + " (" + r["label"] + ")"
+            parts += [
+                f"<h2>{_esc(heading)} {_esc(p.label)}</h2>",
+                _table(
+                    r,
+                    {"label": "พื้นที่", "indicator_th": "ตัวชี้วัด", "aggregation": "การรวม",
+                     "reporting": "รายงานแล้ว", "value": "ค่า", "target": "เป้าหมาย (ผู้รายงาน)",
+                     "expected": "เป้าหมาย ณ ไตรมาส"},
+                    numeric=["value", "target", "expected"],
+                    status_col="status",
+                ),  # fmt: skip
+            ]
+        # --- completeness
+        wide = comp.pivot(index="indicator_id", columns="period", values="n_reporting")
+        wide = wide.reindex(columns=[q.code for q in fy_period.quarters()]).reset_index()
+        n_areas = len(areas)
+        qcols = {q.code: f"{q.label}" for q in fy_period.quarters()}
+        for c in qcols:
+            wide[c] = wide[c].map(lambda v: f"{int(v)}/{n_areas} ({int(v) / max(n_areas, 1):.0%})")
+        wide = wide[wide["indicator_id"].isin(ids)]
+        parts += ["<h2>ความครบถ้วนของข้อมูล (จำนวนพื้นที่ที่รายงาน)</h2>",
+                  _table(wide, {"indicator_id": "ตัวชี้วัด", **qcols})]  # fmt: skip
+        # --- area detail
+        from tambon_gis.monitoring import TREND_ARROWS
+
+        f = status.to_frame()
+        f["trend"] = f["trend"].map(lambda t: f"{TREND_ARROWS.get(t, '')} {t}".strip())
+        parts += [
+            f"<h2>รายพื้นที่ {_esc(p.label)}</h2>",
+            _table(
+                f,
+                {"tambon_code": "รหัส", "tambon_th": "ตำบล", "amphoe_th": "อำเภอ",
+                 "changwat_th": "จังหวัด", "indicator_th": "ตัวชี้วัด", "value": "ค่า",
+                 "ytd": "สะสม", "target": "เป้าหมายปี", "expected": "เป้าหมาย ณ ไตรมาส",
+                 "trend": "แนวโน้ม", "missing_quarters": "ไตรมาสที่ขาด",
+                 "revision": "ฉบับแก้ไขที่"},
+                numeric=["value", "ytd", "target", "expected", "revision"],
+                status_col="status",
+            ),  # fmt: skip
+        ]
+        # --- provenance
+        imp = st_obj.imports()
+        parts += ["<h2>ไฟล์ที่นำเข้า</h2>",
+                  _table(imp, {"file_name": "ไฟล์", "n_rows": "แถว", "n_added": "เพิ่ม",
+                               "n_revised": "แก้ไข", "n_unchanged": "ไม่เปลี่ยน",
+                               "imported_by": "ผู้นำเข้า", "imported_at": "เวลา"},
+                         numeric=["n_rows", "n_added", "n_revised", "n_unchanged"])]  # fmt: skip
+        page = (
+            '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>"
+            + "\n".join(parts)
+            + "</body></html>"
+        )
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+        log.info("monitoring_report wrote %s (%s bytes, %s, %d indicators)", out,
+                 f"{out.stat().st_size:,}", p.code, len(ids))  # fmt: skip
+        return out
+    finally:
+        if own:
+            st_obj.close()
+
+
+def parse_quarter(period: str | Period) -> Period:
+    """Parse a period that must be a fiscal quarter."""
+    from tambon_gis.monitoring import _as_quarter
+
+    return _as_quarter(period)
