@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 #: Subcommand modules, in the order ``--help`` lists them.
-_SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo")
+_SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo", "match", "map", "monitor", "select")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _SUBCOMMANDS:
-        importlib.import_module(f"tambon_gis.cli._{name}").register(sub)
+        try:
+            module = importlib.import_module(f"tambon_gis.cli._{name}")
+        except ImportError as exc:  # one broken extra must not take the whole CLI down
+            logging.getLogger("tambon_gis.cli").warning("subcommand %r unavailable: %s", name, exc)
+            continue
+        module.register(sub)
     return parser
 
 
@@ -69,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args) or 0)
-    except (TambonGISError, FileNotFoundError, ValueError) as exc:
-        sys.stderr.write(f"tambon-gis {args.command}: error: {exc}\n")
+    except (TambonGISError, OSError, ValueError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        sys.stderr.write(f"tambon-gis {args.command}: error: {message}\n")
+        if args.verbose:
+            raise
         return 1

@@ -1,0 +1,116 @@
+"""``tambon-gis map``: draw a map of tambons (optionally with a table's column) as HTML/PNG."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``map`` subcommand."""
+    p = subparsers.add_parser(
+        "map",
+        help="draw an interactive (offline HTML) or static (PNG/PDF) map of tambons",
+        description=(
+            "Draw the tambons of the boundaries (all, or one province), coloured by a column "
+            "of a table joined by code or names (numeric: classed choropleth; text: "
+            "categories), or by region when no table is given. Writes a self-contained HTML "
+            "page that opens with no network (.html) or a static map (.png, .pdf)."
+        ),
+    )
+    p.add_argument("--out", required=True, help="output file: .html, .png or .pdf")
+    p.add_argument("--boundaries", help="boundary file (default: found by load_boundaries)")
+    p.add_argument("--table", help="CSV/Excel table to join (by code or names)")
+    p.add_argument("--column", help="column to colour by (default: region)")
+    p.add_argument(
+        "--kind", choices=("auto", "numeric", "categorical"), default="auto",
+        help="how to colour the column (default: numeric when it holds numbers)",
+    )
+    p.add_argument("--province", help="only this province (code, Thai or English name)")
+    p.add_argument("--scheme", default="quantiles", help="classification: quantiles, "
+                   "natural_breaks, equal_interval")
+    p.add_argument("--k", type=int, default=5, help="number of classes (default 5)")
+    p.add_argument("--cmap", default="YlGnBu", help="matplotlib colormap (default YlGnBu)")
+    p.add_argument("--title", help="map title")
+    p.add_argument("--lang", choices=("th", "en"), default="th", help="language (default th)")
+    p.add_argument("--basemap", choices=("none", "osm", "positron", "satellite"),
+                   default="none", help="basemap tiles (default none: works offline)")
+    p.add_argument("--highlight", help="comma-separated tambon codes to outline")
+    p.add_argument("--cdn", action="store_true",
+                   help="load Leaflet from its CDN instead of inlining it (smaller page)")
+    p.set_defaults(func=run)
+
+
+def _province(gdf: Any, value: str) -> Any:
+    from tambon_gis._errors import ValidationError
+
+    v = value.strip()
+    mask = (gdf["changwat_code"] == v) | (gdf["changwat_th"] == v) | (
+        gdf["changwat_en"].str.lower() == v.lower()
+    )
+    if not mask.any():
+        names = sorted(gdf["changwat_en"].dropna().unique().tolist())[:5]
+        raise ValidationError(
+            f"--province {value!r} matches no province; give a 2-digit code, a Thai name or "
+            f"an English name (e.g. {names})"
+        )
+    return gdf[mask]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``tambon-gis map``."""
+    import pandas as pd
+
+    from tambon_gis import maps, static
+    from tambon_gis.boundaries import load_boundaries
+
+    gdf = load_boundaries(args.boundaries) if args.boundaries else load_boundaries()
+    notes = []
+    if args.table:
+        from tambon_gis.join import join_attributes
+
+        joined, report = join_attributes(args.table, gdf, return_report=True)
+        gdf = maps.attach_columns(gdf, joined)
+        notes.append(repr(report).splitlines()[0])
+        if gdf.attrs.get("not_in_layer"):
+            notes.append(f"{gdf.attrs['not_in_layer']} matched tambons are not in the boundaries")
+    if args.province:
+        n_with_data = int(gdf[args.column].notna().sum()) if args.column in gdf.columns else 0
+        gdf = _province(gdf, args.province)
+        if args.table and args.column in gdf.columns:
+            outside = n_with_data - int(gdf[args.column].notna().sum())
+            if outside:
+                notes.append(f"{outside} tambons with a value are outside {args.province}")
+    column = args.column or "region"
+    if column not in gdf.columns:
+        raise KeyError(f"--column {column!r} is not a column; available: "
+                       f"{[c for c in gdf.columns if c != 'geometry']}")
+    kind = args.kind
+    if kind == "auto":
+        numeric = pd.to_numeric(gdf[column], errors="coerce")
+        kind = "numeric" if numeric.notna().sum() == gdf[column].notna().sum() and \
+            gdf[column].notna().any() and column != "region" else "categorical"
+    highlight = [c.strip() for c in args.highlight.split(",")] if args.highlight else None
+    title = args.title or column
+    suffix = args.out.lower().rsplit(".", 1)[-1]
+    if suffix in ("png", "pdf", "svg"):
+        static.plot_map(gdf, column, scheme=args.scheme, k=args.k, cmap=args.cmap,
+                        categorical=kind == "categorical", title=title, lang=args.lang,
+                        highlight=highlight, path=args.out)
+        out = args.out
+    else:
+        basemap = None if args.basemap == "none" else args.basemap
+        common = dict(tooltip=None, lang=args.lang, highlight=highlight, basemap=basemap,
+                      title=title)
+        if kind == "numeric":
+            gdf = gdf.assign(**{column: pd.to_numeric(gdf[column], errors="coerce")})
+            m = maps.choropleth(gdf, column, scheme=args.scheme, k=args.k, cmap=args.cmap,
+                                **common)
+        else:
+            m = maps.categorical(gdf, column, **common)
+        out = maps.save(m, args.out, offline=not args.cdn)
+    for note in notes:
+        sys.stderr.write(note + "\n")
+    sys.stdout.write(f"{out}\n")
+    return 0

@@ -1,0 +1,115 @@
+"""Tests of tambon_gis.static: Thai font, legend, north arrow, scale bar, PNG/PDF output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from tambon_gis import static
+from tambon_gis._errors import SchemaError, ValidationError
+
+
+def _layer() -> gpd.GeoDataFrame:
+    cells = [box(103 + 0.1 * i, 14.8, 103.1 + 0.1 * i, 14.9) for i in range(6)]
+    return gpd.GeoDataFrame(
+        {
+            "tambon_code": [f"3201{i + 1:02d}" for i in range(6)],
+            "amphoe_code": ["3201"] * 3 + ["3202"] * 3,
+            "changwat_code": ["32"] * 6,
+            "v": [1.0, 2.0, None, 4.0, 5.0, 6.0],
+            "q2": [2, 3, 4, 5, 6, 7],
+            "lead": ["พอช.", "ร่วม", None, "ร่วม", "พอช.", "สภาเกษตรกรฯ"],
+        },
+        geometry=cells,
+        crs="EPSG:4326",
+    )
+
+
+def _texts(fig) -> list[str]:
+    out = []
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+        leg = ax.get_legend()
+        if leg is not None:
+            out += [t.get_text() for t in leg.get_texts()]
+    for leg in fig.legends:
+        out += [t.get_text() for t in leg.get_texts()]
+    return out
+
+
+def test_thai_font_is_packaged() -> None:
+    from matplotlib import font_manager
+
+    family = static.thai_font_family()
+    assert family == "Sarabun"
+    path = font_manager.findfont(font_manager.FontProperties(family=family))
+    assert "Sarabun" in path and "fontpkg_sarabun" in path
+
+
+def test_plot_map_has_title_legend_arrow_scale(tmp_path: Path) -> None:
+    fig = static.plot_map(_layer(), "v", k=2, title="ครัวเรือน", path=tmp_path / "m.png", dpi=60)
+    ax = fig.axes[0]
+    assert ax.get_title() == "ครัวเรือน"
+    texts = _texts(fig)
+    assert "เหนือ" in texts  # north arrow
+    assert any(t.endswith("กม.") or t.endswith("ม.") for t in texts)  # scale bar
+    assert any(t.startswith("ไม่มีข้อมูล") for t in texts)  # no-data legend entry
+    assert any("–" in t for t in texts)  # class limits
+    assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_pdf_embeds_the_thai_font(tmp_path: Path) -> None:
+    out = tmp_path / "lead.pdf"
+    static.plot_map(_layer(), "lead", title="หน่วยงานนำ", path=out)
+    data = out.read_bytes()
+    assert data[:4] == b"%PDF"
+    assert b"Sarabun" in data
+
+
+def test_categorical_text_column_and_english(tmp_path: Path) -> None:
+    fig = static.plot_map(_layer(), "lead", lang="en", outlines=("amphoe", "changwat"))
+    texts = _texts(fig)
+    assert "N" in texts
+    assert any(t.startswith("พอช.") for t in texts)
+    assert any(t.startswith("No data") for t in texts)
+
+
+def test_small_multiples_share_one_legend(tmp_path: Path) -> None:
+    fig = static.small_multiples(_layer(), ["v", "q2"], labels=["Q1/2568", "Q2/2568"], k=3,
+                                 title="ไตรมาส", path=tmp_path / "sm.png", dpi=50)
+    titles = [a.get_title() for a in fig.axes if a.get_title()]
+    assert titles == ["Q1/2568", "Q2/2568"]
+    assert len(fig.legends) == 1
+    assert (tmp_path / "sm.png").is_file()
+
+
+def test_inputs_not_mutated_and_errors() -> None:
+    gdf = _layer()
+    before = gdf.copy()
+    static.plot_map(gdf, "v")
+    assert gdf.equals(before)
+    with pytest.raises(SchemaError, match="nope"):
+        static.plot_map(gdf, "nope")
+    with pytest.raises(ValidationError, match=r"\.png"):
+        static.plot_map(gdf, "v", path="map.jpg")
+    with pytest.raises(ValidationError, match="labels"):
+        static.small_multiples(gdf, ["v", "q2"], labels=["a"])
+    with pytest.raises(TypeError, match="GeoDataFrame"):
+        static.plot_map(np.zeros(3), "v")  # type: ignore[arg-type]
+
+
+@pytest.mark.realdata
+def test_one_province_static_map(tambons, tmp_path: Path) -> None:
+    surin = tambons[tambons["changwat_code"] == "32"].copy()
+    surin["v"] = np.arange(len(surin), dtype=float)
+    out = tmp_path / "surin.png"
+    fig = static.plot_map(surin, "v", outlines=("amphoe",), title="สุรินทร์", path=out, dpi=80)
+    assert out.stat().st_size > 20_000
+    legend = fig.axes[0].get_legend()
+    counts = [int(t.get_text().rsplit("(", 1)[1].rstrip(")").replace(",", ""))
+              for t in legend.get_texts()]
+    assert sum(counts) == len(surin) == 159
