@@ -102,19 +102,9 @@ def _rc() -> dict[str, Any]:
 
 
 def _prepare(gdf: Any, columns: Sequence[str], *, fn: str) -> gpd.GeoDataFrame:
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise TypeError(
-            f"{fn}() needs a GeoDataFrame, got {type(gdf).__name__}; load boundaries with "
-            "tambon_gis.load_boundaries()"
-        )
-    missing = [c for c in columns if c not in gdf.columns]
-    if missing:
-        raise SchemaError(
-            f"{fn}(): column(s) {missing} not in the GeoDataFrame; available: "
-            f"{[c for c in gdf.columns if c != gdf.geometry.name]}"
-        )
-    if len(gdf) == 0:
-        raise ValidationError(f"{fn}(): the GeoDataFrame is empty; there is nothing to map")
+    from tambon_gis.maps import _check_gdf
+
+    gdf = _check_gdf(gdf, list(columns), fn=fn)
     simple = webgeom.simplify_coverage(gdf)
     return simple.to_crs(PLOT_CRS)
 

@@ -64,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
     # 2. the pilot tambons with their attributes (popups), coloured by lead agency
     column = lead or attributes[0]
+    popup = [c for c in attributes if c != column]  # the mapped column is shown already
     pilot_map = maps.categorical(
-        pilots, column, popup=attributes, highlight=codes, title="ตำบลนำร่องและข้อมูลประกอบ",
+        pilots, column, popup=popup, highlight=codes, title="ตำบลนำร่องและข้อมูลประกอบ",
         nodata_label="ไม่ใช่ตำบลนำร่อง", legend_title=column, labels=True,
     )
     pilot_path = maps.save(pilot_map, out / "pilot_tambons.html")
