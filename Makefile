@@ -30,6 +30,10 @@ setup-system:
 	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_INSTALL) $$missing >/dev/null; fi
 
+# Boundaries for the demo: $$TAMBON_GIS_BOUNDARIES if set, else a sibling ../shared copy if there
+# is one, else tambon_gis finds them itself (data/boundaries/, the cache, or a download).
+DEMO_BOUNDARIES := $(or $(TAMBON_GIS_BOUNDARIES),$(wildcard $(abspath $(CURDIR)/../shared/data/boundaries)))
+
 demo: setup
 	TAMBON_GIS_BOUNDARIES="$(DEMO_BOUNDARIES)" $(PY) -m tambon_gis.cli demo --out out
 
