@@ -787,8 +787,8 @@ def _cpg_to_codec(cpg: str) -> str | None:
 
 
 def _check_mojibake(gdf: pd.DataFrame, *, path: Path | None, given: bool) -> None:
-    text_cols = [c for c in gdf.columns if c != "geometry" and gdf[c].dtype.kind in "OTU"
-                 or str(gdf[c].dtype) in ("string", "str")]  # fmt: skip
+    text_cols = [c for c in gdf.columns if c != "geometry"
+                 and (gdf[c].dtype.kind in "OTU" or str(gdf[c].dtype) in ("string", "str"))]  # fmt: skip
     sample = " ".join(
         str(v) for c in text_cols[:20] for v in gdf[c].head(200).tolist() if isinstance(v, str)
     )

@@ -649,7 +649,6 @@ class _Resolver:
 
     # code + names -------------------------------------------------------------------------
     def resolve(self, code_raw: object, p_raw: str, a_raw: str, t_raw: str) -> _Result:
-        ix = self.ix
         # a whole address typed in one cell: "ต.ในเมือง อ.เมือง จ.ขอนแก่น"
         split_note = ""
         for cell in (t_raw, a_raw):
