@@ -17,20 +17,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
+from _common import best_of, data_dir  # noqa: E402 - benchmarks/ is on sys.path
 
-
-def best_of(fn, repeat: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 def main() -> int:
-    data = Path(os.environ.get("TAMBON_GIS_TEST_DATA", "../shared/data/boundaries"))
+    data = data_dir()
     path = data / "hdx-cod-ab-tha" / "tha_adm3_tambon_simplified.zip"
     if not path.exists():
         sys.stderr.write(f"missing {path}: set TAMBON_GIS_TEST_DATA\n")

@@ -18,7 +18,7 @@ import gc
 import os
 import sys
 import time
-from pathlib import Path
+from _common import data_dir  # noqa: E402 - benchmarks/ is on sys.path
 
 
 def rss_gb() -> float:
@@ -31,7 +31,7 @@ def rss_gb() -> float:
 
 
 def main(argv: list[str]) -> int:
-    data = Path(os.environ.get("TAMBON_GIS_TEST_DATA", "../shared/data/boundaries"))
+    data = data_dir()
     path = data / "hdx-cod-ab-tha" / "full-resolution" / "tha_adm3_tambon_full.zip"
     if not path.exists():
         sys.stderr.write(f"missing {path}: set TAMBON_GIS_TEST_DATA\n")

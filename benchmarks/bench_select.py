@@ -29,6 +29,7 @@ import pandas as pd
 import tambon_gis as tg
 from tambon_gis import settings
 from tambon_gis.selection import _Model, score_areas, select_areas, sensitivity
+from _common import best_of  # noqa: E402 - benchmarks/ is on sys.path
 
 N = 23
 QUOTAS = {
@@ -62,14 +63,6 @@ def data() -> pd.DataFrame:
     g["ประเด็นนโยบาย"] = issues[rng.integers(0, 4, n)]
     return g
 
-
-def best_of(fn, repeat: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def pandas_scoring(g: pd.DataFrame) -> pd.Series:
