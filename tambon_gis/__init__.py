@@ -9,6 +9,12 @@ Examples
 >>> import tambon_gis as tg
 >>> tg.__version__
 '0.1.0'
+
+Every error raised for a user mistake is a :class:`TambonGISError` (also reachable as
+``tambon_gis.errors.TambonGISError``, with every other error class):
+
+>>> issubclass(tg.errors.SchemaError, tg.TambonGISError)
+True
 """
 
 from __future__ import annotations
@@ -16,7 +22,30 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from tambon_gis import _errors as errors
 from tambon_gis import settings
+from tambon_gis._errors import (
+    CodeError,
+    CorruptFileError,
+    CRSError,
+    DataNotFoundError,
+    EncodingError,
+    ImportRejectedError,
+    InfeasibleError,
+    PeriodError,
+    ReadOnlyError,
+    SchemaError,
+    SolverError,
+    TambonGISError,
+    ValidationError,
+)
+
+#: The error classes, exported flat: ``tambon_gis.TambonGISError`` and ``tambon_gis.SchemaError``.
+_ERRORS = [
+    "TambonGISError", "SchemaError", "EncodingError", "CRSError", "CodeError",
+    "DataNotFoundError", "InfeasibleError", "ValidationError", "PeriodError",
+    "ImportRejectedError", "SolverError", "CorruptFileError", "ReadOnlyError",
+]  # fmt: skip
 
 __version__ = "0.1.0"
 
@@ -62,7 +91,7 @@ _SHORTCUTS = {
     "monitoring_report": "monitoring",
 }
 
-__all__ = ["__version__", "settings", *sorted(_MODULES), *sorted(_SHORTCUTS)]
+__all__ = ["__version__", "settings", "errors", *sorted(_MODULES), *sorted(_SHORTCUTS), *_ERRORS]
 
 
 def __getattr__(name: str) -> Any:

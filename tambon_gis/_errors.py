@@ -56,3 +56,15 @@ class ImportRejectedError(ValidationError):
 
 class SolverError(TambonGISError, RuntimeError):
     """The optimisation solver stopped without any answer (e.g. its time limit) or failed."""
+
+
+class CorruptFileError(TambonGISError, ValueError):
+    """A file is empty, truncated, damaged, or not in the format its name says.
+
+    The message names the file, what is wrong with it and what to do (export or download it
+    again, or for a damaged boundary layer ``allow_partial=True``).
+    """
+
+
+class ReadOnlyError(TambonGISError, PermissionError):
+    """A write was asked of something opened read-only (a store without write access)."""

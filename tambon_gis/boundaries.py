@@ -34,9 +34,11 @@ import hashlib
 import json
 import os
 import re
+import struct
 import threading
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,7 +50,14 @@ import pandas as pd
 import shapely
 
 from tambon_gis import gazetteer, settings
-from tambon_gis._errors import CodeError, CRSError, DataNotFoundError, EncodingError, SchemaError
+from tambon_gis._errors import (
+    CodeError,
+    CorruptFileError,
+    CRSError,
+    DataNotFoundError,
+    EncodingError,
+    SchemaError,
+)
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.regions import REGION_EN, region_mapping
 
@@ -146,6 +155,10 @@ class LoadReport:
         Of those, codes the gazetteer lists as abolished -> their successors.
     missing_from_layer : list of str
         Gazetteer codes of this level that the layer does not have (a newer split, say).
+    unreadable : list of str
+        Features of the file that could not be read (a truncated or damaged file), by code, or
+        ``"feature N"`` (1-based) when even the code is lost. A load with unreadable features
+        is refused unless ``allow_partial=True``; then they are left out of the result.
     """
 
     source: str
@@ -165,6 +178,7 @@ class LoadReport:
     missing_from_layer: list[str] = field(default_factory=list)
     outside_thailand: list[str] = field(default_factory=list)
     non_polygonal: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     from_cache: bool = False
 
@@ -180,6 +194,7 @@ class LoadReport:
             f"CRS: {self.crs or 'n/a'} ({self.crs_from or 'n/a'})",
         ]
         for label, items in (
+            ("unreadable features left out (damaged file)", self.unreadable),
             ("repaired invalid geometries", self.repaired),
             ("empty geometries", self.empty),
             ("merged duplicate codes", list(self.merged)),
@@ -254,6 +269,7 @@ def load_boundaries(
     region_scheme: str | Mapping[str, str] | None = None,
     layer: str | int | None = None,
     use_cache: bool | None = None,
+    allow_partial: bool = False,
 ) -> gpd.GeoDataFrame:
     """Load administrative boundaries into the canonical tambon_gis schema.
 
@@ -283,6 +299,11 @@ def load_boundaries(
         Layer name or index in a multi-layer file (GeoPackage).
     use_cache : bool, optional
         Reuse (and write) a GeoParquet cache of this file; default ``settings.use_cache``.
+    allow_partial : bool, default False
+        Load what can be read of a truncated or damaged file (features whose geometry or
+        attributes are cut off are left out and listed in the report's ``unreadable``).
+        Without it such a file is refused with a :class:`~tambon_gis.errors.CorruptFileError`
+        that says how many features are missing.
 
     Returns
     -------
@@ -302,6 +323,9 @@ def load_boundaries(
         No CRS and coordinates outside Thailand, or the layer does not land on Thailand.
     CodeError
         Codes that are not 2/4/6 digits.
+    CorruptFileError
+        The file is empty, truncated, damaged or not of the format its name says, a shapefile
+        has no ``.dbf``, or a ``.parquet`` file has no GeoParquet metadata.
 
     Examples
     --------
@@ -334,7 +358,8 @@ def load_boundaries(
 
     path = _resolve_path(Path(source), level=level)
     use_cache = settings.use_cache if use_cache is None else use_cache
-    key = _cache_key(path, level=level, columns=columns, encoding=encoding, crs=crs, layer=layer)
+    key = _cache_key(path, level=level, columns=columns, encoding=encoding, crs=crs, layer=layer,
+                     **({"allow_partial": True} if allow_partial else {}))
     cache_file = settings.get_cache_folder() / "boundaries" / f"{key}.parquet"
     if use_cache and cache_file.exists():
         try:
@@ -353,7 +378,8 @@ def load_boundaries(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         raw = _read_file(path, level=level, encoding=encoding, layer=layer, report=report)
-        report.features_read = len(raw)
+        raw = _drop_unreadable(raw, path=path, level=level, columns=columns, report=report,
+                               allow_partial=allow_partial)  # fmt: skip
         if len(raw) == 0:
             raise DataNotFoundError(
                 f"{str(path)!r} has no features{f' in layer {layer!r}' if layer is not None else ''}:"
@@ -666,31 +692,195 @@ def detect_encoding(data: bytes, *, source: str | None = None) -> str:
     )
 
 
+_FORMAT_NAMES = {".shp": "shapefile", ".gpkg": "GeoPackage", ".geojson": "GeoJSON",
+                 ".json": "GeoJSON", ".fgb": "FlatGeobuf", ".parquet": "GeoParquet",
+                 ".geoparquet": "GeoParquet", ".zip": "zip"}  # fmt: skip
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
+def _again(path: Path) -> str:
+    return f"Download or export {path.name} again"
+
+
+def _zip_error(path: Path, exc: BaseException) -> CorruptFileError:
+    return CorruptFileError(
+        f"{str(path)!r} is not a readable zip file ({exc}): it is truncated or damaged, "
+        f"often by a download that did not finish. {_again(path)}, or unzip it with another "
+        "tool and pass the .shp"
+    )
+
+
+def _check_not_empty(path: Path, *, member: str | None = None, size: int | None = None) -> None:
+    size = path.stat().st_size if size is None else size
+    if size == 0:
+        what = f"{member!r} inside {str(path)!r}" if member else repr(str(path))
+        raise CorruptFileError(
+            f"{what} is empty (0 bytes): a copy or download did not finish, so there are no "
+            f"boundaries to read. {_again(path)}"
+        )
+
+
+def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    _check_not_empty(path)
+    try:
+        meta = pq.read_metadata(path).metadata or {}
+    except (pa.ArrowException, OSError) as exc:
+        raise CorruptFileError(
+            f"{str(path)!r} is not a readable Parquet file ({exc}): it is truncated, damaged "
+            f"or not Parquet. {_again(path)}"
+        ) from exc
+    if b"geo" not in meta:
+        raise CorruptFileError(
+            f"{str(path)!r} is a Parquet file without GeoParquet metadata (no 'geo' key), so "
+            "it holds a plain table, not boundaries. Write it with GeoDataFrame.to_parquet "
+            "(or `tambon-gis boundaries SOURCE --out FILE.parquet`), or read it with pandas, "
+            "build a GeoDataFrame and pass that to load_boundaries"
+        )
+    try:
+        return gpd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError, shapely.errors.GEOSException) as exc:
+        raise CorruptFileError(
+            f"{str(path)!r} could not be read as GeoParquet ({exc}): it is damaged. "
+            f"{_again(path)}"
+        ) from exc
+
+
+def _shapefile_index(path: Path, member: str | None) -> dict[str, Any]:
+    """Read the record counts of a shapefile's .shx/.dbf headers and check them against the .shp.
+
+    Returns ``{"records": n or None, "bad": [0-based records cut off or damaged], "dbf": n or
+    None, "dbf_missing": bool, "why": str}``. Only headers and the 8-byte record headers are
+    read, so this stays cheap on large files.
+    """
+    info: dict[str, Any] = {"records": None, "bad": [], "dbf": None, "dbf_missing": False,
+                            "why": ""}  # fmt: skip
+    try:
+        if member is not None:
+            zf = zipfile.ZipFile(path)
+            names = {n.lower(): n for n in zf.namelist()}
+            stem = member[: -len(Path(member).suffix)]
+
+            def size(suffix: str) -> int | None:
+                name = names.get(f"{stem}{suffix}".lower())
+                return zf.getinfo(name).file_size if name else None
+
+            def open_(suffix: str) -> Any:
+                name = names.get(f"{stem}{suffix}".lower())
+                return zf.open(name) if name else None
+        else:
+            zf = None
+
+            def size(suffix: str) -> int | None:
+                p = path if suffix == ".shp" else _sibling(path, suffix)
+                return p.stat().st_size if p is not None else None
+
+            def open_(suffix: str) -> Any:
+                p = path if suffix == ".shp" else _sibling(path, suffix)
+                return p.open("rb") if p is not None else None
+
+        shp_size = size(".shp") or 0
+        dbf_size = size(".dbf")
+        if dbf_size is None:
+            info["dbf_missing"] = True
+        else:
+            with open_(".dbf") as fh:
+                head = fh.read(12)
+            if len(head) == 12:
+                n_header, header_len, rec_len = struct.unpack("<IHH", head[4:12])
+                n_actual = max(dbf_size - header_len, 0) // rec_len if rec_len else 0
+                info["dbf"] = min(n_header, n_actual)
+        shx = open_(".shx")
+        if shx is None:
+            return info
+        with shx as fh:
+            data = fh.read()
+        if len(data) < 100:
+            return info
+        entries = np.frombuffer(data[100 : 100 + (len(data) - 100) // 8 * 8], dtype=">i4")
+        offsets, lengths = entries[0::2].astype(np.int64) * 2, entries[1::2].astype(np.int64) * 2
+        info["records"] = len(offsets)
+        beyond = np.flatnonzero(offsets + 8 + lengths > shp_size)
+        bad = set(beyond.tolist())
+        if len(beyond):
+            info["why"] = (f"the .shp ends after {shp_size:,} bytes while its .shx indexes "
+                           f"{int(offsets.max() + 8 + lengths[offsets.argmax()]):,}")  # fmt: skip
+        info["bad"] = sorted(bad)
+        info["_scan"] = (open_, offsets, lengths)
+    except _ZIP_ERRORS as exc:
+        raise _zip_error(path, exc) from exc
+    return info
+
+
+def _scan_shp_records(info: dict[str, Any], rows: list[int]) -> list[int]:
+    """Return the records among ``rows`` whose header in the .shp disagrees with the .shx."""
+    open_, offsets, lengths = info["_scan"]
+    bad = []
+    with open_(".shp") as fh:
+        for i in sorted(rows):
+            if i >= len(offsets):
+                continue
+            fh.seek(int(offsets[i]))
+            head = fh.read(12)
+            if len(head) < 12:
+                bad.append(i)
+                continue
+            number, length = struct.unpack(">ii", head[:8])
+            (shape_type,) = struct.unpack("<i", head[8:12])
+            if number != i + 1 or length * 2 != lengths[i] or (shape_type != 0 and length <= 2):
+                bad.append(i)
+    return bad
+
+
 def _read_file(
     path: Path, *, level: str, encoding: str | None, layer: str | int | None, report: LoadReport
 ) -> gpd.GeoDataFrame:
     import pyogrio
 
     suffix = path.suffix.lower()
-    member = _pick_zip_member(path, level=level) if suffix == ".zip" else None
+    _check_not_empty(path)
+    try:
+        member = _pick_zip_member(path, level=level) if suffix == ".zip" else None
+        if member is not None:
+            with zipfile.ZipFile(path) as zf:
+                _check_not_empty(path, member=member, size=zf.getinfo(member).file_size)
+    except _ZIP_ERRORS as exc:
+        raise _zip_error(path, exc) from exc
     target_suffix = Path(member.replace("\\", "/")).suffix.lower() if member else suffix
     uri = f"/vsizip/{path}/{member.replace(chr(92), '/')}" if member else str(path)
+    what = f"{member!r} inside {str(path)!r}" if member else repr(str(path))
+    kind = _FORMAT_NAMES.get(target_suffix, "vector")
 
     if target_suffix in (".parquet", ".geoparquet"):
         if member:
             raise DataNotFoundError(
                 f"{str(path)!r}: a GeoParquet file inside a zip cannot be read; unzip it first"
             )
-        gdf = gpd.read_parquet(path)
+        gdf = _read_geoparquet(path)
+        report.features_read = len(gdf)
         report.encoding, report.encoding_from = "utf-8", "format"
         return gdf
 
+    index: dict[str, Any] | None = None
     kwargs: dict[str, Any] = {}
     if target_suffix == ".shp":
+        index = _shapefile_index(path, member)
+        if index["dbf_missing"]:
+            stem = Path((member or path.name).replace("\\", "/")).stem
+            raise CorruptFileError(
+                f"the shapefile {what} has no .dbf ({stem}.dbf is missing): a shapefile keeps "
+                "its codes and names in the .dbf next to the .shp. Copy (or zip) the .shp "
+                "together with its .dbf, .shx and .prj, and load it again"
+            )
         if encoding is not None:
             report.encoding, report.encoding_from = encoding, "given"
         else:
-            data, cpg = _read_dbf_bytes(path, member)
+            try:
+                data, cpg = _read_dbf_bytes(path, member)
+            except _ZIP_ERRORS as exc:
+                raise _zip_error(path, exc) from exc
             codec = _cpg_to_codec(cpg) if cpg else None
             if cpg and codec is None:
                 logger.warning("%s: the .cpg says %r, which is not an encoding; detecting it "
@@ -708,17 +898,30 @@ def _read_file(
         if encoding is not None:
             report.encoding, report.encoding_from = encoding, "given"
             kwargs["encoding"] = encoding
-    if layer is None and target_suffix in (".gpkg", ".fgb", ".geojson", ".json"):
-        layer = _pick_layer(uri, level=level)
-    if layer is not None:
-        kwargs["layer"] = layer
     given = report.encoding_from == "given"
     import pyarrow as pa
 
+    def damaged(exc: BaseException) -> CorruptFileError:
+        return CorruptFileError(
+            f"{what} could not be read as a {kind} ({str(exc).split('; It might help')[0]}): "
+            f"it is damaged, truncated or not a {kind}. {_again(path)}"
+        )
+
+    unreadable: list[int] = []
     try:
+        if layer is None and target_suffix in (".gpkg", ".fgb", ".geojson", ".json"):
+            layer = _pick_layer(uri, level=level, source=what)
+        if layer is not None:
+            kwargs["layer"] = layer
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            gdf = pyogrio.read_dataframe(uri, use_arrow=True, **kwargs)
+            try:
+                gdf = pyogrio.read_dataframe(uri, use_arrow=True, **kwargs)
+            except shapely.errors.GEOSException:
+                # Damaged coordinates (e.g. a ring that no longer closes): read the rest and
+                # mark the features whose geometry cannot be built.
+                gdf = pyogrio.read_dataframe(uri, use_arrow=True, on_invalid="ignore", **kwargs)
+                unreadable = np.flatnonzero(pd.isna(np.asarray(gdf.geometry.values, dtype=object))).tolist()
             # Arrow keeps undecodable bytes until the strings are used: use them now.
             _check_mojibake(gdf, path=path, given=given)
     except (UnicodeDecodeError, pa.ArrowException) as exc:
@@ -735,8 +938,46 @@ def _read_file(
             f"{report.encoding_from}).{hint} Pass the right encoding=..., e.g. 'cp874' for "
             "TIS-620 files or 'utf-8'"
         ) from exc
+    except pyogrio.errors.DataLayerError as exc:
+        if layer is not None and "not found" in str(exc).lower():
+            raise DataNotFoundError(f"{what} has no layer {layer!r}: {exc}") from exc
+        raise damaged(exc) from exc
     except pyogrio.errors.DataSourceError as exc:
-        raise DataNotFoundError(f"{str(path)!r} could not be opened as boundaries: {exc}") from exc
+        raise damaged(exc) from exc
+    except _ZIP_ERRORS as exc:
+        raise _zip_error(path, exc) from exc
+    except shapely.errors.GEOSException as exc:
+        raise damaged(exc) from exc
+    report.features_read = len(gdf)
+    if index is not None:
+        lost: list[int] = []
+        expected = index["records"]
+        if expected is not None and len(gdf) < expected:
+            lost = list(range(len(gdf), expected))  # no attributes: the .dbf is cut short
+            index["why"] = index["why"] or (f"the .dbf holds {len(gdf):,} records while the .shx "
+                                            f"indexes {expected:,}")  # fmt: skip
+        if len(gdf.columns) <= 1 and len(gdf):
+            raise CorruptFileError(
+                f"the .dbf of the shapefile {what} holds no readable columns: it is damaged. "
+                f"{_again(path)}"
+            )
+        if expected is not None and len(gdf) <= expected:
+            empty = np.flatnonzero(shapely.is_empty(np.asarray(gdf.geometry.values, dtype=object))
+                                   | pd.isna(np.asarray(gdf.geometry.values, dtype=object)))
+            suspect = sorted(set(empty.tolist()) - set(index["bad"]))
+            if suspect:
+                scanned = _scan_shp_records(index, suspect)
+                if scanned and not index["why"]:
+                    index["why"] = "the .shx points at records the .shp does not hold there"
+                index["bad"] = sorted(set(index["bad"]) | set(scanned))
+        bad = sorted(i for i in set(index["bad"]) | set(unreadable) if i < len(gdf))
+        report.features_read = max(len(gdf), expected or 0)
+        gdf.attrs["_unreadable"] = {"rows": bad, "lost": lost,
+                                    "why": index["why"] or "their coordinates are damaged"}
+    elif unreadable:
+        report.features_read = len(gdf)
+        gdf.attrs["_unreadable"] = {"rows": unreadable, "lost": [],
+                                    "why": "their coordinates are damaged"}
     for w in caught:
         if "converted correctly" in str(w.message):
             message = (
@@ -752,20 +993,73 @@ def _read_file(
     return gdf
 
 
-def _pick_layer(uri: str, *, level: str) -> str | None:
-    """In a multi-layer file, the layer named for ``level`` (``None``: the only layer)."""
+def _drop_unreadable(
+    raw: gpd.GeoDataFrame,
+    *,
+    path: Path,
+    level: str,
+    columns: Mapping[str, str] | None,
+    report: LoadReport,
+    allow_partial: bool,
+) -> gpd.GeoDataFrame:
+    """Refuse a layer with unreadable features, or (``allow_partial``) leave them out."""
+    info = raw.attrs.pop("_unreadable", None)
+    if not info or not (info["rows"] or info["lost"]):
+        return raw
+    try:
+        code_col = _find_columns(raw, level=level, columns=columns)[f"{level}_code"]
+        codes = [normalise_code(v, length=CODE_LENGTH[level]) for v in raw[code_col].iloc[info["rows"]]]
+    except (SchemaError, KeyError):
+        codes = [None] * len(info["rows"])
+    names = [c or f"feature {i + 1}" for i, c in zip(info["rows"], codes, strict=True)]
+    names += [f"feature {i + 1}" for i in info["lost"]]
+    n_missing = len(names)
+    total = report.features_read
+    shown = ", ".join(names[:10]) + (" ..." if n_missing > 10 else "")
+    if not allow_partial:
+        raise CorruptFileError(
+            f"{str(path)!r} is truncated or damaged: {n_missing:,} of its {total:,} features "
+            f"cannot be read ({info['why']}; missing: {shown}). Download or export the file "
+            f"again; or pass allow_partial=True (CLI: --allow-partial) to load the "
+            f"{total - n_missing:,} whole features, with the missing ones listed in the report"
+        )
+    report.unreadable = names
+    message = (
+        f"{str(path)!r} is truncated or damaged: {n_missing:,} of its {total:,} features were "
+        f"left out ({info['why']}; missing: {shown})"
+    )
+    warnings.warn(message, BoundaryWarning, stacklevel=3)
+    keep = np.ones(len(raw), dtype=bool)
+    keep[info["rows"]] = False
+    return raw.loc[keep].reset_index(drop=True)
+
+
+def _pick_layer(uri: str, *, level: str, source: str | None = None) -> str | None:
+    """In a multi-layer file, the layer named for ``level`` (``None``: the only layer).
+
+    Refuses to guess when no layer, or more than one, is named like a ``level`` layer.
+    """
     import pyogrio
 
     layers = [str(row[0]) for row in pyogrio.list_layers(uri)]
     if len(layers) <= 1:
         return None
-    ranked = sorted(layers, key=lambda name: -_level_score(name, level))
-    if _level_score(ranked[0], level) == 0:
+    source = source or repr(uri)
+    best = max(_level_score(name, level) for name in layers)
+    if best == 0:
         raise DataNotFoundError(
-            f"{uri!r} has {len(layers)} layers ({', '.join(layers[:10])}) and none is named like "
-            f"a {level} layer: pass layer=... to load_boundaries"
+            f"{source} has {len(layers)} layers ({', '.join(layers[:10])}) and none is named like "
+            f"a {level} layer: pass layer=... to load_boundaries (CLI: --layer NAME)"
         )
-    return ranked[0]
+    top = [name for name in layers if _level_score(name, level) == best]
+    if len(top) > 1:
+        raise DataNotFoundError(
+            f"{source} has {len(top)} layers that could be the {level} layer "
+            f"({', '.join(top[:10])}); tambon_gis does not guess between them. Pass the one "
+            f"to read with layer=..., e.g. load_boundaries(path, layer={top[0]!r}) "
+            f"(CLI: --layer {top[0]})"
+        )
+    return top[0]
 
 
 def _cpg_to_codec(cpg: str) -> str | None:
