@@ -988,6 +988,8 @@ def _read_file(
                 warnings.warn(message, BoundaryWarning, stacklevel=4)
             else:
                 logger.warning(message)
+        elif "Non closed ring" in str(w.message) and gdf.attrs.get("_unreadable"):
+            continue  # explained by the unreadable features the load reports
         else:
             warnings.warn(w.message, w.category, stacklevel=4)
     return gdf

@@ -552,3 +552,148 @@ def test_level_names_are_read_as_words() -> None:
     assert _cpg_to_codec("ANSI 874") == "cp874" and _cpg_to_codec("1252") == "cp1252"
     assert _cpg_to_codec("\ufeffUTF-8".lstrip("\ufeff")) == "utf-8"
     assert _cpg_to_codec("nonsense-encoding") is None
+
+
+# ------------------------------------------------------------------ broken files (issue 12)
+
+
+def _shp_ring_end(shp: Path, record: int) -> int:
+    """Byte offset of the x of the last point of the first ring of 0-based ``record``."""
+    import struct
+
+    shx = shp.with_suffix(".shx").read_bytes()
+    offset = struct.unpack(">i", shx[100 + 8 * record : 104 + 8 * record])[0] * 2
+    data = shp.read_bytes()
+    body = offset + 8
+    n_parts, n_points = struct.unpack("<ii", data[body + 36 : body + 44])
+    parts = struct.unpack(f"<{n_parts}i", data[body + 44 : body + 44 + 4 * n_parts])
+    last = (parts[1] if n_parts > 1 else n_points) - 1
+    return body + 44 + 4 * n_parts + 16 * last
+
+
+@pytest.mark.realdata
+def test_corrupted_shp_bytes_are_a_library_error(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "corrupt")
+    at = _shp_ring_end(shp, 3)
+    data = bytearray(shp.read_bytes())
+    data[at : at + 8] = np.float64(104.0).tobytes()  # the ring no longer closes
+    shp.write_bytes(bytes(data))
+    code = surin_raw["ADM3_PCODE"].iloc[3][2:]
+    with pytest.raises(tg.TambonGISError, match=f"1 of its 159 features cannot be read.*{code}.*allow_partial=True") as info:
+        tg.load_boundaries(shp)
+    assert isinstance(info.value, tg.errors.CorruptFileError) and str(shp) in str(info.value)
+    assert not isinstance(info.value, shapely.errors.GEOSException)
+    with pytest.warns(BoundaryWarning, match="1 of its 159 features were left out"):
+        gdf = tg.load_boundaries(shp, allow_partial=True)
+    assert len(gdf) == 158 and code not in set(gdf["tambon_code"])
+    assert load_report(gdf).unreadable == [code] and load_report(gdf).features_read == 159
+
+
+@pytest.mark.realdata
+def test_truncated_shp_is_refused_unless_allow_partial(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "cut")
+    data = shp.read_bytes()
+    shp.write_bytes(data[: len(data) * 2 // 3])
+    # the features whose record runs past the cut, from the .shx
+    import struct
+
+    shx = shp.with_suffix(".shx").read_bytes()
+    index = np.frombuffer(shx[100:], dtype=">i4").reshape(-1, 2).astype(np.int64) * 2
+    cut = index[:, 0] + 8 + index[:, 1] > len(data) * 2 // 3
+    n_missing = int(cut.sum())
+    assert 0 < n_missing < 159 and struct.unpack(">i", shx[24:28])[0] * 2 == len(shx)
+    with pytest.raises(tg.errors.CorruptFileError, match=f"{n_missing} of its 159 features cannot be read \\(the .shp ends after"):
+        tg.load_boundaries(shp)
+    with pytest.warns(BoundaryWarning, match="left out"):
+        gdf = tg.load_boundaries(shp, allow_partial=True)
+    report = load_report(gdf)
+    expected = sorted(surin_raw["ADM3_PCODE"].str[2:].to_numpy()[cut])
+    assert sorted(report.unreadable) == expected
+    assert len(gdf) == 159 - n_missing and not gdf.geometry.is_empty.any()
+    assert set(gdf["tambon_code"]).isdisjoint(expected)
+    assert any("unreadable features left out" in line for line in report.summary_lines())
+
+
+@pytest.mark.realdata
+def test_truncated_dbf_names_the_lost_features(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "dbfcut")
+    dbf = shp.with_suffix(".dbf")
+    data = dbf.read_bytes()
+    header_len, rec_len = np.frombuffer(data[8:12], dtype="<u2")
+    dbf.write_bytes(data[: int(header_len) + 100 * int(rec_len)])
+    with pytest.raises(tg.errors.CorruptFileError, match="59 of its 159 features cannot be read \\(the .dbf holds 100"):
+        tg.load_boundaries(shp)
+    with pytest.warns(BoundaryWarning):
+        gdf = tg.load_boundaries(shp, allow_partial=True)
+    assert len(gdf) == 100 and load_report(gdf).unreadable[0] == "feature 101"
+    assert len(load_report(gdf).unreadable) == 59
+
+
+@pytest.mark.realdata
+def test_shp_without_dbf_says_the_dbf_is_missing(surin_raw, tmp_path: Path) -> None:
+    shp = write_shp(surin_raw, tmp_path / "nodbf")
+    shp.with_suffix(".dbf").unlink()
+    with pytest.raises(tg.errors.CorruptFileError, match="has no .dbf \\(tambon.dbf is missing\\)"):
+        tg.load_boundaries(shp)
+    zpath = tmp_path / "nodbf.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for p in shp.parent.iterdir():
+            zf.write(p, p.name)
+    with pytest.raises(tg.TambonGISError, match="tambon.shp' inside .*nodbf.zip' has no .dbf"):
+        tg.load_boundaries(zpath)
+
+
+@pytest.mark.realdata
+def test_truncated_zip_is_a_library_error(surin_zip: Path, tmp_path: Path) -> None:
+    data = surin_zip.read_bytes()
+    cut = tmp_path / "Surin.zip"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(tg.errors.CorruptFileError, match="Surin.zip' is not a readable zip file.*truncated") as info:
+        tg.load_boundaries(cut)
+    assert isinstance(info.value, ValueError) and not isinstance(info.value, zipfile.BadZipFile)
+
+
+@pytest.mark.parametrize("suffix", [".zip", ".geojson", ".gpkg", ".parquet", ".shp"])
+def test_zero_byte_files_are_library_errors(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"tambon{suffix}"
+    path.write_bytes(b"")
+    with pytest.raises(tg.TambonGISError, match=f"tambon\\{suffix}' is empty \\(0 bytes\\).*again") as info:
+        tg.load_boundaries(path)
+    assert isinstance(info.value, tg.errors.CorruptFileError)
+
+
+def test_garbage_with_a_vector_suffix_is_a_library_error(tmp_path: Path) -> None:
+    for suffix in (".gpkg", ".geojson", ".parquet"):
+        path = tmp_path / f"tambon{suffix}"
+        path.write_bytes(b"not a layer at all\n" * 50)
+        with pytest.raises(tg.errors.CorruptFileError, match=f"tambon\\{suffix}'.*(damaged|not)"):
+            tg.load_boundaries(path)
+
+
+def test_parquet_without_geo_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "tambon.parquet"
+    pd.DataFrame({"ADM3_PCODE": ["TH320101"], "wkt": ["POINT (103 15)"]}).to_parquet(path)
+    with pytest.raises(tg.errors.CorruptFileError, match="without GeoParquet metadata.*GeoDataFrame.to_parquet"):
+        tg.load_boundaries(path)
+
+
+@pytest.mark.realdata
+def test_geopackage_with_several_tambon_layers_is_refused(surin_raw, tmp_path: Path) -> None:
+    path = tmp_path / "two.gpkg"
+    surin_raw.to_file(path, layer="tambon_2022")
+    surin_raw.iloc[:10].to_file(path, layer="tambon_2024")
+    with pytest.raises(tg.TambonGISError, match="2 layers that could be the tambon layer \\(tambon_2022, tambon_2024\\).*layer="):
+        tg.load_boundaries(path)
+    assert len(tg.load_boundaries(path, layer="tambon_2024")) == 10
+    assert len(tg.load_boundaries(path, layer="tambon_2022")) == 159
+
+
+def test_every_error_class_is_exported() -> None:
+    from tambon_gis import _errors
+
+    classes = [v for v in vars(_errors).values() if isinstance(v, type) and issubclass(v, Exception)]
+    assert len(classes) >= 13
+    for cls in classes:
+        assert issubclass(cls, tg.TambonGISError)
+        assert getattr(tg, cls.__name__) is cls and getattr(tg.errors, cls.__name__) is cls
+        assert cls is tg.TambonGISError or any(b.__module__ == "builtins" for b in cls.__mro__[1:-2])
