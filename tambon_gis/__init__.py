@@ -36,6 +36,7 @@ from tambon_gis._errors import (
     ReadOnlyError,
     SchemaError,
     SolverError,
+    StoreBusyError,
     TambonGISError,
     ValidationError,
 )
@@ -44,7 +45,7 @@ from tambon_gis._errors import (
 _ERRORS = [
     "TambonGISError", "SchemaError", "EncodingError", "CRSError", "CodeError",
     "DataNotFoundError", "InfeasibleError", "ValidationError", "PeriodError",
-    "ImportRejectedError", "SolverError", "CorruptFileError", "ReadOnlyError",
+    "ImportRejectedError", "SolverError", "CorruptFileError", "ReadOnlyError", "StoreBusyError",
 ]  # fmt: skip
 
 __version__ = "0.1.0"

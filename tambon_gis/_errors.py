@@ -68,3 +68,7 @@ class CorruptFileError(TambonGISError, ValueError):
 
 class ReadOnlyError(TambonGISError, PermissionError):
     """A write was asked of something opened read-only (a store without write access)."""
+
+
+class StoreBusyError(TambonGISError, TimeoutError):
+    """Another program held a monitoring store for longer than the time allowed to wait."""

@@ -57,7 +57,15 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis import _monitoring_io as mio
-from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError
+from tambon_gis._errors import (
+    CorruptFileError,
+    DataNotFoundError,
+    ImportRejectedError,
+    ReadOnlyError,
+    SchemaError,
+    StoreBusyError,
+    ValidationError,
+)
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.periods import Period, parse_period, quarter, quarters_between
 
@@ -447,6 +455,75 @@ TREND_ARROWS = {"improving": "↗", "worsening": "↘", "stable": "→", "": ""}
 # ============================================================================ the store
 
 
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store file and its folder (WAL needs both)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def _connect_read_only(path: Path, *, timeout: float) -> sqlite3.Connection:
+    """Open a store for reading only: ``mode=ro``, else ``immutable=1`` (a read-only share).
+
+    A store in WAL mode needs its ``-shm`` file even to read; in a folder without write
+    access SQLite cannot create it, and ``immutable=1`` reads the file as it is.
+    """
+    from urllib.parse import quote
+
+    base = "file:" + quote(str(path.resolve()))
+    last: sqlite3.Error | None = None
+    for flags in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            con = sqlite3.connect(base + flags, uri=True, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            con.execute("PRAGMA query_only = ON")
+            con.execute("SELECT count(*) FROM meta").fetchone()
+        except sqlite3.OperationalError as exc:
+            con.close()
+            last = exc
+            if "no such table" in str(exc):
+                break
+            continue
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            raise _store_error(path, exc) from exc
+        log.info("opened the store %s read-only (%s)", path, flags.lstrip("?"))
+        return con
+    assert last is not None
+    raise _store_error(path, last)
+
+
+def _store_error(path: Path, exc: BaseException) -> Exception:
+    """Turn a raw ``sqlite3`` error into the library's error naming the store file."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyError(
+            f"the monitoring store {str(path)!r} cannot be written ({text}): there is no write "
+            "access to the file or its folder. Copy it to a folder you may write to, or ask "
+            "for write access; reading it (status, report) needs none"
+        )
+    if "locked" in text or "busy" in text:
+        return StoreBusyError(
+            f"the monitoring store {str(path)!r} is busy ({text}): another program holds it. "
+            "Wait for it to finish (or close it) and try again"
+        )
+    if "no such table" in text:
+        return CorruptFileError(
+            f"{str(path)!r} is an SQLite file but not a monitoring store ({text}). Pass the "
+            "store file written by tambon-gis monitor import (or open_store)"
+        )
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) \
+            or "not a database" in text or "malformed" in text or "unable to open" in text:
+        return CorruptFileError(
+            f"{str(path)!r} is not a readable monitoring store ({text}): it is not an SQLite "
+            "file, or it is damaged. Check the path; restore the store from a backup, or "
+            "build it again with tambon-gis monitor import"
+        )
+    return CorruptFileError(f"the monitoring store {str(path)!r} failed: {text}")
+
+
 class MonitoringStore:
     """A monitoring store: one SQLite file of areas, indicators, targets and observations.
 
@@ -465,29 +542,57 @@ class MonitoringStore:
         Seconds to wait for another writer before giving up.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True, timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        timeout: float = 120.0,
+        read_only: bool | None = None,
+    ) -> None:
         self.path = Path(path)
         if not self.path.exists() and not create:
-            raise FileNotFoundError(
+            raise DataNotFoundError(
                 f"no monitoring store at {str(self.path)!r}: check the path, or create one with "
                 "open_store(path) (tambon-gis monitor import creates it too)"
             )
+        if self.path.is_dir():
+            raise DataNotFoundError(
+                f"{str(self.path)!r} is a folder, not a monitoring store: pass the store file, "
+                "e.g. kpi.sqlite"
+            )
+        if read_only is None:  # no write access to the file or its folder: read, never write
+            read_only = self.path.exists() and not _writable(self.path)
+        self.read_only = bool(read_only)
+        if self.read_only:
+            if not self.path.exists():
+                raise DataNotFoundError(f"no monitoring store at {str(self.path)!r} to read")
+            self._con = _connect_read_only(self.path, timeout=timeout)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        self._con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        self._con.execute("PRAGMA journal_mode = WAL")
-        self._con.execute("PRAGMA synchronous = NORMAL")
-        self._con.execute("PRAGMA cache_size = -262144")  # up to 256 MB, for large imports
-        self._con.execute("PRAGMA foreign_keys = ON")
         try:
+            self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise DataNotFoundError(
+                f"the monitoring store {str(self.path)!r} cannot be opened ({exc}): check the "
+                "path and that you may read it"
+            ) from exc
+        try:
+            self._con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._con.execute("PRAGMA journal_mode = WAL")
+            self._con.execute("PRAGMA synchronous = NORMAL")
+            self._con.execute("PRAGMA cache_size = -262144")  # up to 256 MB, for large imports
+            self._con.execute("PRAGMA foreign_keys = ON")
             self._con.executescript(
                 "BEGIN IMMEDIATE;\n" + _SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
                 f"('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
             )
-        except BaseException:
+        except BaseException as exc:
             if self._con.in_transaction:
                 self._con.execute("ROLLBACK")
             self._con.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _store_error(self.path, exc) from exc
             raise
 
     # ------------------------------------------------------------------ plumbing
@@ -495,17 +600,31 @@ class MonitoringStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One all-or-nothing write transaction that waits for other writers."""
-        self._con.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise ReadOnlyError(
+                f"the monitoring store {str(self.path)!r} is open read-only (no write access to "
+                "the file or its folder), so nothing can be imported or changed. Copy it to a "
+                "folder you may write to, or ask for write access, and run the import again"
+            )
+        try:
+            self._con.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from exc
         try:
             yield self._con
-        except BaseException:
+        except BaseException as exc:
             self._con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+                raise _store_error(self.path, exc) from exc
             raise
         else:
             self._con.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        cur = self._con.execute(sql, params)
+        try:
+            cur = self._con.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from exc
         cols = [c[0] for c in cur.description]
         return pd.DataFrame(cur.fetchall(), columns=cols)
 
@@ -1788,6 +1907,7 @@ def open_store(
     create: bool = True,
     name: str | None = None,
     fiscal_years: tuple[int, int] | int | None = None,
+    read_only: bool | None = None,
 ) -> MonitoringStore:
     """Open (or create) a monitoring store.
 
@@ -1801,10 +1921,22 @@ def open_store(
         Programme name to record.
     fiscal_years : int or (int, int), optional
         Fiscal years (BE) the programme runs; observations outside are rejected.
+    read_only : bool, optional
+        Open for reading only (SQLite ``mode=ro``; ``immutable`` on a read-only share).
+        Default: read-only exactly when the file or its folder cannot be written, so status
+        and reports work on a store someone else owns. Writing to it raises
+        :class:`~tambon_gis.errors.ReadOnlyError`.
 
     Returns
     -------
     MonitoringStore
+
+    Raises
+    ------
+    DataNotFoundError
+        ``create=False`` and there is no file.
+    CorruptFileError
+        The file is not an SQLite monitoring store, or it is damaged (the message names it).
 
     Examples
     --------
@@ -1814,7 +1946,7 @@ def open_store(
     ...     s.fiscal_years
     (2566, 2566)
     """
-    store = MonitoringStore(path, create=create)
+    store = MonitoringStore(path, create=create, read_only=read_only)
     if name is not None or fiscal_years is not None:
         store.configure(name=name, fiscal_years=fiscal_years)
     log.info("open_store returned %r", store)

@@ -1,0 +1,163 @@
+"""Opening monitoring stores one cannot write, and files that are not stores (issue 12)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import tambon_gis as tg
+from tambon_gis.monitoring import MonitoringStore, monitoring_report, open_store
+
+DATA = Path(__file__).parent / "data"
+PERIOD = "ไตรมาส 1/2566"
+
+
+def make_loaded_store(path: Path) -> None:
+    with open_store(path, name="โครงการนำร่อง", fiscal_years=(2566, 2567)) as store:
+        store.set_areas(DATA / "monitor_areas.csv")
+        store.set_indicators(DATA / "monitor_indicators.csv")
+        store.set_targets(DATA / "monitor_targets.csv")
+        store.import_file(DATA / "monitor_q1_long.csv")
+
+
+def read_everything(store_path: Path, out: Path) -> dict:
+    """What a reader does with a store: open, status, report, and the CLI."""
+    from tambon_gis.cli import main
+
+    result: dict = {}
+    with open_store(store_path, create=False) as store:
+        result["read_only"] = store.read_only
+        result["summary"] = store.status(PERIOD).summary().to_dict("records")
+        result["n_areas"] = len(store.status(PERIOD).to_frame())
+        try:
+            store.import_file(DATA / "monitor_q1_correction.csv")
+        except tg.TambonGISError as exc:
+            result["write_error"] = (type(exc).__name__, str(exc))
+    report = monitoring_report(store_path, fiscal_year=2566, path=out / "report.html", maps=False)
+    result["report_bytes"] = report.stat().st_size
+    result["cli_status"] = main(["monitor", "status", str(store_path), "--period", PERIOD])
+    return result
+
+
+def test_read_only_store_reads_without_write_access(tmp_path: Path) -> None:
+    """As an unprivileged user (root ignores permissions): a forked child drops to nobody."""
+    if os.getuid() != 0:  # pragma: no cover - the suite runs as root in this workplace
+        pytest.fail("this test needs to start as root to drop to an unprivileged user")
+    base = Path(tempfile.mkdtemp(prefix="tg_ro_", dir="/tmp"))
+    try:
+        share, out = base / "share", base / "out"
+        share.mkdir()
+        out.mkdir()
+        store_path = share / "kpi.sqlite"
+        make_loaded_store(store_path)
+        # The same work once as root on a writable copy: the expected answer, and every lazy
+        # import done before the child loses access to the interpreter's own folders.
+        shutil.copy(store_path, tmp_path / "copy.sqlite")
+        expected = read_everything(tmp_path / "copy.sqlite", tmp_path)
+        assert expected["read_only"] is False and "write_error" not in expected
+        os.chmod(base, 0o755)
+        os.chmod(out, 0o777)
+        os.chmod(store_path, 0o444)
+        os.chmod(share, 0o555)  # a read-only share: not even a -shm file can be made
+        before = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in share.iterdir()}
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 1
+            try:
+                os.close(read)
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                assert not os.access(store_path, os.W_OK)
+                try:
+                    res = read_everything(store_path, out)
+                except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                    res = {"crash": f"{type(exc).__name__}: {exc}"}
+                os.write(write, json.dumps(res, default=str).encode())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        chunks = []
+        while chunk := os.read(read, 65536):
+            chunks.append(chunk)
+        os.close(read)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        got = json.loads(b"".join(chunks))
+        assert "crash" not in got, got
+        assert got["read_only"] is True
+        assert got["summary"] == json.loads(json.dumps(expected["summary"], default=str))
+        assert got["n_areas"] == expected["n_areas"] > 0
+        assert got["report_bytes"] > 10_000 and got["cli_status"] == 0
+        name, message = got["write_error"]
+        assert name == "ReadOnlyError" and "read-only" in message and str(store_path) in message
+        after = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in share.iterdir()}
+        assert after == before  # nothing written, no -wal/-shm left behind
+    finally:
+        for p in (base, *base.rglob("*")):
+            if p.is_dir():
+                os.chmod(p, stat.S_IRWXU)
+        shutil.rmtree(base)
+
+
+def test_read_only_flag_opens_with_mode_ro_and_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "kpi.sqlite"
+    make_loaded_store(path)
+    n_before = sqlite3.connect(path).execute("SELECT count(*) FROM observations").fetchone()[0]
+    with open_store(path, create=False, read_only=True) as store:
+        assert store.read_only
+        assert len(store.status(PERIOD).to_frame()) > 0
+        with pytest.raises(tg.ReadOnlyError, match="open read-only"):
+            store.import_file(DATA / "monitor_q1_correction.csv")
+        with pytest.raises(PermissionError):
+            store.configure(name="x")
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
+            store._con.execute("DELETE FROM meta")  # the connection itself cannot write
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM observations").fetchone()[0] == n_before
+    assert dict(con.execute("SELECT key, value FROM meta"))["name"] == "โครงการนำร่อง"
+
+
+@pytest.mark.parametrize(
+    "content", [b"this is not a database\n" * 40, b"SQLite format 3\x00" + b"\xff" * 200]
+)
+def test_a_file_that_is_not_sqlite_is_named(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "kpi.sqlite"
+    path.write_bytes(content)
+    for read_only in (None, True):
+        with pytest.raises(tg.CorruptFileError, match=f"{path}.*not a readable monitoring store") as info:
+            MonitoringStore(path, create=False, read_only=read_only)
+        assert isinstance(info.value, tg.TambonGISError)
+        assert not isinstance(info.value, sqlite3.DatabaseError)
+
+
+def test_a_damaged_store_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "kpi.sqlite"
+    make_loaded_store(path)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for i in range(page, len(data), 97):  # damage every page after the first
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(tg.CorruptFileError, match=f"{path}.*(damaged|not a monitoring store)"):
+        with open_store(path, create=False) as store:
+            store.status(PERIOD)
+
+
+def test_an_sqlite_file_that_is_not_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(tg.CorruptFileError, match="not a monitoring store"):
+        open_store(path, create=False, read_only=True)
