@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tambon_gis._errors import ValidationError
+from tambon_gis._errors import DataNotFoundError, EncodingError, ValidationError
 from tambon_gis._logging import get_logger
 
 logger = get_logger(__name__)
@@ -856,19 +856,23 @@ def load_criteria(path: str | Path) -> Criteria:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(
+        raise DataNotFoundError(
             f"criteria file {str(path)!r} does not exist: give the path of a .yaml or .toml file "
             "(see examples/criteria_joint.yaml)"
         )
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            f"the criteria file {str(path)!r} is not UTF-8 text ({exc}): save it as UTF-8 "
+            "(in Notepad: Save as, Encoding UTF-8)"
+        ) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
             data = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
+            data = _load_yaml_unique(text, source=str(path))
         else:
             raise ValidationError(
                 f"cannot read criteria from {path.name!r}: use a .yaml, .yml or .toml file"
@@ -891,6 +895,35 @@ def load_criteria(path: str | Path) -> Criteria:
         path,
     )
     return crit
+
+
+def _load_yaml_unique(text: str, *, source: str) -> Any:
+    """``yaml.safe_load`` that refuses a key given twice in one mapping (YAML keeps the last)."""
+    import yaml
+
+    class _UniqueKeyLoader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: let PyYAML report it
+                continue
+            if first is not None:
+                raise ValidationError(
+                    f"the criteria file {source!r} gives the key {key!r} twice, on line {first} "
+                    f"and on line {line} (YAML would silently keep the second). Keep one of "
+                    "them, or rename the other"
+                )
+            seen[key] = line
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def _unknown(column: str, columns: Iterable[str]) -> str:

@@ -283,3 +283,30 @@ def test_repr_and_html():
     assert "score ครัวเรือน: weight 0.5, higher is better, rank" in text
     html = crit._repr_html_()
     assert "<table>" in html and "สมาชิกสภาเกษตรกร" in html
+
+
+def test_duplicate_keys_in_yaml_name_the_key_and_both_lines(tmp_path):
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    assert load_criteria(EXAMPLE)  # the example itself has no duplicate
+    # repeat the first top-level key further down, with another value
+    first = next(i for i, line in enumerate(lines) if line and not line.startswith((" ", "#", "-")))
+    key = lines[first].split(":")[0]
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("\n".join([*lines, f"{key}: other"]) + "\n", encoding="utf-8")
+    with pytest.raises(tg.TambonGISError, match=f"the key '{key}' twice, on line {first + 1} and on line {len(lines) + 1}"):
+        load_criteria(dup)
+    nested = tmp_path / "nested.yaml"
+    nested.write_text(
+        "agencies:\n  - name: A\n    rules:\n      - column: x\n        condition: '>= 1'\n"
+        "        column: y\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="'column' twice, on line 4 and on line 6"):
+        load_criteria(nested)
+
+
+def test_criteria_file_not_utf8_is_a_library_error(tmp_path):
+    bad = tmp_path / "cp874.yaml"
+    bad.write_bytes("agencies:\n  - name: สาธารณสุข\n".encode("cp874"))
+    with pytest.raises(tg.errors.EncodingError, match="cp874.yaml' is not UTF-8"):
+        load_criteria(bad)
