@@ -438,16 +438,23 @@ def assign_points(
             f"points is a {type(points).__name__}: expected a GeoDataFrame of points or a "
             "DataFrame with coordinate columns"
         )
-    fin = np.isfinite(xs) & np.isfinite(ys)
-    if fin.sum() >= 10:
-        mx, my = np.nanmedian(xs[fin]), np.nanmedian(ys[fin])
+    # A coordinate that is not a number or not on Earth (inf, 1e308) is no location: that
+    # row gets ``no_location`` and the others are still assigned.
+    real = np.isfinite(xs) & np.isfinite(ys)
+    with np.errstate(invalid="ignore"):
+        fin = real & (np.abs(xs) <= 180) & (np.abs(ys) <= 90)
+    if real.sum() >= 10:
+        mx, my = np.nanmedian(xs[real]), np.nanmedian(ys[real])
         if 4 <= mx <= 22 and 96 <= my <= 107:
             raise CRSError(
                 f"the coordinates look like latitude and longitude swapped (median x={mx:.2f}, "
                 f"y={my:.2f}): pass x='<longitude column>' and y='<latitude column>'"
             )
     geoms = boundaries.geometry.to_numpy()
-    first, count = _locate(xs, ys, geoms)
+    first = np.full(len(xs), -1, dtype=np.int64)
+    count = np.zeros(len(xs), dtype=np.int64)
+    if fin.any():
+        first[fin], count[fin] = _locate(xs[fin], ys[fin], geoms)
     status_code = np.where(first >= 0, 0, 2).astype(np.int64)  # see _POINT_STATUSES
     status_code[~fin] = 3
     snap_m = np.full(len(xs), np.nan)

@@ -211,3 +211,24 @@ def test_assign_points_keeps_input_and_names_columns() -> None:
     assert out["tambon_code_assigned"].tolist() == ["320101"]
     assert out["tambon_th"].tolist() == ["ในเมือง"]
     assert shapely.get_type_id(b.geometry.to_numpy()).tolist() == [3]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, 1e308, np.nan, 1e300])
+def test_assign_points_one_non_finite_coordinate_is_no_location(tambons, bad) -> None:
+    from tambon_gis.join import assign_points
+
+    some = tambons.iloc[::500]
+    pts = some.geometry.representative_point()
+    table = pd.DataFrame({"lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()})
+    table.loc[3, "lon"] = bad
+    for snap in (None, 500.0):
+        out = assign_points(table, tambons, snap_distance=snap)
+        assert out.loc[3, "assign_status"] == "no_location"
+        rest = out.drop(index=3)
+        assert (rest["assign_status"] == "inside").all()
+        assert rest["tambon_code"].tolist() == some["tambon_code"].drop(some.index[3]).tolist()
+    gdf = gpd.GeoDataFrame(table.fillna(0), geometry=gpd.points_from_xy(table.lon, table.lat), crs=4326)
+    out = assign_points(gdf, tambons)
+    assert out["assign_status"].iloc[3] == "no_location"
+    assert (out["assign_status"].drop(index=out.index[3]) == "inside").all()
