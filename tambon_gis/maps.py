@@ -336,6 +336,14 @@ def _name_columns(gdf: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
 
 
 def _columns_arg(value: Any, *, name: str, gdf: gpd.GeoDataFrame, fn: str) -> list[str] | None:
+    # The same in every builder: None or True is the default, False none, else column names.
+    if value is True and name == "tooltip":
+        return None
+    if value is True:
+        raise ValidationError(
+            f"{fn}(): {name}=True does not say what to show: pass the columns, e.g. "
+            f"{name}=['{next((c for c in gdf.columns if c != gdf.geometry.name), 'COLUMN')}']"
+        )
     if value is None or value is False:
         return None if value is None else []
     if isinstance(value, str):
@@ -902,8 +910,9 @@ def choropleth(
         Upper class bounds; implies ``scheme="user_defined"``.
     cmap : str or sequence of colours, default "YlGnBu"
         Matplotlib colormap name or a list of colours.
-    tooltip : list of str, optional
-        Extra columns shown on hover, after the names and the mapped value; ``False`` for none.
+    tooltip : list of str or bool, optional
+        Extra columns shown on hover, after the names and the mapped value; ``None`` or
+        ``True`` for the names and value only, ``False`` for no tooltip (same in every builder).
     popup : list of str, optional
         Columns shown in a popup on click (numbers with separators, dates as ``dates=``).
     popup_html : str, optional
