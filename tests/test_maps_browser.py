@@ -6,6 +6,7 @@ Thai name, a working search box, and an XSS payload in the data that runs nothin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,17 @@ import shapely
 from tambon_gis import maps
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
+
+# Every check of the page after an action waits on a condition (Playwright's auto-retrying
+# ``expect`` or ``wait_for_function``), never on time and never on a count taken at once.
+EXPECT_TIMEOUT = 20_000
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=EXPECT_TIMEOUT)
+    return _expect(locator)
 
 XSS = "<img src=x onerror=alert(1)>"
 CHROMIUM = "/usr/bin/chromium"
@@ -127,9 +139,8 @@ def test_national_page_draws_every_tambon_offline(tambons: Any, tmp_path: Path,
         lat, lon = _point(gdf, "320101")
         opened.hover_feature(lat, lon)
         tip = opened.page.locator(".leaflet-tooltip.tg-tooltip")
-        tip.wait_for(timeout=10_000)
-        assert "ในเมือง" in tip.inner_text()
-        assert "เมืองสุรินทร์" in tip.inner_text()
+        expect(tip).to_contain_text("ในเมือง")  # the tooltip of this tambon, not one passed over
+        expect(tip).to_contain_text("เมืองสุรินทร์")
     finally:
         opened.close()
 
@@ -145,23 +156,21 @@ def test_province_page_tooltip_search_and_no_errors(surin: Any, surin_page: Path
         lat, lon = _point(surin, "320103")
         opened.hover_feature(lat, lon)
         tip = page.locator(".leaflet-tooltip.tg-tooltip")
-        tip.wait_for(timeout=10_000)
-        text = tip.inner_text()
-        assert surin.loc[surin["tambon_code"] == "320103", "tambon_th"].item() in text
-        assert "สุรินทร์" in text
+        expect(tip).to_contain_text(surin.loc[surin["tambon_code"] == "320103", "tambon_th"].item())
+        expect(tip).to_contain_text("สุรินทร์")
         # search by Thai name, then by English name
         page.fill(".tg-search-input", "นอกเมือง")
         items = page.locator(".tg-search-item")
-        assert items.count() >= 1
-        assert items.first.inner_text().startswith("นอกเมือง")
+        expect(items.first).to_have_text(re.compile("^นอกเมือง"))
         items.first.click()
         popup = page.locator(".tg-search-popup")
-        popup.wait_for(timeout=10_000)
-        assert "นอกเมือง" in popup.inner_text()
+        expect(popup).to_contain_text("นอกเมือง")
+        expect(items).to_have_count(0)  # the click empties the list (in a timeout): wait for it
         page.fill(".tg-search-input", "nok mueang")
-        assert page.locator(".tg-search-item").count() >= 1
+        expect(items.first).to_contain_text("นอกเมือง")
         page.fill(".tg-search-input", "ไม่มีตำบลนี้")
-        assert page.locator(".tg-search-none").count() == 1
+        expect(page.locator(".tg-search-none")).to_have_count(1)
+        expect(items).to_have_count(0)
         # controls: layers, scale bar, fullscreen, legend with no-data entry
         assert page.locator(".leaflet-control-layers").count() == 1
         assert page.locator(".leaflet-control-scale").count() == 1
@@ -185,19 +194,17 @@ def test_xss_payload_shows_as_text_and_runs_nothing(surin: Any, surin_page: Path
         lat, lon = _point(surin, "320102")
         opened.hover_feature(lat, lon)
         tip = page.locator(".leaflet-tooltip.tg-tooltip")
-        tip.wait_for(timeout=10_000)
-        assert XSS in tip.inner_text()
+        expect(tip).to_contain_text(XSS)
         # popup on click, and the search box listing it
         page.mouse.click(*page.evaluate(
             """([lat, lon]) => { const e = TambonGIS.layers[0];
                 const p = e.map.latLngToContainerPoint([lat, lon]);
                 const r = e.map.getContainer().getBoundingClientRect();
                 return [p.x + r.left, p.y + r.top]; }""", [lat, lon]))
-        page.locator(".tg-popup").wait_for(timeout=10_000)
-        assert XSS in page.locator(".tg-popup").inner_text()
+        expect(page.locator(".tg-popup")).to_contain_text(XSS)
         page.fill(".tg-search-input", "Tang Chai")
-        assert XSS in page.locator(".tg-search-item").first.inner_text()
-        page.wait_for_timeout(300)
+        expect(page.locator(".tg-search-item").first).to_contain_text(XSS)
+        # every place the payload is shown is rendered now: no <img> was made from it
         assert page.locator("img[src='x']").count() == 0
         assert opened.dialogs == []
         assert opened.errors() == []
@@ -218,8 +225,9 @@ def test_timeslider_and_categorical_pages(surin: Any, tmp_path: Path, browser: A
         first = page.evaluate("TambonGIS.layers[0].byIndex[0].options.fillColor")
         assert page.locator(".tg-slider-label").inner_text() == "ไตรมาส 1/2568"
         page.locator(".tg-slider-input").fill("1")
-        assert page.locator(".tg-slider-label").inner_text() == "ไตรมาส 2/2568"
-        assert page.evaluate("TambonGIS.layers[0].byIndex[0].options.fillColor") != first
+        expect(page.locator(".tg-slider-label")).to_have_text("ไตรมาส 2/2568")
+        page.wait_for_function("(c) => TambonGIS.layers[0].byIndex[0].options.fillColor !== c",
+                               arg=first, timeout=EXPECT_TIMEOUT)
         assert opened.errors() == []
     finally:
         opened.close()
@@ -233,7 +241,7 @@ def test_timeslider_and_categorical_pages(surin: Any, tmp_path: Path, browser: A
         legend = opened.page.locator(".tg-legend").inner_text()
         assert "พอช." in legend and "ร่วม" in legend and "ไม่มีข้อมูล" in legend
         opened.page.fill(".tg-search-input", "บ้านใหม่")
-        assert opened.page.locator(".tg-search-item").count() == 10  # the list stops at 10
+        expect(opened.page.locator(".tg-search-item")).to_have_count(10)  # the list stops at 10
         assert opened.errors() == []
     finally:
         opened.close()

@@ -723,7 +723,12 @@ def test_report_opens_offline_in_chromium_with_maps_drawn(loaded: MonitoringStor
         page.goto(out.as_uri())
         for frame_el in page.locator("iframe").all():
             frame_el.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
+        page.wait_for_function(  # both map frames drawn: a condition, not a time
+            """() => [...document.querySelectorAll('iframe')].length === 2 &&
+                [...document.querySelectorAll('iframe')].every((f) => f.contentDocument &&
+                f.contentDocument.querySelectorAll('path.leaflet-interactive').length >= 7)""",
+            timeout=60_000,
+        )
         frames = [f for f in page.frames if f != page.main_frame]
         drawn = [f.locator("path.leaflet-interactive").count() for f in frames]
         browser.close()

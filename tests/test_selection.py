@@ -670,7 +670,9 @@ def test_selection_map_opens_in_chromium(tmp_path):
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(path.as_uri())
-            page.wait_for_selector(".leaflet-interactive", timeout=15_000)
+            page.wait_for_function(  # every shape drawn, not just the first
+                "document.querySelectorAll('.leaflet-interactive').length >= 12", timeout=30_000
+            )
             text = page.inner_text("body")
             assert "การคัดเลือก (selection)" in text and "โควตา (quotas)" in text
             assert "พิสูจน์แล้วว่าเหมาะที่สุด" in text
