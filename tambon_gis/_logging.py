@@ -26,4 +26,6 @@ def progress(iterable: Iterable[T], *, total: int | None = None, desc: str = "")
         return
     from tqdm.auto import tqdm
 
-    yield from tqdm(iterable, total=total, desc=desc, leave=False)
+    # disable=None: no bar when stderr is not a terminal (a log file, a pipe, a test), so
+    # captured output stays free of half-drawn bars
+    yield from tqdm(iterable, total=total, desc=desc, leave=False, disable=None)

@@ -1022,7 +1022,7 @@ def _drop_unreadable(
         raise CorruptFileError(
             f"{str(path)!r} is truncated or damaged: {n_missing:,} of its {total:,} features "
             f"cannot be read ({info['why']}; missing: {shown}). Download or export the file "
-            f"again; or pass allow_partial=True (CLI: --allow-partial) to load the "
+            f"again; or pass allow_partial=True to load the "
             f"{total - n_missing:,} whole features, with the missing ones listed in the report"
         )
     report.unreadable = names
@@ -1051,7 +1051,7 @@ def _pick_layer(uri: str, *, level: str, source: str | None = None) -> str | Non
     if best == 0:
         raise DataNotFoundError(
             f"{source} has {len(layers)} layers ({', '.join(layers[:10])}) and none is named like "
-            f"a {level} layer: pass layer=... to load_boundaries (CLI: --layer NAME)"
+            f"a {level} layer: pass layer=... to load_boundaries"
         )
     top = [name for name in layers if _level_score(name, level) == best]
     if len(top) > 1:
@@ -1059,7 +1059,7 @@ def _pick_layer(uri: str, *, level: str, source: str | None = None) -> str | Non
             f"{source} has {len(top)} layers that could be the {level} layer "
             f"({', '.join(top[:10])}); tambon_gis does not guess between them. Pass the one "
             f"to read with layer=..., e.g. load_boundaries(path, layer={top[0]!r}) "
-            f"(CLI: --layer {top[0]})"
+
         )
     return top[0]
 
@@ -1241,6 +1241,15 @@ def _find_columns(raw: pd.DataFrame, *, level: str, columns: Mapping[str, str] |
     code_col = f"{level}_code"
     if code_col not in found:
         have = [c for c in raw.columns if c != "geometry"]
+        lower_have = {c.lower() for c in have}
+        for other in CODE_LENGTH:
+            cands = [c for c in KNOWN_COLUMNS[f"{other}_code"] if c.lower() in lower_have]
+            if other != level and cands and not columns:
+                raise SchemaError(
+                    f"no {level} code column in this layer, but it has the {other} code column "
+                    f"{cands[0]!r}: it looks like a layer of the {other} level. Pass "
+                    f"level={other!r} to load it as {other} areas (or pass the {level} layer)"
+                )
         raise SchemaError(
             f"no {level} code column found among the layer's columns {have}. tambon_gis reads "
             f"the HDX COD-AB schema ({KNOWN_COLUMNS[code_col][0]}, ...) on its own; for another "
@@ -1463,7 +1472,8 @@ def _finish(
     out.attrs["load_report"] = report.to_dict()
     notes = report.summary_lines()[2:]
     if notes:
-        logger.warning(
+        # Said once per file: a read from the cache (the same file again) only logs it.
+        (logger.info if report.from_cache else logger.warning)(
             "%s: %s (details in gdf.attrs['load_report'])", Path(report.source).name,
             "; ".join(line.split(" (")[0] for line in notes if not line.startswith("abolished")),
         )

@@ -1133,7 +1133,8 @@ class MonitoringStore:
                     n_empty_cells=n_empty, ignored_columns=ignored, rejected=rejected,
                     file_hash=digest,
                 )  # fmt: skip
-                log.warning("%s", report.summary(10))
+                if on_error != "raise":  # raised, the error carries the list: say it once
+                    log.warning("%s", report.summary(10))
                 if on_error == "raise":
                     raise ImportRejectedError(
                         report.summary(20) + "\nFix these rows and import the file again.",

@@ -7,6 +7,9 @@ import sys
 from typing import Any
 
 
+_OUT_SUFFIXES = (".gpkg", ".parquet", ".geojson", ".shp", ".fgb")
+
+
 def register(subparsers: Any) -> None:
     """Add the ``boundaries`` subcommand."""
     p = subparsers.add_parser(
@@ -24,6 +27,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--encoding", help="DBF text encoding (default: detected)")
     p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:32647")
     p.add_argument("--regions", default=None, choices=["six", "four", "five"], help="region grouping")
+    p.add_argument("--layer", help="layer of a multi-layer file (GeoPackage)")
+    p.add_argument("--allow-partial", action="store_true",
+                   help="load what can be read of a truncated or damaged file (the rest is listed)")
     p.add_argument("--out", help="write the result (.gpkg, .parquet, .geojson)")
     p.set_defaults(func=run)
 
@@ -34,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     gdf = load_boundaries(
         args.path, level=args.level, encoding=args.encoding, crs=args.crs,
-        region_scheme=args.regions,
+        region_scheme=args.regions, layer=args.layer, allow_partial=args.allow_partial,
     )  # fmt: skip
     report = load_report(gdf)
     lines = report.summary_lines()
@@ -43,6 +49,11 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"dissolved to {len(gdf):,} {args.to_level} areas")
     counts = gdf.groupby("region").size().to_dict() if "region" in gdf else {}
     lines.append("by region: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    if args.out and not args.out.lower().endswith(_OUT_SUFFIXES):
+        raise ValueError(
+            f"--out {args.out!r}: cannot write boundaries to that kind of file; end the name in "
+            f"one of {', '.join(_OUT_SUFFIXES)}"
+        )
     if args.out:
         out = args.out
         if out.endswith(".parquet"):

@@ -65,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
     from tambon_gis import maps, static
     from tambon_gis.boundaries import load_boundaries
 
+    if not args.out.lower().endswith((".html", ".htm", ".png", ".pdf", ".svg")):
+        raise ValueError(
+            f"--out {args.out!r}: a map is written as .html (interactive), .htm, .png, .pdf "
+            "or .svg; end the file name in one of those"
+        )
     gdf = load_boundaries(args.boundaries) if args.boundaries else load_boundaries()
     notes = []
     if args.table:

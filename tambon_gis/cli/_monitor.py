@@ -80,6 +80,7 @@ def register(subparsers: Any) -> None:
 def run_import(args: argparse.Namespace) -> int:
     """Run ``tambon-gis monitor import``."""
     from tambon_gis._errors import ImportRejectedError
+    from tambon_gis.cli import for_cli
     from tambon_gis.monitoring import open_store
 
     years = args.fiscal_years
@@ -109,7 +110,7 @@ def run_import(args: argparse.Namespace) -> int:
                                            recorded_by=args.recorded_by)  # fmt: skip
             except ImportRejectedError as exc:
                 report = exc.report
-                sys.stderr.write(f"{path}: " + report.summary(30) + "\n")
+                sys.stderr.write(f"{path}: " + for_cli(report.summary(30)) + "\n")
                 if args.rejected:
                     out = report.to_csv(args.rejected)
                     sys.stderr.write(f"rejected rows written to {out}\n")
