@@ -949,6 +949,8 @@ def _read_file(
     except shapely.errors.GEOSException as exc:
         raise damaged(exc) from exc
     report.features_read = len(gdf)
+    if target_suffix == ".gpkg" and member is None:
+        _check_geopackage(path, layer=kwargs.get("layer"), n_read=len(gdf))
     if index is not None:
         lost: list[int] = []
         expected = index["records"]
@@ -966,7 +968,10 @@ def _read_file(
                                    | pd.isna(np.asarray(gdf.geometry.values, dtype=object)))
             suspect = sorted(set(empty.tolist()) - set(index["bad"]))
             if suspect:
-                scanned = _scan_shp_records(index, suspect)
+                try:
+                    scanned = _scan_shp_records(index, suspect)
+                except _ZIP_ERRORS as exc:
+                    raise _zip_error(path, exc) from exc
                 if scanned and not index["why"]:
                     index["why"] = "the .shx points at records the .shp does not hold there"
                 index["bad"] = sorted(set(index["bad"]) | set(scanned))
@@ -993,6 +998,42 @@ def _read_file(
         else:
             warnings.warn(w.message, w.category, stacklevel=4)
     return gdf
+
+
+def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> None:
+    """Refuse a GeoPackage whose SQLite pages are damaged (rows can vanish without an error)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        con = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # GDAL read it: nothing more to check with
+    try:
+        problems = [row[0] for row in con.execute("PRAGMA quick_check(5)")]
+        expected = None
+        try:
+            rows = con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents").fetchall()
+        except sqlite3.Error:
+            rows = []
+        if rows:
+            names = [r[0] for r in rows]
+            name = layer if isinstance(layer, str) else names[layer or 0] if len(rows) == 1 or isinstance(layer, int) else None
+            expected = next((r[1] for r in rows if r[0] == name), None)
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    finally:
+        con.close()
+    if problems != ["ok"]:
+        raise CorruptFileError(
+            f"{str(path)!r} is a damaged GeoPackage (SQLite reports: {'; '.join(problems[:3])}), "
+            f"so some of its features may be lost. {_again(path)}"
+        )
+    if expected is not None and expected != n_read:
+        raise CorruptFileError(
+            f"{str(path)!r} says its layer holds {expected:,} features but {n_read:,} can be read: "
+            f"it is damaged. {_again(path)}"
+        )
 
 
 def _drop_unreadable(
