@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis import _monitoring_io as mio
+from tambon_gis._export import write_csv
 from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.periods import Period, parse_period, quarter, quarters_between
@@ -198,7 +199,7 @@ class _Table:
     def to_csv(self, path: str | Path) -> Path:
         """Write the table as UTF-8 CSV with a BOM (so Excel shows Thai); return the path."""
         path = Path(path)
-        self._frame.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(self._frame, path)  # formula text neutralised (issue 12)
         return path
 
     def __len__(self) -> int:
