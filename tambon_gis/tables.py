@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -593,6 +594,7 @@ def read_table(
         "blank_rows_dropped": dropped,
         "file_rows": file_rows,
         "rows_above_header": above,
+        "header_width": n_header,
         "extra_fields": extra,
     }
     df.attrs["read_table"] = info
@@ -621,6 +623,10 @@ def _as_str(s: pd.Series) -> pd.Series:
             return None
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
         return v if isinstance(v, str) else str(v)
 
     return pd.Series([conv(v) for v in s], index=s.index, dtype="str", name=s.name)
