@@ -72,3 +72,29 @@ class ReadOnlyError(TambonGISError, PermissionError):
 
 class StoreBusyError(TambonGISError, TimeoutError):
     """Another program held a monitoring store for longer than the time allowed to wait."""
+
+
+class LimitError(ValidationError):
+    """An input is larger than a limit of :mod:`tambon_gis.settings`; the message names the
+    file, the limit and the setting that raises it."""
+
+
+def excerpt(value: object, limit: int | None = None) -> str:
+    """Return ``repr(value)`` cut to a short excerpt, with the full length when cut.
+
+    Examples
+    --------
+    >>> from tambon_gis._errors import excerpt
+    >>> excerpt("1" * 1000, 10)
+    "'1111111111'… (1,000 characters)"
+    >>> excerpt("Q1 FY2566")
+    "'Q1 FY2566'"
+    """
+    if limit is None:
+        from tambon_gis import settings
+
+        limit = settings.excerpt_chars
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"

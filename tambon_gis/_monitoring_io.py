@@ -6,7 +6,6 @@ that a file of a million rows is read and checked in seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis._errors import PeriodError, SchemaError
-from tambon_gis.periods import Period, parse_period
+from tambon_gis.names import clean_code
+from tambon_gis.periods import _TO_ARABIC, Period, parse_period
+from tambon_gis.tables import read_table
 
 #: Column aliases accepted in observation files, canonical name first.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -37,7 +38,7 @@ DESCRIPTIVE = (
     "ตำบล", "อำเภอ", "จังหวัด",
 )  # fmt: skip
 
-_THAI_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_TO_ARABIC = _TO_ARABIC  # the one Thai-digit table (periods)
 
 
 def file_hash(path: Path) -> str:
@@ -57,44 +58,34 @@ def frame_hash(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def _cell_to_text(v: Any) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    if isinstance(v, pd.Timestamp | dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+def read_any(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel file as text cells with :func:`tambon_gis.tables.read_table`.
 
-
-def read_any(path: Path, *, sheet: str | int = 0) -> pd.DataFrame:
-    """Read a CSV or Excel file as text cells (codes keep their leading zeros).
-
-    Excel dates become ISO dates and whole numbers lose their ``.0``.
+    The one table reader of the library, so a KPI file is read like any other table: any
+    encoding Thai Excel writes (UTF-8, BOM, UTF-16, cp874), any separator, the first visible
+    sheet, the limits of :mod:`tambon_gis.settings`. Codes keep their leading zeros, Excel
+    dates become ISO dates, whole numbers lose their ``.0`` and blank cells are ``""``.
+    ``attrs["source_rows"]`` holds each row's spreadsheet row number (1-based) and
+    ``attrs["extra_fields"]`` ``{row: cells}`` for rows with more cells than the header.
     """
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        raw = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-        df = pd.DataFrame(
-            {str(c).strip(): [_cell_to_text(v) for v in raw[c]] for c in raw.columns},
-            index=raw.index,
-        ).astype(str)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        df = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            sep="\t" if suffix == ".tsv" else ",",
-        )
-        df.columns = [str(c).strip() for c in df.columns]
-    else:
+    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"):
         raise SchemaError(
             f"cannot read {path.name!r}: expected a .csv, .tsv or .xlsx file; save the sheet "
             "as CSV (UTF-8) or Excel workbook"
         )
+    table = read_table(path, sheet=sheet, dtype_str=True, fill_down=False)
+    info = table.attrs["read_table"]
+    width = info["header_width"]
+    extra = {int(r) + 1: n for r, n in info["extra_fields"].items()}
+    cols = list(table.columns)
+    # cells past the header's last cell belong to no column: reported per row, not read
+    keep = cols[:width] + [c for c in cols[width:] if not c.startswith("column_")]
+    df = pd.DataFrame(
+        {str(c).strip(): table[c].fillna("").astype(str).to_numpy(dtype=object) for c in keep}
+    ).astype(str)
+    df.attrs["source_rows"] = [r + 1 for r in info["file_rows"]]
+    df.attrs["extra_fields"] = extra
     return df
 
 
@@ -119,9 +110,14 @@ def to_long(df: pd.DataFrame, *, layout: str) -> tuple[pd.DataFrame, str, list[s
         source, note, recorded_by, recorded_at, plus ``row`` (spreadsheet row number) and
         ``column`` (the cell's column in a wide file, else ``"value"``).
     """
+    source_rows = df.attrs.get("source_rows")
     df = canonical_columns(df)
     df = df.copy()
-    df["row"] = np.arange(2, len(df) + 2)
+    df.attrs = {}  # what the reader recorded is used here, and must not follow the frame
+    if source_rows is not None and len(source_rows) == len(df):
+        df["row"] = np.asarray(source_rows, dtype="int64")
+    else:
+        df["row"] = np.arange(2, len(df) + 2)
     meta = ["source", "note", "recorded_by", "recorded_at", "denominator"]
     if layout == "auto":
         if "value" in df.columns:
@@ -200,7 +196,7 @@ def to_long(df: pd.DataFrame, *, layout: str) -> tuple[pd.DataFrame, str, list[s
     long[var_name] = long[var_name].astype(str)
     long["column"] = long[var_name]
     long["value"] = long["value"].astype(str).str.strip()
-    empty = long["value"].isin(["", "nan", "None"])
+    empty = long["value"] == ""  # a blank cell is "not reported"; the text None/nan is not
     n_empty = int(empty.sum())
     long = long.loc[~empty]
     cols = ["tambon_code", "indicator_id", "period", "value", *meta, "row", "column"]
@@ -239,12 +235,16 @@ def parse_periods(values: pd.Series) -> tuple[dict[str, Period], dict[str, str]]
 
 
 def normalise_codes(values: pd.Series) -> pd.Series:
-    """Strip a ``TH`` prefix, spaces and Thai digits from tambon codes."""
-    s = _arabic(values.astype(str).str.strip())
-    needs = s.str.contains(r"[^0-9]", regex=True)
-    if needs.any():
-        s = s.where(~needs, s.str.upper().str.removeprefix("TH"))
-    return s
+    """Read tambon codes with :func:`tambon_gis.names.clean_code` (the one normaliser).
+
+    Each distinct text is read once. A value that is not a code is kept as typed (stripped,
+    Thai digits as ASCII) so that the error can quote it.
+    """
+    text = values.astype(str).str.strip()
+    pos, uniques = pd.factorize(text)
+    cleaned = [clean_code(u) or str(u).translate(_THAI_TO_ARABIC) for u in uniques]
+    out = np.asarray(cleaned, dtype=object)[pos] if len(uniques) else np.asarray([], dtype=object)
+    return pd.Series(out, index=values.index, dtype="str")
 
 
 def _arabic(s: pd.Series) -> pd.Series:

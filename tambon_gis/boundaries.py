@@ -1300,9 +1300,6 @@ def _find_columns(raw: pd.DataFrame, *, level: str, columns: Mapping[str, str] |
     return found
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
 def normalise_code(value: Any, *, length: int) -> str | None:
     """Return a DOPA code as a zero-padded digit string, or ``None`` if it is not one.
 
@@ -1330,24 +1327,10 @@ def normalise_code(value: Any, *, length: int) -> str | None:
     >>> normalise_code("3201.5", length=6) is None  # not a code
     True
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, (int, np.integer)):
-        text = str(int(value))
-    elif isinstance(value, (float, np.floating)):
-        if not float(value).is_integer():
-            return None
-        text = str(int(value))
-    else:
-        raw = str(value).strip().translate(_THAI_DIGITS).upper()
-        if re.fullmatch(r"\d+\.0+", raw):  # a number stored as text by a spreadsheet
-            raw = raw.split(".")[0]
-        text = re.sub(r"[\s\-_/]", "", raw.removeprefix("TH"))
-    if not text.isdigit():
-        return None
-    if len(text) != length or not ("10" <= text[:2] <= "99"):
-        return None
-    return text
+    from tambon_gis.names import clean_code  # the one code normaliser (issue 9)
+
+    level = {2: "changwat", 4: "amphoe", 6: "tambon"}.get(length)
+    return None if level is None else clean_code(value, level=level)
 
 
 def _normalise_codes(series: pd.Series, *, length: int, column: str) -> np.ndarray:

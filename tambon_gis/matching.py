@@ -49,6 +49,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from tambon_gis._export import safe_excel_writer, write_csv
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.names import (
@@ -948,7 +949,7 @@ class MatchReport:
             The path written.
         """
         path = Path(path)
-        self.to_frame().to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(self.to_frame(), path)  # formula text neutralised (issue 12)
         log.info("wrote match report of %s rows to %s", f"{len(self):,}", path)
         return path
 
@@ -968,7 +969,7 @@ class MatchReport:
             The path written.
         """
         path = Path(path)
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        with safe_excel_writer(path) as xw:  # never a live formula (issue 12)
             self.summary().to_excel(xw, sheet_name="summary")
             self.to_frame().to_excel(xw, sheet_name="rows", index=False)
             self.attention.to_excel(xw, sheet_name="attention", index=False)

@@ -65,7 +65,9 @@ from tambon_gis._errors import (
     SchemaError,
     StoreBusyError,
     ValidationError,
+    excerpt,
 )
+from tambon_gis._export import write_csv
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.periods import Period, parse_period, quarter, quarters_between
 
@@ -206,7 +208,7 @@ class _Table:
     def to_csv(self, path: str | Path) -> Path:
         """Write the table as UTF-8 CSV with a BOM (so Excel shows Thai); return the path."""
         path = Path(path)
-        self._frame.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(self._frame, path)  # formula text neutralised (issue 12)
         return path
 
     def __len__(self) -> int:
@@ -1031,7 +1033,7 @@ class MonitoringStore:
         path: str | Path,
         *,
         layout: str = "auto",
-        sheet: str | int = 0,
+        sheet: str | int | None = None,
         recorded_by: str | None = None,
         source: str | None = None,
         on_error: str = "raise",
@@ -1048,8 +1050,10 @@ class MonitoringStore:
             ``recorded_by``, ``recorded_at``). ``wide``: ``tambon_code``, ``period`` and one
             column per indicator id, or ``tambon_code``, ``indicator_id`` and one column per
             period. Empty cells of a wide file are counted, not stored.
-        sheet : str or int
-            Excel sheet.
+        sheet : str or int, optional
+            Excel sheet (default: the first visible sheet). The file is read with
+            :func:`tambon_gis.tables.read_table`, so any encoding Thai Excel writes (UTF-8,
+            UTF-16, cp874) and any separator (``,`` ``;`` TAB) is read.
         recorded_by : str, optional
             Who recorded the rows that do not say; default the login name.
         source : str, optional
@@ -1116,6 +1120,7 @@ class MonitoringStore:
             raise ValueError(f"on_error={on_error!r}: expected 'raise' or 'report'")
         if layout not in ("auto", "long", "wide"):
             raise ValueError(f"layout={layout!r}: expected 'auto', 'long' or 'wide'")
+        extra_fields = df.attrs.get("extra_fields") or {}
         long, layout_used, ignored, n_empty = mio.to_long(df, layout=layout)
         who = recorded_by or _login()
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -1126,7 +1131,7 @@ class MonitoringStore:
                     name, status="already imported", layout=layout_used, n_rows=len(long),
                     n_unchanged=len(long), file_hash=digest,
                 )  # fmt: skip
-            rows, rejected = self._validate(long)
+            rows, rejected = self._validate(long, extra_fields=extra_fields)
             if len(rejected):
                 report = ImportReport(
                     name, status="rejected", layout=layout_used, n_rows=len(long),
@@ -1227,7 +1232,9 @@ class MonitoringStore:
         out["old_hash"] = out["old_hash"].astype("Int64")
         return out
 
-    def _validate(self, long: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _validate(
+        self, long: pd.DataFrame, *, extra_fields: dict[int, int] | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Return ``(rows ready to store, problems)``; every problem names its row and reason."""
         from tambon_gis import gazetteer
 
@@ -1253,8 +1260,14 @@ class MonitoringStore:
         if areas.empty:
             flag(np.ones(len(long), bool), "the store has no operation areas yet: add them "
                  "with store.set_areas(...) or `tambon-gis monitor import --what areas`")
+        if extra_fields:
+            n_cells = long["row"].map(extra_fields)
+            flag(n_cells.notna(), lambda m: "row " + long["row"][m].astype(str) + " has "
+                 + n_cells[m].astype("int64").astype(str) + " cells, more than the header: a "
+                 "value holds the separator (quote it) or a cell was added; fix the row")
         malformed = ~code.str.fullmatch(r"\d{6}")
-        flag(malformed, lambda m: "tambon_code '" + code[m] + "' is not a 6-digit DOPA code")
+        flag(malformed, lambda m: "tambon_code " + code[m].map(excerpt) + " is not a 6-digit "
+             "DOPA code")
         known = set(gazetteer.tambons()["tambon_code"])
         unknown = ~malformed & ~code.isin(known)
         if unknown.any():
@@ -1318,7 +1331,12 @@ class MonitoringStore:
         values, bad_value = mio.parse_numbers(long["value"])
         empty = long["value"] == ""
         flag(empty, "value is empty: fill it in, or remove the row if nothing was reported")
-        flag(bad_value, lambda m: "value '" + long["value"][m] + "' is not a number")
+        word = long["value"].str.lower().isin(["none", "nan", "null", "n/a", "na"])
+        flag(bad_value & word, lambda m: "cell " + long["column"][m] + " holds the text "
+             + long["value"][m].map(repr) + ", not a number: leave the cell blank when "
+             "nothing was reported")
+        flag(bad_value & ~word, lambda m: "value " + long["value"][m].map(excerpt)
+             + " is not a number")
         lo = ind.map(indicators["min_value"]).astype("float64")
         hi = ind.map(indicators["max_value"]).astype("float64")
         below = values.notna() & lo.notna() & (values < lo)
@@ -1328,20 +1346,34 @@ class MonitoringStore:
         flag(above, lambda m: "value " + long["value"][m] + " is above the maximum "
              + hi[m].map("{:g}".format) + " of indicator " + ind[m])  # fmt: skip
         denominators, bad_den = mio.parse_numbers(long["denominator"])
-        flag(bad_den | (denominators < 0), lambda m: "denominator '" + long["denominator"][m]
-             + "' is not a non-negative number")  # fmt: skip
+        flag(bad_den | (denominators < 0), lambda m: "denominator "
+             + long["denominator"][m].map(excerpt) + " is not a non-negative number")
 
         long["period_code"] = qcode
         keyed = qcode != ""
         dup = keyed & long.duplicated(["tambon_code", "indicator_id", "period_code"], keep=False)
         if dup.any():
-            first_row = (
-                long.loc[dup].groupby(["tambon_code", "indicator_id", "period_code"])["row"]
-                .transform(lambda s: ", ".join(map(str, sorted(set(s)))))
-            )  # fmt: skip
+            # linear in the rows: each row names the first row and the count of its group,
+            # never the whole list (a file of one row repeated would need a quadratic text)
+            part = long.loc[dup, ["tambon_code", "indicator_id", "period_code", "row"]]
+            gid = part.groupby(["tambon_code", "indicator_id", "period_code"], sort=False).ngroup()
+            part = part.assign(gid=gid.to_numpy()).sort_values(["gid", "row"], kind="stable")
+            rank = part.groupby("gid").cumcount().to_numpy()
+            count = part.groupby("gid")["row"].transform("size").to_numpy()
+            gids = part["gid"].to_numpy()
+            shown = 5
+            listed = pd.Series("", index=np.unique(gids), dtype="str")
+            for k in range(shown):
+                at = rank == k
+                text = pd.Series(part["row"].to_numpy()[at].astype(str), index=gids[at])
+                listed.loc[text.index] = listed.loc[text.index] + ("" if k == 0 else ", ") + text
+            more = np.where(count > shown, " and " + pd.Series(count - shown).map("{:,}".format)
+                            + " more", "")  # fmt: skip
             reason = pd.Series("", index=long.index, dtype="str")
-            reason.loc[dup] = ("the same tambon, indicator and period appear in rows "
-                               + first_row + ": keep one row")  # fmt: skip
+            reason.loc[part.index] = (
+                "the same tambon, indicator and period appear in rows "
+                + listed.loc[gids].to_numpy() + more + ": keep one row"
+            )  # fmt: skip
             flag(dup, lambda m: reason[m])
 
         if problems:

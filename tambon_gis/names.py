@@ -83,48 +83,73 @@ _CODE_SEPARATORS = re.compile(r"[\s\-_/]+")
 _NEEDS_THAI_FIX = re.compile(f"[\u0e4d\u0e33\u0e40{_TONES}\u0e4c]")
 
 
-def clean_code(value: object) -> str | None:
-    """Return the 6-digit DOPA tambon code in a typed value, or ``None``.
+#: Digits of a DOPA code at each level (``province`` is accepted for ``changwat``).
+CODE_LENGTH: dict[str, int] = {"changwat": 2, "province": 2, "amphoe": 4, "tambon": 6}
+_TRAILING_ZERO_DECIMALS = re.compile(r"\.0+$")
 
-    Accepts numbers (``650407``, ``650407.0`` as Excel stores them), strings with a ``TH``
-    prefix (a COD-AB PCODE), Thai digits, and spaces, dots or dashes inside.
+
+def clean_code(value: object, *, level: str = "tambon") -> str | None:
+    """Return the DOPA code of a level in a typed value, or ``None``.
+
+    The one code normaliser of the library: matching, boundaries, selection and the
+    monitoring store all read codes with it. Accepts numbers (``650407``, ``650407.0`` as
+    Excel stores them, and the text ``"650407.0"``), strings with a ``TH`` prefix (a COD-AB
+    PCODE), Thai digits, and spaces, dashes, underscores or slashes inside. A code is never
+    zero-padded: ``"32101"`` is not a tambon code. Text longer than
+    ``settings.max_code_chars`` is not read at all.
 
     Parameters
     ----------
     value : object
         The typed code.
+    level : {"tambon", "amphoe", "changwat"}
+        Which code: 6, 4 or 2 digits (``"province"`` means ``"changwat"``).
 
     Returns
     -------
     str or None
-        Six ASCII digits, or ``None`` when the value holds no 6-digit code.
+        The code as ASCII digits whose first two (the province) are 10 to 99, or ``None``
+        when the value holds no code of that level.
 
     Examples
     --------
     >>> from tambon_gis.names import clean_code
     >>> clean_code("๓๒๐๑๐๑"), clean_code("TH320101"), clean_code(320101.0), clean_code("32-01 01")
     ('320101', '320101', '320101', '320101')
-    >>> clean_code("3201") is None
-    True
+    >>> clean_code("320101.0"), clean_code("TH3201", level="amphoe"), clean_code(32, level="changwat")
+    ('320101', '3201', '32')
+    >>> clean_code("3201") is None, clean_code("32101") is None
+    (True, True)
     """
+    from tambon_gis import settings
+
+    try:
+        length = CODE_LENGTH[level]
+    except KeyError:
+        raise ValidationError(
+            f"level={level!r}: expected one of {sorted(CODE_LENGTH)}"
+        ) from None
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != value or value < 0:  # NaN
+    if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
             return None
-        if float(value).is_integer():
-            value = str(int(value))
-        else:
+        if number != number or number < 0 or not number.is_integer() or number >= 10**length:
             return None
+        value = str(int(number))
+    elif isinstance(value, str) and len(value) > settings.max_code_chars:
+        return None
     text = clean_text(value).upper()
     if not text:
         return None
     if text.startswith("TH"):
         text = text[2:]
     text = _CODE_SEPARATORS.sub("", text)
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    if len(text) == 6 and text.isascii() and text.isdigit():
+    if "." in text:
+        text = _TRAILING_ZERO_DECIMALS.sub("", text)
+    if len(text) == length and text.isascii() and text.isdigit() and text[:2] >= "10":
         return text
     return None
 

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tambon_gis._errors import PeriodError
+from tambon_gis._errors import PeriodError, excerpt
 from tambon_gis._logging import get_logger
 
 log = get_logger(__name__)
@@ -187,6 +187,7 @@ def fiscal_year(date: dt.date | str) -> int:
         raise PeriodError(
             f"fiscal_year({date!r}): expected a date, e.g. datetime.date(2022, 10, 1)"
         )
+    _check_ce_date(date)
     return to_be(date.year + (1 if date.month >= 10 else 0))
 
 
@@ -364,7 +365,22 @@ def _month_period(year_ce: int, month: int) -> Period:
     return Period(start, end, "month", fy, _quarter_of_month(month))
 
 
+def _check_ce_date(day: dt.date) -> None:
+    """Refuse a date object whose year is a Buddhist Era year (date objects are CE)."""
+    if day.year >= _MIN_BE:
+        try:
+            ce = f"datetime.date({day.year - BE_OFFSET}, {day.month}, {day.day})"
+        except ValueError:
+            ce = f"a date in {day.year - BE_OFFSET}"
+        raise PeriodError(
+            f"datetime.date({day.year}, {day.month}, {day.day}) has a Buddhist Era year: date "
+            f"objects take Common Era years (BE {day.year} = CE {day.year - BE_OFFSET}); use "
+            f"{ce}, or the text '{day.day}/{day.month}/{day.year}'"
+        )
+
+
 def _day_period(day: dt.date) -> Period:
+    _check_ce_date(day)
     return Period(day, day, "day", fiscal_year(day), _quarter_of_month(day.month))
 
 
@@ -442,13 +458,17 @@ _ERA_BE_RE = re.compile(r"พ\s?\.?\s?ศ\s?\.?|(?<![a-z])b\.?e\.?(?![a-z])")
 _ERA_CE_RE = re.compile(r"ค\s?\.?\s?ศ\s?\.?|(?<![a-z])(?:c\.?e|a\.?d)\.?(?![a-z])")
 _FY_RE = re.compile(r"ปีงบประมาณ|ปีงบ\.?|ปีงปม\.?|fiscal\s*year|(?<![a-z])fy")
 _QUARTER_RE = re.compile(
-    r"ไตรมาส(?:ที่)?\s*(\d+)|(?<![a-z])q(?:uarter)?\s*(\d+)|(\d+)(?:st|nd|rd|th)?\s*quarter"
+    r"ไตรมาส(?:ที่)?\s*(\d+)|(?<![a-z])q(?:uarter)?\s*(\d+)|(?<!\d)(\d+)(?:st|nd|rd|th)?\s*quarter"
 )
 _THAI_CHAR_RE = re.compile(r"[\u0e00-\u0e7f]")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e"))
+
+
 def _normalise(text: str) -> str:
-    s = to_arabic_digits(text).strip().lower()
+    # zero-width characters are dropped as for names (they come with copied text)
+    s = to_arabic_digits(text.translate(_INVISIBLE)).strip().lower()
     return re.sub(r"\s+", " ", s)
 
 
@@ -470,6 +490,12 @@ def _year(token: str, *, era: str | None, thai: bool, original: str) -> tuple[in
         raise PeriodError(f"{original!r}: {token!r} is not a year; expected e.g. 2566 or 2023")
     year = int(token)
     kind = "be" if year >= _MIN_BE else "ce"
+    if kind == "ce" and to_be(year) > _MAX_BE:
+        raise PeriodError(
+            f"{original!r}: {year} is neither a Buddhist Era year (from {_MIN_BE}, e.g. 2566) "
+            f"nor a Common Era year this library reads (up to {_MAX_BE - BE_OFFSET}, e.g. 2023; "
+            f"as CE it would be BE {to_be(year)}): check the year for a typo"
+        )
     if era and era != kind:
         raise PeriodError(
             f"{original!r}: {year} cannot be a {era.upper()} year; "
@@ -555,6 +581,14 @@ def parse_period(text: str | dt.date | Period) -> Period:
 
 
 def _parse_text(original: str) -> Period:
+    from tambon_gis import settings
+
+    if len(original) > settings.max_period_chars:
+        raise PeriodError(
+            f"{excerpt(original, 40)} is not a period: it is {len(original):,} characters long, "
+            f"and no period is longer than {settings.max_period_chars} "
+            "(settings.max_period_chars); write e.g. 'ไตรมาส 1/2566' or 'Q1 FY2566'"
+        )
     s = _normalise(original)
     if not s:
         raise PeriodError(
@@ -585,6 +619,11 @@ def _parse_text(original: str) -> Period:
                 f"'{n}/25{m[2]}' in full, or 'ไตรมาส 1/25{m[2]}' for a quarter"
             )
         y, kind = _year(m[2], era=None, thai=thai, original=original)
+        if n == 0:
+            raise PeriodError(
+                f"{original!r}: 0 is neither a quarter (1 to 4) nor a month (1 to 12); write "
+                f"e.g. 'ไตรมาส 1/{y}' for a quarter or '{THAI_MONTHS_ABBR[0]} {y}' for a month"
+            )
         if n <= 4:
             be = y if kind == "be" else to_be(y)
             raise PeriodError(

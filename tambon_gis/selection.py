@@ -50,9 +50,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tambon_gis._errors import InfeasibleError, SchemaError, SolverError, ValidationError
+from tambon_gis._errors import (
+    InfeasibleError,
+    SchemaError,
+    SolverError,
+    ValidationError,
+    excerpt,
+)
+from tambon_gis._export import safe_excel_writer, write_csv
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.criteria import Criteria
+from tambon_gis.names import clean_code
 
 if TYPE_CHECKING:
     import folium
@@ -420,22 +428,24 @@ def _resolve_groups(
     return groups
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
 def _normalize_codes(values: Iterable[Any] | None, what: str) -> list[str]:
     if values is None:
         return []
     if isinstance(values, (str, int)):
         values = [values]
-    out = []
+    out, bad = [], []
     for v in values:
-        s = str(v).strip().translate(_THAI_DIGITS)
-        if s.upper().startswith("TH") and s[2:].isdigit():
-            s = s[2:]  # HDX PCODE
-        if s.isdigit() and len(s) < 6:
-            s = s.zfill(6)
-        out.append(s)
+        code = clean_code(v)
+        if code is None:
+            bad.append(excerpt(v))
+        else:
+            out.append(code)
+    if bad:
+        raise ValidationError(
+            f"{what} holds {len(bad)} value(s) that are not 6-digit tambon codes: "
+            f"{', '.join(bad[:10])}; write each code in full with its 6 digits (e.g. '320101'), "
+            "codes are never zero-padded"
+        )
     return list(dict.fromkeys(out))
 
 
@@ -1608,7 +1618,7 @@ class Selection:
             raise ValidationError(f"table {table!r}: use one of {sorted(tables)}")
         path = Path(path)
         df = _bilingual(tables[table], headers)
-        df.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(df, path)  # formula text neutralised (issue 12)
         logger.info("Selection.to_csv wrote %d rows of %r to %s", len(df), table, path)
         return path
 
@@ -1619,7 +1629,7 @@ class Selection:
         in Thai and English (see :meth:`to_csv`).
         """
         path = Path(path)
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        with safe_excel_writer(path) as xw:  # never a live formula (issue 12)
             for name, df in self._tables().items():
                 _bilingual(df, headers).to_excel(xw, sheet_name=name, index=False)
             pd.DataFrame(
@@ -1791,7 +1801,7 @@ class Sensitivity:
     def to_csv(self, path: str | Path, *, headers: str = "both") -> Path:
         """Write the frequency table as CSV (UTF-8 with BOM, Thai and English headers)."""
         path = Path(path)
-        _bilingual(self.frequency, headers).to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(_bilingual(self.frequency, headers), path)
         logger.info("Sensitivity.to_csv wrote %d rows to %s", len(self.frequency), path)
         return path
 

@@ -81,3 +81,31 @@ def is_offline() -> bool:
     True
     """
     return os.environ.get(ENV_OFFLINE, "").strip().lower() in {"1", "true", "yes"}
+
+
+# --- limits on what a reader accepts (issue 16) -------------------------------------------
+# Every reader and parser stops at these limits with a LimitError that names the file, the
+# limit and the setting to raise, instead of running for minutes or using gigabytes.
+
+#: Longest text accepted in one cell of a CSV or Excel table (characters). Python's ``csv``
+#: module stops at 131,072; raise this for files with longer notes.
+max_cell_chars: int = 131_072
+
+#: Most cells (rows x columns, after dropping blank rows and columns) a table may hold.
+max_table_cells: int = 20_000_000
+
+#: Most bytes the parts of an ``.xlsx`` workbook may expand to (a zip bomb stops here).
+max_xlsx_bytes: int = 1_000_000_000
+
+#: Longest period text :func:`tambon_gis.periods.parse_period` reads (characters); no real
+#: period ("ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2566") is near it.
+max_period_chars: int = 100
+
+#: Longest code text the code normaliser reads (characters); a DOPA code has 6 digits.
+max_code_chars: int = 40
+
+#: Rows of a KPI import validated and written per chunk (all chunks in one transaction).
+import_chunk_rows: int = 250_000
+
+#: Characters of an offending value quoted in an error message.
+excerpt_chars: int = 60

@@ -23,15 +23,22 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import csv
+import datetime as dt
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tambon_gis._errors import EncodingError, ValidationError
+from openpyxl.utils.cell import range_boundaries
+
+from tambon_gis import settings
+from tambon_gis._errors import EncodingError, LimitError, ValidationError, excerpt
+from tambon_gis._export import unguard
 from tambon_gis._logging import get_logger
 from tambon_gis.names import clean_text
 
@@ -156,11 +163,18 @@ def _find_header(rows: list[list[Any]], scan: int = 30) -> int:
             best, best_score = i, len(roles)
     if best_score:
         return best
-    # no known header: the first row as wide as the table
-    width = max((sum(not _is_blank(v) for v in r) for r in rows[:scan]), default=0)
-    for i, row in enumerate(rows[:scan]):
-        if sum(not _is_blank(v) for v in row) == width:
-            return i
+    # no known header: the first row of two cells or more (a title row has one), so that no
+    # data row is ever taken for the header; the rows above it are reported, not lost
+    counts = [sum(not _is_blank(v) for v in r) for r in rows[:scan]]
+    need = min(2, max(counts, default=0))
+    return next((i for i, n in enumerate(counts) if n >= need), 0)
+
+
+def _last_filled(row: list[Any]) -> int:
+    """1 + the index of the last non-blank cell of a row (0 for a blank row)."""
+    for i in range(len(row) - 1, -1, -1):
+        if not _is_blank(row[i]):
+            return i + 1
     return 0
 
 
@@ -187,51 +201,217 @@ def _unique_headers(values: list[Any]) -> list[str]:
 
 
 # --- reading -------------------------------------------------------------------------------
+# Both readers return the non-blank rows only, each with its 0-based row in the file, so that
+# the work and memory are bounded by the cells present, never by a sheet's declared extent.
+
+
+def _limit_error(path: Path, what: str, limit: int, setting: str) -> LimitError:
+    return LimitError(
+        f"{path.name}: {what}, past the limit of {limit:,} (settings.{setting}). Check that "
+        f"this is the file you meant; if it is, raise the limit with "
+        f"tambon_gis.settings.{setting} = ..."
+    )
+
+
+def _check_size(path: Path, n_rows: int, n_cols: int) -> None:
+    if n_rows * n_cols > settings.max_table_cells:
+        raise _limit_error(
+            path, f"the table spans {n_rows:,} rows x {n_cols:,} columns",
+            settings.max_table_cells, "max_table_cells",
+        )  # fmt: skip
 
 
 def _read_csv_rows(
     path: Path, encoding: str | None, sep: str | None
-) -> tuple[list[list[str]], str]:
+) -> tuple[list[list[Any]], list[int], str]:
     raw = path.read_bytes()
     text, enc = _decode(raw, path, encoding)
+    del raw
     if sep is None:
-        sample = "\n".join(text.splitlines()[:50])
+        lines = text[: 1 << 16].splitlines()[:50]
+        sample = "\n".join(lines[:-1] if len(lines) > 1 else lines)
         try:
             sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
         except csv.Error:
             sep = "\t" if enc == "utf-16" else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    return rows, enc
+    rows: list[list[Any]] = []
+    line_of: list[int] = []  # the file line each record starts on (1-based)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(settings.max_cell_chars)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+        start = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise _limit_error(
+                        path, f"a cell of the record starting on line {start:,} is longer than "
+                        f"{settings.max_cell_chars:,} characters", settings.max_cell_chars,
+                        "max_cell_chars",
+                    ) from None  # fmt: skip
+                lines = text.splitlines()
+                begins = excerpt(lines[start - 1] if start <= len(lines) else "")
+                raise ValidationError(
+                    f"{path.name}: malformed quotes in the record starting on line {start:,} "
+                    f"({exc}; the line reads {begins}): "
+                    'a cell that starts with " must end with " (write "" for a quote inside '
+                    "it); fix the line, or save the sheet again from Excel"
+                ) from None
+            rows.append(row)
+            line_of.append(start)
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(old_limit)
+    keep = [i for i, r in enumerate(rows) if not all(_is_blank(v) for v in r)]
+    out = [[_unguard(v) for v in rows[i]] for i in keep]
+    return out, keep, enc
+
+
+def _unguard(v: str) -> Any:
+    return unguard(v) if v[:1] == "'" else v
+
+
+def _sheet_index(path: Path, wb: Any, sheet: str | int | None) -> int:
+    names = wb.sheetnames
+    if sheet is None:
+        visible = [i for i, ws in enumerate(wb.worksheets) if ws.sheet_state == "visible"]
+        if not visible:
+            raise ValidationError(f"{path.name} has no visible sheet: pass sheet=NAME")
+        index = visible[0]
+        hidden = [names[i] for i in range(index)]
+        if hidden:
+            log.warning(
+                "read_table read sheet %r of %s; the hidden sheet(s) %s before it were skipped "
+                "(pass sheet=... to read another)", names[index], path.name, hidden,
+            )  # fmt: skip
+        return index
+    if isinstance(sheet, bool) or not isinstance(sheet, (int, str)):
+        raise ValidationError(f"sheet={sheet!r}: expected a sheet name or a 0-based index")
+    if isinstance(sheet, int):
+        if not -len(names) <= sheet < len(names):
+            raise ValidationError(
+                f"sheet={sheet} is past the last sheet of {path.name}: it has {len(names)} "
+                f"sheet(s) {names} (index 0 to {len(names) - 1})"
+            )
+        return sheet % len(names)
+    if sheet not in names:
+        raise ValidationError(f"sheet {sheet!r} not in {path.name}: its sheets are {names}")
+    return names.index(sheet)
 
 
 def _read_xlsx_rows(
     path: Path, sheet: str | int | None
-) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]], str]:
+) -> tuple[list[list[Any]], list[int], list[tuple[int, int]], str]:
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-    wb = load_workbook(path, data_only=True, read_only=False)
+    if not zipfile.is_zipfile(path):
+        raise ValidationError(
+            f"{path.name} is not an Excel workbook (an .xlsx is a zip file, this is not one): "
+            "open it in Excel and save it as .xlsx or 'CSV UTF-8'"
+        )
     try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif isinstance(sheet, int):
-            ws = wb.worksheets[sheet]
-        else:
-            if sheet not in wb.sheetnames:
-                raise ValidationError(
-                    f"sheet {sheet!r} not in {path.name}: its sheets are {wb.sheetnames}"
-                )
-            ws = wb[sheet]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        merged: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            top, left = rng.min_row - 1, rng.min_col - 1
-            for r in range(rng.min_row - 1, rng.max_row):
-                for c in range(rng.min_col - 1, rng.max_col):
-                    if (r, c) != (top, left):
-                        merged[(r, c)] = (top, left)
-        return rows, merged, ws.title
+        with zipfile.ZipFile(path) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValidationError(f"{path.name} is a damaged workbook ({exc}): save it again") from exc
+    if size > settings.max_xlsx_bytes:
+        raise _limit_error(
+            path, f"the workbook expands to {size:,} bytes", settings.max_xlsx_bytes,
+            "max_xlsx_bytes",
+        )  # fmt: skip
+    no_cache: list[str] = []
+
+    class _Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                no_cache.append(element.get("r") or f"R{cell['row']}C{cell['column']}")
+            return cell  # type: ignore[no-any-return]
+
+    try:
+        wb = load_workbook(path, data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise ValidationError(
+            f"{path.name} cannot be read as an Excel workbook ({type(exc).__name__}: "
+            f"{excerpt(str(exc))}): open it in Excel and save it again"
+        ) from exc
+    try:
+        index = _sheet_index(path, wb, sheet)
+        ws = wb.worksheets[index]
+        cells: dict[int, dict[int, Any]] = {}
+        n_cells = 0
+        with ws._get_source() as src:
+            parser = _Parser(
+                src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+            )  # fmt: skip
+            for r, row in parser.parse():
+                for c in row:
+                    v = c["value"]
+                    if v is None or (isinstance(v, str) and not v.strip()):
+                        continue
+                    cells.setdefault(r, {})[c["column"]] = v
+                    n_cells += 1
+                if n_cells > settings.max_table_cells:
+                    raise _limit_error(
+                        path, f"sheet {ws.title!r} holds more than {n_cells:,} cells",
+                        settings.max_table_cells, "max_table_cells",
+                    )  # fmt: skip
+            ranges = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
+        title = ws.title
     finally:
         wb.close()
+    if no_cache:
+        shown = ", ".join(no_cache[:10]) + (f" and {len(no_cache) - 10:,} more" if len(no_cache) > 10 else "")
+        raise ValidationError(
+            f"{path.name}, sheet {title!r}: {len(no_cache):,} formula cell(s) were saved without "
+            f"their values ({shown}), so they would read as blank. Open the file in Excel or "
+            "LibreOffice and save it (that stores the values), or copy the sheet and paste it "
+            "as values"
+        )
+    row_ids = sorted(cells)
+    col_ids = sorted({c for r in cells.values() for c in r})
+    _check_size(path, len(row_ids), len(col_ids))
+    col_pos = {c: j for j, c in enumerate(col_ids)}
+    rows: list[list[Any]] = []
+    for r in row_ids:
+        line: list[Any] = [None] * len(col_ids)
+        for c, v in cells[r].items():
+            line[col_pos[c]] = v
+        rows.append(line)
+    del cells
+    # merged ranges: clipped to the rows and columns that hold data
+    filled: list[tuple[int, int]] = []
+    budget = settings.max_table_cells
+    for ref in ranges:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(str(ref))
+        except (ValueError, TypeError):
+            continue
+        top = bisect.bisect_left(row_ids, min_row)
+        if top >= len(row_ids) or row_ids[top] != min_row or min_col not in col_pos:
+            continue  # the top-left cell is blank: nothing to copy
+        value = rows[top][col_pos[min_col]]
+        r_end = bisect.bisect_right(row_ids, max_row)
+        c_lo, c_hi = bisect.bisect_left(col_ids, min_col), bisect.bisect_right(col_ids, max_col)
+        budget -= (r_end - top) * (c_hi - c_lo)
+        if budget < 0:
+            raise _limit_error(
+                path, "its merged cells cover more cells than the table",
+                settings.max_table_cells, "max_table_cells",
+            )  # fmt: skip
+        for i in range(top, r_end):
+            line = rows[i]
+            for j in range(c_lo, c_hi):
+                if line[j] is None and (i, j) != (top, col_pos[min_col]):
+                    line[j] = value
+                    filled.append((i, j))
+    return rows, [r - 1 for r in row_ids], filled, title
 
 
 def read_table(
@@ -304,17 +484,17 @@ def read_table(
     if not path.exists():
         raise FileNotFoundError(f"no table at {str(path)!r}: check the path")
     suffix = path.suffix.lower()
-    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    merged_filled: list[tuple[int, int]] = []
     sheet_name: str | None = None
     if suffix in (".xlsx", ".xlsm"):
-        rows, merged, sheet_name = _read_xlsx_rows(path, sheet)
+        rows, row_ids, merged_filled, sheet_name = _read_xlsx_rows(path, sheet)
         enc = "xlsx"
         if fill_down is None:
             fill_down = True
     elif suffix in (".csv", ".txt", ".tsv"):
         if suffix == ".tsv" and sep is None:
             sep = "\t"
-        rows, enc = _read_csv_rows(path, encoding, sep)
+        rows, row_ids, enc = _read_csv_rows(path, encoding, sep)
         if fill_down is None:
             fill_down = False
     elif suffix == ".xls":
@@ -328,23 +508,41 @@ def read_table(
         )
     if not rows:
         raise ValidationError(f"{path} is empty: expected a header row and data rows")
-    width = max(len(r) for r in rows)
-    rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    # merged cells: copy the top-left value into every cell of the range
-    merged_filled: list[tuple[int, int]] = []
-    for (r, c), (top, left) in merged.items():
-        if r < len(rows) and _is_blank(rows[r][c]) and not _is_blank(rows[top][left]):
-            rows[r][c] = rows[top][left]
-            merged_filled.append((r, c))
-    hrow = _find_header(rows) if header is None else header
-    if not 0 <= hrow < len(rows):
-        raise ValidationError(f"header={header} is outside the {len(rows)} rows of {path.name}")
+    # the width is set by the last non-blank cell (trailing blank cells hold nothing)
+    width = max(_last_filled(r) for r in rows)
+    _check_size(path, len(rows), width)
+    rows = [r[:width] + [None] * (width - len(r)) if len(r) != width else r for r in rows]
+    if header is None:
+        hrow = _find_header(rows)
+    else:
+        if header not in row_ids:
+            raise ValidationError(
+                f"header={header} is not a row with data in {path.name}: the first rows with "
+                f"data are {row_ids[:5]} (0-based)"
+            )
+        hrow = row_ids.index(header)
     columns = _unique_headers(rows[hrow])
+    n_header = _last_filled(rows[hrow])
     body = rows[hrow + 1 :]
-    keep = [i for i, r in enumerate(body) if not all(_is_blank(v) for v in r)]
-    dropped = len(body) - len(keep)
-    file_rows = [hrow + 1 + i for i in keep]  # 0-based row in the file
-    body = [body[i] for i in keep]
+    file_rows = row_ids[hrow + 1 :]  # 0-based row in the file
+    above = row_ids[:hrow]
+    # wholly blank rows between the header and the last data row were not kept
+    dropped = (row_ids[-1] - row_ids[hrow]) - (len(row_ids) - 1 - hrow)
+    extra = {
+        fr: n for fr, r in zip(file_rows, body, strict=True) if (n := _last_filled(r)) > n_header
+    }
+    if above:
+        recognised = header is not None or bool(detect_columns(pd.DataFrame(columns=columns)))
+        (log.info if recognised else log.warning)(
+            "read_table took row %d of %s as the header and did not read the %d row(s) above "
+            "it (rows %s, kept in attrs['read_table']['rows_above_header']); pass header=... "
+            "to choose another", row_ids[hrow], path.name, len(above), above[:10],
+        )  # fmt: skip
+    if extra:
+        log.warning(
+            "%d row(s) of %s have more cells than the header (rows %s): their extra cells are "
+            "in columns with no header", len(extra), path.name, list(extra)[:10],
+        )  # fmt: skip
     data = {
         col: [
             None if _is_blank(r[j]) else (r[j].strip() if isinstance(r[j], str) else r[j])
@@ -355,10 +553,9 @@ def read_table(
     roles = detect_columns(pd.DataFrame(columns=columns))
     # merged cells by data-row position
     merged_pos: dict[str, list[int]] = {}
-    pos_of_file_row = {fr: p for p, fr in enumerate(file_rows)}
     for r, c in merged_filled:
-        if r in pos_of_file_row:
-            merged_pos.setdefault(columns[c], []).append(pos_of_file_row[r])
+        if r > hrow:
+            merged_pos.setdefault(columns[c], []).append(r - hrow - 1)
     fill_cols = [c for c in (roles.get("province"), roles.get("amphoe")) if c is not None]
     filled: dict[str, list[int]] = {k: sorted(v) for k, v in merged_pos.items() if k in fill_cols}
     if fill_down:
@@ -390,12 +587,15 @@ def read_table(
         "path": str(path),
         "encoding": enc,
         "sheet": sheet_name,
-        "header_row": hrow,
+        "header_row": row_ids[hrow],
         "columns": roles,
         "filled": filled,
         "merged_cells": len(merged_filled),
         "blank_rows_dropped": dropped,
         "file_rows": file_rows,
+        "rows_above_header": above,
+        "header_width": n_header,
+        "extra_fields": extra,
     }
     df.attrs["read_table"] = info
     if dropped:
@@ -411,7 +611,7 @@ def read_table(
         df.shape[1],
         path.name,
         enc,
-        hrow,
+        row_ids[hrow],
         roles,
     )
     return df
@@ -423,6 +623,10 @@ def _as_str(s: pd.Series) -> pd.Series:
             return None
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
         return v if isinstance(v, str) else str(v)
 
     return pd.Series([conv(v) for v in s], index=s.index, dtype="str", name=s.name)

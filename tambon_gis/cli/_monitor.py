@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from tambon_gis._export import write_csv
+
 
 def register(subparsers: Any) -> None:
     """Add the ``monitor`` subcommand with ``import``, ``status`` and ``report``."""
@@ -145,7 +147,7 @@ def run_status(args: argparse.Namespace) -> int:
                            "display.max_columns", 20):  # fmt: skip
         sys.stdout.write(table.to_string(index=False) + "\n")
     if args.out:
-        table.to_csv(args.out, index=False, encoding="utf-8-sig")
+        write_csv(table, args.out)  # formula text neutralised (issue 12)
         sys.stdout.write(f"written: {args.out}\n")
     return 0
 
