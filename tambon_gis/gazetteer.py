@@ -343,11 +343,11 @@ def neighbours_by_amphoe(boundaries: object = None) -> dict[str, frozenset[str]]
     return _by_amphoe(pairs)
 
 
-_by_amphoe_memo: dict[int, dict[str, frozenset[str]]] = {}
+_by_amphoe_memo: dict[frozenset[tuple[str, str]], dict[str, frozenset[str]]] = {}
 
 
 def _by_amphoe(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    found = _by_amphoe_memo.get(id(pairs))
+    found = _by_amphoe_memo.get(pairs)
     if found is None:
         out: dict[str, set[str]] = {}
         for a, b in pairs:
@@ -356,7 +356,7 @@ def _by_amphoe(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
         found = {k: frozenset(v) for k, v in out.items()}
         if len(_by_amphoe_memo) > 4:
             _by_amphoe_memo.clear()
-        _by_amphoe_memo[id(pairs)] = found
+        _by_amphoe_memo[pairs] = found
     return found
 
 

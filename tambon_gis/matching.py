@@ -641,7 +641,10 @@ class _Resolver:
             if amps:
                 kin = {k for a in amps for k in ix.lineage.get(a, ())}
                 related = [c for c in in_prov if c[:4] in kin]
-                if len(related) == 1:
+                near = self._near(amps)
+                adjacent = [c for c in in_prov if c[:4] in near]
+                # the history and the adjacency decide only when they do not disagree
+                if len(related) == 1 and set(adjacent) <= set(related):
                     code = related[0]
                     notes.append(
                         f"tambon is in {ix.amphoe_label[code[:4]]}, the only one of "
@@ -649,9 +652,7 @@ class _Resolver:
                         "the typed one (the gazetteer's history)"
                     )
                     return finish(code, "moved", RULE_MOVED_HISTORY)
-                near = self._near(amps)
-                adjacent = [c for c in in_prov if c[:4] in near]
-                if len(adjacent) == 1:
+                if len(adjacent) == 1 and not related:
                     code = adjacent[0]
                     notes.append(
                         f"tambon is in {ix.amphoe_label[code[:4]]}, the only one of "
@@ -868,7 +869,7 @@ class _Resolver:
             if fit:
                 names = ", ".join(ix.tambon[c][0] for c in fit)
                 return fit, RULE_ABBREVIATION, f"{t_raw!r} (ฯ for omitted letters) read as {names}", 100.0
-        alt = tk[4:] if tk.startswith("บ้าน") and len(tk) > 6 else "บ้าน" + tk
+        alt = tk[4:] if tk.startswith("บ้าน") and len(tk) > 5 else "บ้าน" + tk
         hit = scope.get(alt)
         if hit:
             names = ", ".join(ix.tambon[c][0] for c in hit)
