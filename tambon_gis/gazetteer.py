@@ -236,3 +236,151 @@ def _amphoe_index() -> dict[str, dict[str, str]]:
 @cache
 def _changwat_index() -> dict[str, dict[str, str]]:
     return {r["changwat_code"]: r for r in _changwats().to_dict("records")}
+
+
+# --------------------------------------------------------------------------------------------
+# District adjacency
+# --------------------------------------------------------------------------------------------
+
+#: Distance in degrees (about 200 m) within which two tambons of a simplified layer count as
+#: neighbours: simplified layers leave slivers and small gaps along shared borders.
+NEIGHBOUR_TOLERANCE = 0.002
+_NEIGHBOURS_FILE = "amphoe_neighbours.csv"
+_neighbour_memo: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
+
+
+def _fingerprint(boundaries: object) -> tuple[object, ...]:
+    codes = boundaries["tambon_code"].astype("str")  # type: ignore[index]
+    bounds = tuple(round(float(v), 6) for v in boundaries.total_bounds)  # type: ignore[attr-defined]
+    return (len(codes), hash(tuple(codes.tolist())), bounds)
+
+
+def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
+    """Return the pairs of amphoe (district) codes whose areas touch.
+
+    Matching uses them to tell apart tambons of one name when the typed district holds
+    none: a tambon moved to a new district stays next to its old one.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame, optional
+        Tambon boundaries with a ``tambon_code`` column (as from
+        :func:`tambon_gis.load_boundaries`); the amphoe of a tambon is the first 4 digits of
+        its code. Two amphoe are neighbours when two of their tambons lie within
+        :data:`NEIGHBOUR_TOLERANCE` degrees of each other. Computed once per layer
+        (memoised, about 0.3 s for the national layer). ``None`` reads the table shipped with
+        the package, built the same way from the 2022 HDX COD-AB tambon layer
+        (:func:`write_amphoe_neighbours`).
+
+    Returns
+    -------
+    frozenset of (str, str)
+        Each pair once, the smaller code first.
+
+    Examples
+    --------
+    >>> from tambon_gis.gazetteer import amphoe_neighbours
+    >>> pairs = amphoe_neighbours()
+    >>> ("3201", "3204") in pairs   # เมืองสุรินทร์ and its neighbour จอมพระ
+    True
+    >>> ("1001", "9601") in pairs
+    False
+    """
+    if boundaries is None:
+        return _shipped_neighbours()
+    key = _fingerprint(boundaries)
+    found = _neighbour_memo.get(key)
+    if found is None:
+        found = _compute_neighbours(boundaries)
+        _neighbour_memo.clear()  # one layer at a time is enough
+        _neighbour_memo[key] = found
+    return found
+
+
+def _compute_neighbours(boundaries: object) -> frozenset[tuple[str, str]]:
+    import numpy as np
+    import shapely
+
+    codes = np.asarray(boundaries["tambon_code"].astype("str").str[:4])  # type: ignore[index]
+    geoms = np.asarray(boundaries.geometry.values)  # type: ignore[attr-defined]
+    ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    codes, geoms = codes[ok], geoms[ok]
+    tree = shapely.STRtree(geoms)
+    i, j = tree.query(geoms, predicate="dwithin", distance=NEIGHBOUR_TOLERANCE)
+    a, b = codes[i], codes[j]
+    keep = a < b
+    return frozenset(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+
+
+@cache
+def _shipped_neighbours() -> frozenset[tuple[str, str]]:
+    from importlib.resources import files
+
+    text = files("tambon_gis").joinpath("_data", _NEIGHBOURS_FILE).read_text(encoding="utf-8")
+    pairs = (line.split(",") for line in text.splitlines()[1:] if line.strip())
+    return frozenset((a, b) for a, b in pairs)
+
+
+def neighbours_by_amphoe(boundaries: object = None) -> dict[str, frozenset[str]]:
+    """Return, for every amphoe code, the codes of the amphoe next to it.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame, optional
+        As in :func:`amphoe_neighbours`.
+
+    Returns
+    -------
+    dict of str to frozenset of str
+
+    Examples
+    --------
+    >>> from tambon_gis.gazetteer import neighbours_by_amphoe
+    >>> "3204" in neighbours_by_amphoe()["3201"]
+    True
+    """
+    pairs = amphoe_neighbours(boundaries)
+    return _by_amphoe(pairs)
+
+
+_by_amphoe_memo: dict[frozenset[tuple[str, str]], dict[str, frozenset[str]]] = {}
+
+
+def _by_amphoe(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    found = _by_amphoe_memo.get(pairs)
+    if found is None:
+        out: dict[str, set[str]] = {}
+        for a, b in pairs:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+        found = {k: frozenset(v) for k, v in out.items()}
+        if len(_by_amphoe_memo) > 4:
+            _by_amphoe_memo.clear()
+        _by_amphoe_memo[pairs] = found
+    return found
+
+
+def write_amphoe_neighbours(boundaries: object, path: object = None) -> object:
+    """Write the table of neighbouring amphoe that :func:`amphoe_neighbours` ships.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        The national tambon layer, e.g.
+        ``load_boundaries("tha_adm3_tambon_simplified.zip")``.
+    path : str or Path, optional
+        The CSV to write; default the package's own ``_data/amphoe_neighbours.csv``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    from pathlib import Path
+
+    pairs = sorted(_compute_neighbours(boundaries))
+    target = Path(path) if path is not None else Path(__file__).parent / "_data" / _NEIGHBOURS_FILE
+    lines = ["amphoe_a,amphoe_b", *(f"{a},{b}" for a, b in pairs)]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _shipped_neighbours.cache_clear()
+    return target

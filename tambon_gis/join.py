@@ -118,8 +118,12 @@ def join_attributes(
         The rows of :meth:`MatchReport.to_frame` (input columns, ``tambon_code``, ``status``,
         ``score``, names, ``candidates``, ``note``, ``duplicate``), plus ``region`` and
         ``region_en`` when the boundaries have them, ``in_boundaries`` (the tambon was found
-        in the layer) and the geometry, in the CRS of the boundaries and in input order. The
-        counts by status are in ``attrs["match_counts"]``.
+        in the layer), ``gazetteer_code`` and the geometry, in the CRS of the boundaries and
+        in input order. The counts by status are in ``attrs["match_counts"]``. When the layer
+        is older than the gazetteer, a tambon renumbered since (moved to a new district) gets
+        the layer's polygon and code in ``tambon_code``, its current code in
+        ``gazetteer_code`` and a note; a tambon split since gets the old polygon that holds
+        it, with a note naming the split.
 
     Raises
     ------
@@ -149,7 +153,9 @@ def join_attributes(
     if isinstance(table, MatchReport):
         report = table
     else:
-        report = match_areas(table, province=province, amphoe=amphoe, tambon=tambon, code=code)
+        report = match_areas(
+            table, province=province, amphoe=amphoe, tambon=tambon, code=code, boundaries=boundaries
+        )
     frame = report.to_frame()
     codes = _codes_of(boundaries)
     dup = codes[codes.duplicated()]
@@ -158,8 +164,29 @@ def join_attributes(
             f"the boundaries hold {len(dup)} tambon code(s) more than once, e.g. "
             f"{dup.iloc[0]!r}: dissolve them first (geopandas dissolve(by='tambon_code'))"
         )
-    pos = pd.Index(codes.to_numpy()).get_indexer(frame["tambon_code"].to_numpy())
+    current = frame["tambon_code"].to_numpy(dtype=object)
+    pos = pd.Index(codes.to_numpy()).get_indexer(current)
     found = pos >= 0
+    # a tambon whose gazetteer code is newer than the layer: the layer's polygon and code
+    older = _older_codes(
+        {c for c in current[(pos < 0) & frame["tambon_code"].notna().to_numpy()]}, set(codes)
+    )
+    if older:
+        layer_code = current.copy()
+        note = frame["note"].astype(object).to_numpy(copy=True)
+        index_of = pd.Index(codes.to_numpy())
+        for i in np.flatnonzero(~found & frame["tambon_code"].notna().to_numpy()).tolist():
+            hit = older.get(current[i])
+            if hit is None:
+                continue
+            old, extra = hit
+            layer_code[i] = old
+            pos[i] = index_of.get_loc(old)
+            note[i] = extra if not isinstance(note[i], str) else f"{note[i]}; {extra}"
+        found = pos >= 0
+        frame["tambon_code"] = pd.Series(layer_code, index=frame.index, dtype="str")
+        frame["note"] = pd.Series(note, index=frame.index, dtype="str")
+    frame["gazetteer_code"] = pd.Series(current, index=frame.index, dtype="str")
     geoms = np.full(len(frame), None, dtype=object)
     bgeom = boundaries.geometry.to_numpy()
     geoms[found] = bgeom[pos[found]]
@@ -196,6 +223,42 @@ def join_attributes(
         how,
     )
     return (out, report) if return_report else out
+
+
+def _older_codes(missing: set[str], layer: set[str]) -> dict[str, tuple[str, str]]:
+    """For current codes the layer lacks, the layer's older code of the same area, and a note.
+
+    The gazetteer's history says which abolished codes became which codes in force: a code
+    renumbered (a tambon moved to a new district) has one successor, a tambon split after the
+    layer was made has several, and its old polygon holds them all.
+    """
+    if not missing:
+        return {}
+    from tambon_gis.matching import _index
+
+    ix = _index()
+    out: dict[str, tuple[str, str]] = {}
+    for old in sorted(layer):
+        if old in ix.tambon or old not in ix.abolished:
+            continue
+        succ = [c for c in ix.successors_in_force(old) if len(c) == 6]
+        for cur in succ:
+            if cur not in missing or cur in out:
+                continue
+            name, _, when = ix.abolished[old]
+            if len(succ) == 1:
+                note = (
+                    f"the layer has this tambon as {old} ({name}), its code before {when}; "
+                    f"the gazetteer's current code is {cur} (join rule: older-layer-code)"
+                )
+            else:
+                note = (
+                    f"the layer's polygon {old} ({name}) was split on {when} into "
+                    f"{', '.join(succ)}: the row gets the old polygon, which holds {cur}; "
+                    "(join rule: split-after-layer)"
+                )
+            out[cur] = (old, note)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

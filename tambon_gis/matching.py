@@ -56,8 +56,11 @@ from tambon_gis.names import (
     _MARKS,
     PROVINCE_SPLITS,
     _province_code_of_key,
+    abbreviation_fits,
+    abbreviation_parts,
     clean_code,
     clean_text,
+    loose_skeleton,
     normalize_name,
     skeleton,
     split_address,
@@ -103,6 +106,52 @@ RESULT_COLUMNS: tuple[str, ...] = (
 _FUZZY_MIN = 80.0  # lowest similarity accepted as a fuzzy match
 _FUZZY_MARGIN = 8.0  # the best candidate must beat the next one by this much
 _MAX_CANDIDATES = 5
+_FUZZY_DISTRICT_MIN = 65.0  # lowest similarity accepted among the tambons of a typed district
+_FUZZY_DISTRICT_MARGIN = 15.0  # ... when the best beats the next one by this much
+_DISTRICT_MAX = 40  # the lower threshold only applies to a district of at most this many tambons
+
+# The rules that decide a row, named at the end of its note ("...; rule: moved-adjacent").
+RULE_CODE = "code"
+RULE_CODE_IN_NAME = "code-in-name-column"
+RULE_NAMES = "names"
+RULE_PROVINCE_ONLY = "name-in-province"
+RULE_NATIONAL = "name-in-country"
+RULE_OLD_DISTRICT = "old-district"
+RULE_MOVED = "moved"
+RULE_MOVED_HISTORY = "moved-history"
+RULE_MOVED_ADJACENT = "moved-adjacent"
+RULE_ABOLISHED = "abolished"
+RULE_PROVINCE_SPLIT = "province-split"
+RULE_PROVINCE_TRANSFER = "province-transfer"
+RULE_CUT = "cut-name"
+RULE_ABBREVIATION = "abbreviation"
+RULE_BAN = "ban-word"
+RULE_DISTRICT_NAME = "district-name"
+RULE_SPELLING = "spelling-variant"
+RULE_SKELETON = "skeleton"
+RULE_FUZZY = "fuzzy"
+RULE_FUZZY_PROVINCE = "fuzzy-province"
+RULE_FUZZY_DISTRICT = "fuzzy-district"
+RULE_FUZZY_DISTRICT_NAME = "fuzzy-district-name"
+RULE_SEVERAL = "several"
+RULE_NONE = "none"
+RULE_BLANK = "blank"
+#: Every rule a note can name.
+RULES: tuple[str, ...] = tuple(v for k, v in dict(globals()).items() if k.startswith("RULE_"))
+
+
+def _noted(notes: Sequence[str], rule: str) -> str:
+    """The notes of a row, with the rule that decided it last."""
+    return "; ".join([*(n for n in notes if n), f"rule: {rule}"])
+
+
+def _province_neighbours(neighbours: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for a, bs in neighbours.items():
+        for b in bs:
+            if a[:2] != b[:2]:
+                out.setdefault(a[:2], set()).add(b[:2])
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,6 +286,15 @@ class _Index:
                     _add(self.abol_amp, (r.code[:2], k), r.code)
                 else:
                     _add(self.abol_tam, (r.code[:2], k), r.code)
+        # districts that received tambons (codes that moved) from a district, and back
+        self.lineage: dict[str, set[str]] = {}
+        for old, (_name, succ, _when) in self.abolished.items():
+            if len(old) != 6:
+                continue
+            for s in succ:
+                if len(s) == 6 and s[:4] != old[:4]:
+                    self.lineage.setdefault(old[:4], set()).add(s[:4])
+                    self.lineage.setdefault(s[:4], set()).add(old[:4])
         self.split_children: dict[str, list[str]] = {}
         for new, old, _year in PROVINCE_SPLITS:
             _add(self.split_children, old, new)
@@ -317,8 +375,10 @@ def _pick(ranked: list[tuple[str, float]], key: str) -> str | None:
 
 
 class _Resolver:
-    def __init__(self, index: _Index) -> None:
+    def __init__(self, index: _Index, neighbours: dict[str, frozenset[str]]) -> None:
         self.ix = index
+        self.neighbours = neighbours
+        self.province_neighbours = _province_neighbours(neighbours)
 
     # province ---------------------------------------------------------------------------
     def province(self, raw: str, key: str) -> tuple[str | None, str, float, str]:
@@ -420,7 +480,7 @@ class _Resolver:
         ak = normalize_name(a_raw, level="amphoe")
         tk = normalize_name(t_raw, level="tambon")
         if not tk:
-            return _Result("unmatched", None, 0.0, (), "no tambon name")
+            return _Result("unmatched", None, 0.0, (), "no tambon name; rule: blank")
         notes: list[str] = []
         pc, p_how, p_score, note = self.province(p_raw, pk)
         if note:
@@ -437,7 +497,7 @@ class _Resolver:
                 )
                 status = "exact" if exact else ("fuzzy" if p_how == "fuzzy" else "normalized")
                 score = p_score if p_how == "fuzzy" else 100.0
-                return _Result(status, code, score, (), "; ".join(notes))
+                return _Result(status, code, score, (), _noted(notes, RULE_NAMES))
 
         pcs = [pc] if pc is not None else sorted(ix.tam_by_prov)
         how = [p_how] if p_how in ("exact", "normalized", "fuzzy") else []
@@ -466,7 +526,7 @@ class _Resolver:
 
         old_amps = ix.abol_amp.get((pc, ak), []) if (pc is not None and ak) else []
 
-        def finish(code: str, extra: str, score: float | None = None) -> _Result:
+        def finish(code: str, extra: str, rule: str, score: float | None = None) -> _Result:
             hs = [*how, extra]
             status = max(hs, key=lambda h: _RANK[h]) if hs else "normalized"
             if status == "exact":
@@ -480,12 +540,12 @@ class _Resolver:
                 status = "fuzzy"
                 scores.append(60.0)
             sc = min([*scores, *([score] if score is not None else [])], default=100.0)
-            return _Result(status, code, round(sc, 1), (), "; ".join(n for n in notes if n))
+            return _Result(status, code, round(sc, 1), (), _noted(notes, rule))
 
-        def several(codes: Sequence[str], why: str) -> _Result:
-            cands = tuple((c, 100.0) for c in sorted(codes)[:_MAX_CANDIDATES])
+        def several(codes: Sequence[str], why: str, rule: str) -> _Result:
+            cands = tuple((c, 100.0) for c in sorted(set(codes))[:_MAX_CANDIDATES])
             notes.append(why)
-            return _Result("ambiguous", None, 100.0, cands, "; ".join(n for n in notes if n))
+            return _Result("ambiguous", None, 100.0, cands, _noted(notes, rule))
 
         # 0. an old district typed: the tambon's own history decides first
         if a_how == "historical" and old_amps:
@@ -500,44 +560,106 @@ class _Resolver:
             here = {c for a in amps for c in ix.tam_by_amp.get(a, {}).get(tk, [])}
             union = sorted(set(succ0) | here)
             if len(union) == 1:
-                return finish(union[0], "historical")
+                return finish(union[0], "historical", RULE_OLD_DISTRICT)
             if len(union) > 1:
                 return several(
-                    union, "the gazetteer's history and the district's successor disagree"
+                    union,
+                    "the gazetteer's history and the district's successor disagree",
+                    RULE_OLD_DISTRICT,
                 )
         # 1. the tambon in the amphoe
+        variant: tuple[list[str], str, str, float] | None = None
         if amps:
             found = sorted({c for a in amps for c in ix.tam_by_amp.get(a, {}).get(tk, [])})
             if len(found) == 1:
-                return finish(found[0], "exact")
+                return finish(found[0], "exact", RULE_NAMES)
             if len(found) > 1:
-                return several(found, f"{len(found)} tambons named {t_raw!r} in the amphoe")
+                return several(
+                    found, f"{len(found)} tambons named {t_raw!r} in the amphoe", RULE_SEVERAL
+                )
+            # 1b. the tambon's own history in the typed district: a code that moved
+            if pc is not None:
+                olds = [o for o in ix.abol_tam.get((pc, tk), []) if o[:4] in amps]
+                moved_to = sorted({s for o in olds for s in ix.successors_in_force(o)})
+                if len(moved_to) == 1 and len(moved_to[0]) == 6:
+                    code = moved_to[0]
+                    when = ix.abolished[olds[0]][2]
+                    notes.append(
+                        f"{olds[0]} in {ix.amphoe_label.get(olds[0][:4], olds[0][:4])} "
+                        f"became {code} in {ix.amphoe_label[code[:4]]} on {when}"
+                    )
+                    return finish(code, "historical", RULE_MOVED_HISTORY)
+            # 1c. the typed name is a variant of a tambon of the typed district (not when the
+            # name is of an abolished tambon of the district: its successors decide, step 3)
+            if not (pc is not None and any(o[:4] in amps for o in ix.abol_tam.get((pc, tk), []))):
+                scope_a = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                variant = self._variant(scope_a, tk, t_raw, amps)
+        elif a_how == "unknown" and pc is not None:
+            # an amphoe of a neighbouring province: a district transferred between provinces
+            moved_p = self._transferred(pc, ak, tk)
+            if moved_p:
+                in_pc = ix.tam_by_prov.get(pc, {}).get(tk, [])
+                if len(moved_p) == 1 and not in_pc:
+                    code = moved_p[0]
+                    notes.append(
+                        f"อ.{ix.amphoe_label[code[:4]]} is in จ.{ix.changwat_label[code[:2]]}"
+                    )
+                    return finish(code, "historical", RULE_PROVINCE_TRANSFER)
+                return several(
+                    [*moved_p, *in_pc],
+                    f"{t_raw!r} fits a district of that name in a neighbouring province and "
+                    f"a tambon of {ix.changwat_label[pc]}",
+                    RULE_PROVINCE_TRANSFER,
+                )
         # 2. the same name elsewhere in the province (moved), or anywhere when no amphoe
         in_prov = sorted({c for p in pcs for c in ix.tam_by_prov.get(p, {}).get(tk, [])})
         if amps:
             in_prov = [c for c in in_prov if c[:4] not in amps]
+        if variant is not None:
+            v_codes, v_rule, v_note, v_score = variant
+            if not in_prov and len(v_codes) == 1:
+                notes.append(v_note)
+                status = "fuzzy" if v_rule in (RULE_SPELLING,) else "normalized"
+                return finish(v_codes[0], status, v_rule, v_score if status == "fuzzy" else None)
+            if in_prov or len(v_codes) > 1:
+                why = v_note
+                if in_prov:
+                    why += f", and {len(in_prov)} tambon(s) of that name in other districts"
+                return several([*v_codes, *in_prov], why, v_rule)
         if len(in_prov) == 1:
             code = in_prov[0]
             if amps or a_how == "unknown":
-                if amps:
-                    olds = [o for o in ix.abol_tam.get((pcs[0], tk), []) if o[:4] in amps]
-                    if olds and ix.successors_in_force(olds[0]) == [code]:
-                        when = ix.abolished[olds[0]][2]
-                        notes.append(
-                            f"{olds[0]} in {ix.amphoe_label.get(olds[0][:4], olds[0][:4])} "
-                            f"became {code} in {ix.amphoe_label[code[:4]]} on {when}"
-                        )
-                        return finish(code, "historical")
                 notes.append(f"tambon is in {ix.amphoe_label[code[:4]]}")
-                return finish(code, "moved")
-            return finish(code, "exact")
+                return finish(code, "moved", RULE_MOVED)
+            return finish(code, "exact", RULE_PROVINCE_ONLY if pc is not None else RULE_NATIONAL)
         # 3. history (abolished or moved tambons), also to tell several candidates apart
         hist = self._history(pcs, tk, amps)
         if in_prov:
             both = [c for c in hist if c in in_prov]
             if len(both) == 1:
                 notes.append(f"the gazetteer's history points to {ix.full_name(both[0])}")
-                return finish(both[0], "historical")
+                return finish(both[0], "historical", RULE_MOVED_HISTORY)
+            if amps:
+                kin = {k for a in amps for k in ix.lineage.get(a, ())}
+                related = [c for c in in_prov if c[:4] in kin]
+                near = self._near(amps)
+                adjacent = [c for c in in_prov if c[:4] in near]
+                # the history and the adjacency decide only when they do not disagree
+                if len(related) == 1 and set(adjacent) <= set(related):
+                    code = related[0]
+                    notes.append(
+                        f"tambon is in {ix.amphoe_label[code[:4]]}, the only one of "
+                        f"{len(in_prov)} of that name in a district that took tambons from "
+                        "the typed one (the gazetteer's history)"
+                    )
+                    return finish(code, "moved", RULE_MOVED_HISTORY)
+                if len(adjacent) == 1 and not related:
+                    code = adjacent[0]
+                    notes.append(
+                        f"tambon is in {ix.amphoe_label[code[:4]]}, the only one of "
+                        f"{len(in_prov)} of that name in a district next to the typed one"
+                    )
+                    return finish(code, "moved", RULE_MOVED_ADJACENT)
             if a_how == "unknown" and ak:
                 # tell them apart by how close the typed amphoe is to theirs
                 by_amp = {
@@ -547,16 +669,20 @@ class _Resolver:
                 pick = _pick(ranked, ak)
                 if pick is not None:
                     scores.append(ranked[0][1])
-                    return finish(pick, "fuzzy")
+                    return finish(pick, "fuzzy", RULE_FUZZY_DISTRICT_NAME)
             where = ix.changwat_label[pcs[0]] if len(pcs) == 1 else "Thailand"
-            return several(in_prov, f"{len(in_prov)} tambons named {t_raw!r} in {where}")
+            return several(
+                in_prov, f"{len(in_prov)} tambons named {t_raw!r} in {where}", RULE_SEVERAL
+            )
         if hist:
             if len(hist) == 1:
                 old = sorted(o for p in pcs for o in ix.abol_tam.get((p, tk), []))
                 when = ix.abolished[old[0]][2] if old else ""
                 notes.append(f"{t_raw!r} was abolished {when}; now {ix.full_name(hist[0])}")
-                return finish(hist[0], "historical")
-            return several(hist, f"{t_raw!r} was abolished and split into {len(hist)} tambons")
+                return finish(hist[0], "historical", RULE_ABOLISHED)
+            return several(
+                hist, f"{t_raw!r} was abolished and split into {len(hist)} tambons", RULE_ABOLISHED
+            )
         # 4. a province split off (Bueng Kan from Nong Khai ...)
         if pc is not None:
             kids = ix.split_children.get(pc, [])
@@ -567,7 +693,26 @@ class _Resolver:
                 notes.append(
                     f"{ix.changwat_label[moved[0][:2]]} was split off {ix.changwat_label[pc]}"
                 )
-                return finish(moved[0], "historical")
+                return finish(moved[0], "historical", RULE_PROVINCE_SPLIT)
+        # 4b. a district next to the typed one, across a province border (a transfer)
+        if amps:
+            near = self._near(amps)
+            across = sorted(
+                {c for a in near if a[:2] not in pcs for c in ix.tam_by_amp.get(a, {}).get(tk, [])}
+            )
+            if len(across) == 1:
+                code = across[0]
+                notes.append(
+                    f"tambon is in อ.{ix.amphoe_label[code[:4]]} จ.{ix.changwat_label[code[:2]]}, "
+                    "next to the typed district"
+                )
+                return finish(code, "historical", RULE_PROVINCE_TRANSFER)
+            if len(across) > 1:
+                return several(
+                    across,
+                    f"{len(across)} tambons named {t_raw!r} in districts next to the typed one",
+                    RULE_PROVINCE_TRANSFER,
+                )
         # 5. a name cut short (HDX layer: 50 bytes) or abbreviated with ฯ
         scope = (
             {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
@@ -580,9 +725,17 @@ class _Resolver:
             pref = sorted({c for k, cs in scope.items() if k.startswith(tk) for c in cs})
             if len(pref) == 1:
                 notes.append(f"{t_raw!r} read as a shortened {ix.tambon[pref[0]][0]}")
-                return finish(pref[0], "normalized")
+                return finish(pref[0], "normalized", RULE_CUT)
             if len(pref) > 1:
-                return several(pref, f"{t_raw!r} is the start of {len(pref)} names")
+                return several(pref, f"{t_raw!r} is the start of {len(pref)} names", RULE_CUT)
+        if not amps and pc is not None:
+            variant = self._variant(scope, tk, t_raw, [], loose=False)
+            if variant is not None:
+                v_codes, v_rule, v_note, _ = variant
+                if len(v_codes) == 1:
+                    notes.append(v_note)
+                    return finish(v_codes[0], "normalized", v_rule)
+                return several(v_codes, v_note, v_rule)
         # 6. fuzzy, in the amphoe first, then the province
         sk = skeleton(tk)
         skel_scope = (
@@ -598,12 +751,12 @@ class _Resolver:
             score = next((s for c, s in ranked if c == code), 85.0)
             notes.append(f"{t_raw!r} read as {ix.tambon[code][0]}")
             scores.append(score)
-            return finish(code, "fuzzy")
+            return finish(code, "fuzzy", RULE_SKELETON)
         pick = _pick(ranked, tk)
         if pick is not None:
             notes.append(f"{t_raw!r} read as {ix.tambon[pick][0]}")
             scores.append(ranked[0][1])
-            return finish(pick, "fuzzy")
+            return finish(pick, "fuzzy", RULE_FUZZY)
         if amps and pc is not None:  # a misspelt tambon that also moved: stricter
             prov_scope = {k: v for k, v in ix.tam_by_prov.get(pc, {}).items()}
             ranked_p = _fuzzy(tk, prov_scope)
@@ -611,7 +764,29 @@ class _Resolver:
                 code = ranked_p[0][0]
                 notes.append(f"{t_raw!r} read as {ix.full_name(code)}")
                 scores.append(ranked_p[0][1])
-                return finish(code, "fuzzy")
+                return finish(code, "fuzzy", RULE_FUZZY_PROVINCE)
+            # the typed district narrows the choice to about ten names: a lower threshold is
+            # safe when one name is clearly the best, in the district and in the province
+            n_here = len({c for cs in scope.values() for c in cs})
+            if (
+                ranked
+                and len(tk) >= 3
+                and n_here <= _DISTRICT_MAX
+                and ranked[0][1] >= _FUZZY_DISTRICT_MIN
+                and (len(ranked) == 1 or ranked[1][1] <= ranked[0][1] - _FUZZY_DISTRICT_MARGIN)
+                and not any(
+                    s >= ranked[0][1] - _FUZZY_MARGIN and c[:4] not in amps for c, s in ranked_p
+                )
+            ):
+                code, best = ranked[0]
+                lead = best - (ranked[1][1] if len(ranked) > 1 else 0.0)
+                notes.append(
+                    f"{t_raw!r} read as {ix.tambon[code][0]}, the clear best of the "
+                    f"{n_here} tambons of the district (similarity {best:g}, lead {lead:g}; "
+                    f"district threshold {_FUZZY_DISTRICT_MIN:g})"
+                )
+                scores.append(best)
+                return finish(code, "fuzzy", RULE_FUZZY_DISTRICT)
             ranked = sorted({*ranked, *ranked_p}, key=lambda kv: (-kv[1], kv[0]))
         if not ranked and pc is None:
             ranked = _fuzzy(tk, ix.tam_national)
@@ -619,19 +794,18 @@ class _Resolver:
             ranked = sorted(
                 {*((c, 90.0) for c in set(skel_scope)), *ranked}, key=lambda kv: (-kv[1], kv[0])
             )
-            best = {}
+            best_of: dict[str, float] = {}
             for c, s in ranked:
-                best.setdefault(c, s)
-            cands = tuple(list(best.items())[:_MAX_CANDIDATES])
+                best_of.setdefault(c, s)
+            cands = tuple(list(best_of.items())[:_MAX_CANDIDATES])
             notes.append(f"{t_raw!r} is close to {len(set(skel_scope))} names")
-            return _Result("ambiguous", None, cands[0][1], cands, "; ".join(n for n in notes if n))
+            return _Result("ambiguous", None, cands[0][1], cands, _noted(notes, RULE_SKELETON))
         if ranked and ranked[0][1] >= _FUZZY_MIN and len(tk) >= 4:
             close = [(c, sc) for c, sc in ranked if sc > ranked[0][1] - _FUZZY_MARGIN]
             if len(close) > 1:
                 notes.append(f"{t_raw!r} is close to {len(close)} names")
                 cands = tuple(ranked[:_MAX_CANDIDATES])
-                joined = "; ".join(n for n in notes if n)
-                return _Result("ambiguous", None, cands[0][1], cands, joined)
+                return _Result("ambiguous", None, cands[0][1], cands, _noted(notes, RULE_FUZZY))
         if len(amps) == 1:
             where = ix.amphoe_label[amps[0]]
         else:
@@ -645,11 +819,97 @@ class _Resolver:
                 best.setdefault(c, sc)
             ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         cands = tuple(ranked[:_MAX_CANDIDATES])
-        joined = "; ".join(n for n in notes if n)
-        return _Result("unmatched", None, cands[0][1] if cands else 0.0, cands, joined)
+        return _Result(
+            "unmatched", None, cands[0][1] if cands else 0.0, cands, _noted(notes, RULE_NONE)
+        )
+
+    # helpers of the hard cases ------------------------------------------------------------
+    def _near(self, amps: Sequence[str]) -> set[str]:
+        """The districts next to the typed ones (from the adjacency of the boundaries)."""
+        out: set[str] = set()
+        for a in amps:
+            out |= self.neighbours.get(a, frozenset())
+        return out - set(amps)
+
+    def _transferred(self, pc: str, ak: str, tk: str) -> list[str]:
+        """Tambons ``tk`` of a district ``ak`` of a province next to ``pc``."""
+        ix = self.ix
+        near_p = self.province_neighbours.get(pc, frozenset())
+        return sorted(
+            {
+                c
+                for p in near_p
+                for a in ix.amp_by_prov.get(p, {}).get(ak, [])
+                if a in ix.amphoe_names
+                and normalize_name(ix.amphoe_label[a], level="amphoe") == ak
+                for c in ix.tam_by_amp.get(a, {}).get(tk, [])
+            }
+        )
+
+    def _variant(
+        self,
+        scope: dict[str, list[str]],
+        tk: str,
+        t_raw: str,
+        amps: Sequence[str],
+        *,
+        loose: bool = True,
+    ) -> tuple[list[str], str, str, float] | None:
+        """A tambon of ``scope`` that the typed name is a variant of -> (codes, rule, note, score).
+
+        Tried in order: ``ฯ`` standing for omitted letters, ``บ้าน`` added or dropped, the
+        district's own name typed for an official name that adds a word before it, and (with
+        ``loose``, only within a typed district) the loose phonetic skeleton.
+        """
+        ix = self.ix
+        if not scope:
+            return None
+        parts = abbreviation_parts(t_raw, level="tambon")
+        if parts is not None and len(parts) > 1:
+            fit = sorted({c for k, cs in scope.items() if abbreviation_fits(parts, k) for c in cs})
+            if fit:
+                names = ", ".join(ix.tambon[c][0] for c in fit)
+                return fit, RULE_ABBREVIATION, f"{t_raw!r} (ฯ for omitted letters) read as {names}", 100.0
+        alt = tk[4:] if tk.startswith("บ้าน") and len(tk) > 5 else "บ้าน" + tk
+        hit = scope.get(alt)
+        if hit:
+            names = ", ".join(ix.tambon[c][0] for c in hit)
+            word = "without" if tk.startswith("บ้าน") else "with"
+            return list(hit), RULE_BAN, f"{t_raw!r} read as {names} ({word} บ้าน)", 100.0
+        if amps:
+            own = set()
+            for a in amps:
+                k = normalize_name(ix.amphoe_label[a], level="amphoe")
+                own.add(k)
+                if k.startswith("เมือง") and len(k) > 7:
+                    own.add(k[5:])
+            if tk in own:
+                fit = sorted(
+                    {c for k, cs in scope.items() if k.endswith(tk) and len(k) > len(tk) for c in cs}
+                )
+                if fit:
+                    names = ", ".join(ix.tambon[c][0] for c in fit)
+                    return fit, RULE_DISTRICT_NAME, f"{t_raw!r} (the district's name) read as {names}", 100.0
+        if loose and len(tk) >= 3:
+            lk = loose_skeleton(tk)
+            fit = sorted({c for k, cs in scope.items() if loose_skeleton(k) == lk for c in cs})
+            if fit:
+                from rapidfuzz import fuzz
+
+                names = ", ".join(ix.tambon[c][0] for c in fit)
+                score = max(
+                    fuzz.ratio(tk, normalize_name(ix.tambon[c][0], level="tambon")) for c in fit
+                )
+                note = f"{t_raw!r} read as {names} (a spelling variant within the district)"
+                return fit, RULE_SPELLING, note, round(float(score), 1)
+        return None
 
     # code + names -------------------------------------------------------------------------
     def resolve(self, code_raw: object, p_raw: str, a_raw: str, t_raw: str) -> _Result:
+        # a code typed in the tambon column: "TH400302", "๔๐๐๓๐๒"
+        if _blank(code_raw) and t_raw and clean_code(t_raw) is not None:
+            res = self._resolve(t_raw, p_raw, a_raw, "")
+            return _with_note(res, f"code {clean_text(t_raw)!r} typed in the tambon column")
         # a whole address typed in one cell: "ต.ในเมือง อ.เมือง จ.ขอนแก่น"
         split_note = ""
         for cell in (t_raw, a_raw):
@@ -683,41 +943,50 @@ class _Resolver:
         if code is None:
             res = self.names(p_raw, a_raw, t_raw)
             return _with_note(res, f"code {shown!r} is not a 6-digit tambon code")
+        ruled = f"rule: {RULE_CODE}"
         if code in ix.tambon:
             if not has_names:
-                return _Result("code", code, 100.0)
+                return _Result("code", code, 100.0, (), ruled)
             tk = normalize_name(t_raw, level="tambon")
             if tk in {normalize_name(n, level="tambon") for n in ix.tambon_names[code]}:
-                return _Result("code", code, 100.0)
+                return _Result("code", code, 100.0, (), ruled)
             res = self.names(p_raw, a_raw, t_raw)
             if res.code is None or res.code == code:
                 if res.status == "ambiguous" and code not in {c for c, _ in res.candidates}:
                     note = f"the names fit other tambons than code {code}"
-                    return _Result("code", code, 100.0, (), note)
-                note = "" if res.code == code else f"names do not fit code {code}: {res.note}"
-                return _Result("code", code, 100.0, (), note.strip())
+                    return _Result("code", code, 100.0, (), _noted([note], RULE_CODE))
+                note = (
+                    ""
+                    if res.code == code
+                    else f"names do not fit code {code}: {_without_rule(res.note)}"
+                )
+                return _Result("code", code, 100.0, (), _noted([note], RULE_CODE))
             cands = ((code, 100.0), (res.code, res.score))
             note = (
                 f"code {code} is {ix.full_name(code)} but the names give {ix.full_name(res.code)}"
             )
-            return _Result("ambiguous", None, 100.0, cands, note)
+            return _Result("ambiguous", None, 100.0, cands, _noted([note], RULE_CODE))
         if code in ix.abolished:
             succ = [s for s in ix.successors_in_force(code) if len(s) == 6]
             name, _, when = ix.abolished[code]
             if len(succ) == 1:
                 note = f"code {code} ({name}) abolished {when}"
-                return _Result("historical", succ[0], 100.0, (), note)
+                return _Result("historical", succ[0], 100.0, (), _noted([note], RULE_CODE))
             if has_names:
                 res = self.names(p_raw, a_raw, t_raw)
                 if res.code in succ:
                     note = f"code {code} ({name}) abolished {when}; the names chose the successor"
-                    return _Result("historical", res.code, res.score, (), note)
+                    return _Result("historical", res.code, res.score, (), _noted([note], RULE_CODE))
             if succ:
                 cands = tuple((s, 100.0) for s in succ[:_MAX_CANDIDATES])
                 note = f"code {code} ({name}) abolished {when}, split into {len(succ)}"
-                return _Result("ambiguous", None, 100.0, cands, note)
+                return _Result("ambiguous", None, 100.0, cands, _noted([note], RULE_CODE))
         res = self.names(p_raw, a_raw, t_raw)
         return _with_note(res, f"code {code} is not a tambon code in force")
+
+
+def _without_rule(note: str) -> str:
+    return "; ".join(p for p in note.split("; ") if not p.startswith("rule: "))
 
 
 def raw_in(raw: str, names: set[str]) -> bool:
@@ -1119,6 +1388,7 @@ def match_areas(
     amphoe: str | None = None,
     tambon: str | None = None,
     code: str | None = None,
+    boundaries: Any = None,
 ) -> MatchReport:
     """Find the tambon of every row of a table of typed names or codes.
 
@@ -1131,6 +1401,11 @@ def match_areas(
         (sub-district, khwaeng) name and the tambon code. When none is given they are
         recognised from the headers (:func:`tambon_gis.tables.detect_columns`). A table needs
         at least a tambon column or a code column.
+    boundaries : geopandas.GeoDataFrame, optional
+        Tambon boundaries whose adjacency of districts tells apart tambons of one name when
+        the typed district holds none (computed once per layer, see
+        :func:`tambon_gis.gazetteer.amphoe_neighbours`). Without them, the adjacency shipped
+        with the package (from the 2022 HDX COD-AB layer) is used.
 
     Returns
     -------
@@ -1200,7 +1475,9 @@ def match_areas(
     n_combo = int(key.max()) + 1 if n else 0
     first = np.full(n_combo, -1, dtype=np.int64)
     first[key[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)
-    resolver = _Resolver(_index())
+    from tambon_gis.gazetteer import neighbours_by_amphoe
+
+    resolver = _Resolver(_index(), neighbours_by_amphoe(boundaries))
     # pre-compute the text of each unique value once
     text: dict[str, list[Any]] = {}
     for role in roles:
@@ -1231,6 +1508,7 @@ def match_areas(
     a_strip = [v.strip() for v in text["amphoe"]]
     t_strip = [v.strip() for v in text["tambon"]]
     fast, cw_names, am_names, tb_names = ix.fast, ix.changwat_names, ix.amphoe_names, ix.tambon_names
+    names_rule = f"rule: {RULE_NAMES}"
     append = results.append
     for pos in rows_iter:
         ic, ip, ia, it = c_codes[pos], p_codes[pos], a_codes[pos], t_codes[pos]
@@ -1245,7 +1523,7 @@ def match_areas(
                         and a_strip[ia] in am_names[hit[:4]]
                         and t_strip[it] in tb_names[hit]
                     )
-                    append(_Result("exact" if exact else "normalized", hit, 100.0))
+                    append(_Result("exact" if exact else "normalized", hit, 100.0, (), names_rule))
                     continue
         append(
             resolver.resolve(

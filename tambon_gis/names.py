@@ -220,8 +220,9 @@ _PREFIX = {
         re.IGNORECASE,
     ),
     "tambon": re.compile(
-        rf"^(?:ตำบล|ต{_D}|แขวง|ขว{_D}|ข{_D}|อบต{_D}|เทศบาลตำบล|ทต{_D}|tambon\s+|khwaeng\s+"
-        r"|sub-?district\s+of\s+)",
+        rf"^(?:ตำบล|ต{_D}|แขวง|ขว{_D}|ข{_D}|อบต{_D}|เทศบาลตำบล|เทศบาลเมือง|เทศบาลนคร|เทศบาล"
+        rf"|ทต{_D}|ทม{_D}|ทน{_D}|สุขาภิบาล|สุขา{_D}|กิ่ง\s*อำเภอ|กิ่ง\s*อ{_D}"
+        r"|tambon\s+|khwaeng\s+|sub-?district\s+of\s+)",
         re.IGNORECASE,
     ),
 }
@@ -234,7 +235,8 @@ _SUFFIX = {
     "tambon": re.compile(
         r"\s*(?:\(\s*(?:เขต\s*ส\s*\.?|เขตสุขาภิบาล|สุขาภิบาล|เขตเทศบาล|นอกเขตเทศบาล"
         r"|ในเขตเทศบาล)\s*\)"
-        r"|\s+เขต\s*ส\s*\.?|\s+เขตสุขาภิบาล|\s+สุขาภิบาล|\s+sub-?district|\s+tambon|\s+khwaeng)$",
+        r"|\s+เขต\s*ส\s*\.?|\s+เขตสุขาภิบาล|\s*สุขาภิบาล|\s+sub-?district|\s+tambon|\s+khwaeng"
+        r"|\s+\(?\s*(?:นอก|ใน)?(?:เขต)?\s*(?:เทศบาล|ทต\s*\.|ทม\s*\.|ทน\s*\.)[^()]*\)?)$",
         re.IGNORECASE,
     ),
 }
@@ -258,7 +260,9 @@ def normalize_name(text: object, *, level: Level | None = None) -> str:
         A typed Thai or English name; ``None`` and missing values give ``""``.
     level : {"changwat", "amphoe", "tambon"}, optional
         The level the name belongs to, which decides the words removed from its start and
-        end (``ต.``/``ตำบล``/``แขวง``/``อบต.`` for a tambon, ``อ.``/``อำเภอ``/``เขต``/
+        end (``ต.``/``ตำบล``/``แขวง``/``อบต.``, municipality and sanitation-district words
+        (``เทศบาล...``, ``ทต.``, ``ทม.``, ``สุขาภิบาล``) and a district prefix (``กิ่งอ.``)
+        typed in the tambon column for a tambon, ``อ.``/``อำเภอ``/``เขต``/
         ``กิ่งอำเภอ`` for an amphoe, ``จ.``/``จังหวัด`` for a changwat). ``None`` removes the
         Thai abbreviations of any level.
 
@@ -451,6 +455,140 @@ def skeleton(key: str) -> str:
     """
     key = key.translate(_SKELETON)
     return _REPEAT.sub("\\1", key) if _REPEAT.search(key) else key
+
+
+_LOOSE = str.maketrans(
+    {
+        "ซ": "ช",  # look-alike consonants
+        "ฎ": "ด",
+        "ฏ": "ด",
+        "ต": "ด",
+        "บ": "ป",
+        "ี": "ิ",  # short and long vowels, and the look-alike ิ/ุ, ี/ื
+        "ึ": "ิ",
+        "ื": "ิ",
+        "ุ": "ิ",
+        "ู": "ิ",
+        "ะ": "า",
+        "ั": "า",
+        "ๆ": None,
+        "ห": None,  # a silent ห before a low consonant, often dropped or added
+        "อ": None,  # the vowel carrier อ of Malay names (อาบู / อาบ, เยาะ / เยาะอ)
+        "ฤ": "ล",
+    }
+)
+
+
+def loose_skeleton(key: str) -> str:
+    """Return a looser skeleton than :func:`skeleton`, for spelling variants in one district.
+
+    On top of :func:`skeleton`, look-alike consonants (``ซ``/``ช``, ``ฎ``/``ฏ``/``ด``/``ต``,
+    ``บ``/``ป``), short and long vowels (``ิ``/``ี``/``ุ``/``ู``/``ึ``/``ื``, ``ะ``/``ั``/``า``)
+    are merged and a silent ``ห`` or a carrier ``อ`` is dropped, which covers the several Thai
+    spellings of Malay place names in the deep south. Far too loose for a province: matching
+    uses it only among the ten or so tambons of the typed district, and only when one of them
+    fits.
+
+    Parameters
+    ----------
+    key : str
+        A key from :func:`normalize_name`.
+
+    Returns
+    -------
+    str
+        The loose skeleton.
+
+    Examples
+    --------
+    >>> from tambon_gis.names import loose_skeleton
+    >>> loose_skeleton("ตะลุโบะ") == loose_skeleton("ตาลีโบ๊ะ")
+    True
+    >>> loose_skeleton("ซับใหญ่") == loose_skeleton("ชับใหญ่")
+    True
+    """
+    key = skeleton(key).translate(_LOOSE)
+    return _REPEAT.sub("\\1", key) if _REPEAT.search(key) else key
+
+
+def abbreviation_parts(text: object, *, level: Level) -> list[str] | None:
+    """Split a name typed with ``ฯ`` standing for omitted letters into its known parts.
+
+    ``ฯ`` (paiyannoi) marks letters left out, at the end of a name (``นครศรีฯ``) or inside
+    it (``เฉลิมฯ ตะวันออก``). The parts are keys of :func:`normalize_name`; a name matches
+    when it holds them in order, starting with the first (and ending with the last, unless
+    the name ends with ``ฯ``).
+
+    Parameters
+    ----------
+    text : object
+        The typed name.
+    level : {"changwat", "amphoe", "tambon"}
+        Its level.
+
+    Returns
+    -------
+    list of str or None
+        The parts (the last one ``""`` when the name ends with ``ฯ``), or ``None`` when the
+        name holds no ``ฯ`` after its first letters.
+
+    Examples
+    --------
+    >>> from tambon_gis.names import abbreviation_parts
+    >>> abbreviation_parts("ต.ปากพนังฯตะวันตก", level="tambon")
+    ['ปากพนัง', 'ตะวันตก']
+    >>> abbreviation_parts("นครศรีฯ", level="changwat")
+    ['นครศรี', '']
+    >>> abbreviation_parts("ในเมือง", level="tambon") is None
+    True
+    """
+    s = clean_text(text)
+    if "ฯ" not in s.replace("ฯลฯ", ""):
+        return None
+    pieces = s.split("ฯ")
+    first = normalize_name(pieces[0], level=level)
+    if not first:
+        return None
+    rest = [_DROP.sub("", clean_text(p)).lower() for p in pieces[1:]]
+    rest = [p for p in rest[:-1] if p] + rest[-1:]
+    return [first, *rest]
+
+
+def abbreviation_fits(parts: list[str], key: str) -> bool:
+    """Whether the key of an official name fits a name typed with ``ฯ`` (see above).
+
+    Parameters
+    ----------
+    parts : list of str
+        From :func:`abbreviation_parts`.
+    key : str
+        The key of an official name.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from tambon_gis.names import abbreviation_fits
+    >>> abbreviation_fits(["ปากพนัง", "ตะวันตก"], "ปากพนังฝั่งตะวันตก")
+    True
+    >>> abbreviation_fits(["ปากพนัง", "ตะวันตก"], "ปากพนังฝั่งตะวันออก")
+    False
+    """
+    if not key.startswith(parts[0]) or len(key) <= len(parts[0]):
+        return False
+    pos = len(parts[0])
+    for i, part in enumerate(parts[1:], start=2):
+        if not part:
+            continue
+        if i == len(parts):  # the last part ends the name
+            return key.endswith(part) and len(key) - len(part) > pos
+        found = key.find(part, pos + 1)
+        if found < 0:
+            return False
+        pos = found + len(part)
+    return True
 
 
 # --- provinces -----------------------------------------------------------------------------

@@ -63,10 +63,11 @@ def test_unmatched_rows_are_kept_without_geometry(tambons: gpd.GeoDataFrame) -> 
 
 @pytest.mark.realdata
 def test_tambon_missing_from_an_older_layer(tambons: gpd.GeoDataFrame, caplog: pytest.LogCaptureFixture) -> None:
-    # 104702 (บางนาเหนือ) was split off in 2022, after the 2022-01 HDX layer
-    t = pd.DataFrame({"code": ["104702", "320101"]})
+    # a layer without 320102 and without any older code of it (104702, split off after the
+    # 2022-01 HDX layer, now gets its old polygon: see the test at the end)
+    t = pd.DataFrame({"code": ["320102", "320101"]})
     with caplog.at_level("WARNING", logger="tambon_gis"):
-        g = join_attributes(t, tambons, code="code")
+        g = join_attributes(t, tambons[tambons["tambon_code"] != "320102"], code="code")
     assert g["status"].tolist() == ["code", "code"]
     assert g["in_boundaries"].tolist() == [False, True]
     assert g.geometry.isna().tolist() == [True, False]
@@ -232,3 +233,33 @@ def test_assign_points_one_non_finite_coordinate_is_no_location(tambons, bad) ->
     out = assign_points(gdf, tambons)
     assert out["assign_status"].iloc[3] == "no_location"
     assert (out["assign_status"].drop(index=out.index[3]) == "inside").all()
+
+
+@pytest.mark.realdata
+def test_a_layer_older_than_the_gazetteer_gives_its_polygon_and_code(tambon_simplified_zip: Path) -> None:
+    """Issue 13: renumbered tambons get the layer's polygon and code; split ones the old polygon."""
+    from tambon_gis import gazetteer
+
+    from tambon_gis import load_boundaries
+
+    layer = load_boundaries(tambon_simplified_zip)
+    ab = gazetteer.abolished()
+    in_layer = set(layer["tambon_code"])
+    current = set(gazetteer.tambons()["tambon_code"])
+    olds = ab[(ab["level"] == "subdistrict") & ab["code"].isin(in_layer) & ~ab["code"].isin(current)]
+    assert len(olds) >= 3  # 104701, 105001 (split in 2022), 530306 (renumbered in 2015)
+    rows, expect = [], []
+    for o in olds.itertuples(index=False):
+        for succ in str(o.successors).split():
+            if succ in current and succ not in in_layer:
+                rows.append(succ)
+                expect.append((o.code, len(str(o.successors).split())))
+    g = join_attributes(pd.DataFrame({"code": rows}), layer, code="code")
+    assert g.geometry.notna().all() and g["in_boundaries"].all()
+    assert g["gazetteer_code"].tolist() == rows
+    assert g["tambon_code"].tolist() == [old for old, _ in expect]
+    for note, cur, (old, n) in zip(g["note"], rows, expect, strict=True):
+        assert cur in note and old in note
+        assert ("split-after-layer" if n > 1 else "older-layer-code") in note
+    polygons = layer.set_index("tambon_code").geometry
+    assert all(geom.equals(polygons[old]) for geom, (old, _) in zip(g.geometry, expect, strict=True))
