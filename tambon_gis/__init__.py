@@ -32,6 +32,7 @@ from tambon_gis._errors import (
     EncodingError,
     ImportRejectedError,
     InfeasibleError,
+    LimitError,
     PeriodError,
     ReadOnlyError,
     SchemaError,
@@ -46,6 +47,7 @@ _ERRORS = [
     "TambonGISError", "SchemaError", "EncodingError", "CRSError", "CodeError",
     "DataNotFoundError", "InfeasibleError", "ValidationError", "PeriodError",
     "ImportRejectedError", "SolverError", "CorruptFileError", "ReadOnlyError", "StoreBusyError",
+    "LimitError",
 ]  # fmt: skip
 
 __version__ = "0.1.0"
