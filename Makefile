@@ -42,8 +42,8 @@ test: setup-system setup
 	$(MAKE) package-check
 
 # The real package: build the wheel and sdist, check them with twine, install the wheel into a
-# fresh venv and run the demo from it, offline, outside the source tree.
-PKG_TMP ?= $(abspath build/package-check)
+# fresh venv and run the demo from it, offline, outside the source tree (in $(PKG_TMP)).
+PKG_TMP ?= $(or $(TMPDIR),/tmp)/tambon_gis-package-check
 package-check: setup
 	rm -rf dist $(PKG_TMP)
 	$(PY) -m build --outdir dist . >/dev/null
