@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 TAMBON_GIS_TEST_DATA ?= $(abspath $(CURDIR)/../shared/data/boundaries)
 export TAMBON_GIS_TEST_DATA
 
-.PHONY: demo test setup setup-system docs bench clean
+.PHONY: demo test setup setup-system docs bench clean package-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,16 +30,29 @@ setup-system:
 	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_INSTALL) $$missing >/dev/null; fi
 
-# Boundaries for the demo: $$TAMBON_GIS_BOUNDARIES if set, else a sibling ../shared copy if there
-# is one, else tambon_gis finds them itself (data/boundaries/, the cache, or a download).
-DEMO_BOUNDARIES := $(or $(TAMBON_GIS_BOUNDARIES),$(wildcard $(abspath $(CURDIR)/../shared/data/boundaries)))
-
+# The demo needs no data beside the clone and no network: tambon_gis finds boundaries itself
+# ($$TAMBON_GIS_BOUNDARIES, data/boundaries/, a full layer in the cache, else the national layer
+# embedded in the package).
 demo: setup
-	TAMBON_GIS_BOUNDARIES="$(DEMO_BOUNDARIES)" $(PY) -m tambon_gis.cli demo --out out
+	$(PY) -m tambon_gis.cli demo --out out
 
 test: setup-system setup
 	$(PY) -m pytest -n 2 --dist loadgroup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+	$(MAKE) package-check
+
+# The real package: build the wheel and sdist, check them with twine, install the wheel into a
+# fresh venv and run the demo from it, offline, outside the source tree (in $(PKG_TMP)).
+PKG_TMP ?= $(or $(TMPDIR),/tmp)/tambon_gis-package-check
+package-check: setup
+	rm -rf dist $(PKG_TMP)
+	$(PY) -m build --outdir dist . >/dev/null
+	$(PY) -m twine check --strict dist/*
+	$(PYTHON) -m venv $(PKG_TMP)/venv
+	$(PKG_TMP)/venv/bin/python -m pip install --quiet dist/*.whl
+	cd $(PKG_TMP) && env -u TAMBON_GIS_BOUNDARIES -u TAMBON_GIS_TEST_DATA TAMBON_GIS_OFFLINE=1 \
+		TAMBON_GIS_CACHE=$(PKG_TMP)/cache $(PKG_TMP)/venv/bin/tambon-gis demo --out $(PKG_TMP)/out
+	$(PKG_TMP)/venv/bin/tambon-gis --version
 
 docs: setup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
@@ -48,4 +61,4 @@ bench: setup
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) out site .pytest_cache
+	rm -rf $(VENV) out site .pytest_cache dist build

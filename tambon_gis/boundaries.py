@@ -270,6 +270,7 @@ def load_boundaries(
     layer: str | int | None = None,
     use_cache: bool | None = None,
     allow_partial: bool = False,
+    resolution: Literal["auto", "full", "embedded"] = "auto",
 ) -> gpd.GeoDataFrame:
     """Load administrative boundaries into the canonical tambon_gis schema.
 
@@ -279,7 +280,8 @@ def load_boundaries(
         A shapefile (``.shp``, a ``.zip`` holding one, or a folder), a GeoPackage, GeoJSON,
         GeoParquet (``.parquet``) or FlatGeobuf file, or a GeoDataFrame. ``None`` finds the
         boundaries of ``level`` in this order: ``$TAMBON_GIS_BOUNDARIES``, the project's
-        ``data/boundaries/``, the download cache, a download (see :mod:`tambon_gis.datasets`).
+        ``data/boundaries/``, a full layer already in the download cache, then the national
+        layer embedded in the package (see :mod:`tambon_gis.datasets`); it logs which.
     level : {"tambon", "amphoe", "changwat"}
         The administrative level of the layer.
     columns : mapping, optional
@@ -304,6 +306,14 @@ def load_boundaries(
         attributes are cut off are left out and listed in the report's ``unreadable``).
         Without it such a file is refused with a :class:`~tambon_gis.errors.CorruptFileError`
         that says how many features are missing.
+    resolution : {"auto", "full", "embedded"}
+        With ``source=None`` only. ``"auto"`` (default): a local full layer if there is one,
+        else the embedded layer (no network). ``"full"``: never the embedded layer; the
+        full-resolution HDX layer is downloaded (358 MB, once) when no copy is found.
+        ``"embedded"``: always the embedded layer. The embedded layer (all 7,425 tambons,
+        borders simplified to about 65 m) also has ``area_km2`` (computed on the
+        full-resolution geometry in an equal-area projection) at every level, and
+        ``attrs["boundary_layer"]`` says which layer a frame came from.
 
     Returns
     -------
@@ -344,7 +354,9 @@ def load_boundaries(
     if source is None:
         from tambon_gis import datasets
 
-        source = datasets.boundaries_path(level=level)
+        source = datasets.boundaries_path(level=level, resolution=resolution)
+        if Path(source) == datasets.embedded_path():
+            return _load_embedded(level=level, region_scheme=region_scheme)
     if isinstance(source, gpd.GeoDataFrame):
         report = LoadReport(source="<GeoDataFrame>", level=level, features_read=len(source))
         if len(source) == 0:
@@ -507,6 +519,80 @@ def to_level(
     out = out[CANONICAL_COLUMNS[level]]
     logger.info("to_level returned %s %s areas from %s rows", f"{len(out):,}", level, f"{len(gdf):,}")
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# The embedded layer
+# --------------------------------------------------------------------------------------------
+
+_EMBEDDED_LOCK = threading.Lock()
+_EMBEDDED: dict[str, gpd.GeoDataFrame] = {}
+
+
+def _embedded_level(level: str) -> gpd.GeoDataFrame:
+    """The embedded layer at ``level`` (dissolved from the tambons once per process)."""
+    from tambon_gis import datasets
+
+    with _EMBEDDED_LOCK:
+        if level not in _EMBEDDED:
+            if "tambon" not in _EMBEDDED:
+                _EMBEDDED["tambon"] = gpd.read_parquet(datasets.embedded_path())
+            tambons = _EMBEDDED["tambon"]
+            if level != "tambon":
+                up = to_level(tambons, level)  # type: ignore[arg-type]
+                area = tambons.groupby(f"{level}_code")["area_km2"].sum().round(4)
+                up["area_km2"] = up[f"{level}_code"].map(area)
+                _EMBEDDED[level] = up
+        return _EMBEDDED[level]
+
+
+def _load_embedded(*, level: str, region_scheme: str | Mapping[str, str] | None) -> gpd.GeoDataFrame:
+    from tambon_gis import datasets
+
+    info = datasets.embedded_info()
+    src = _embedded_level(level)
+    report = LoadReport(source=f"embedded:{datasets.embedded_path().name}", level=level,
+                        features_read=len(src), crs="EPSG:4326", crs_from="file")
+    out = _finish(src, report, level=level, region_scheme=region_scheme)
+    area = src.set_index(f"{level}_code")["area_km2"]
+    out.insert(len(out.columns) - 1, "area_km2", out[f"{level}_code"].map(area).to_numpy())
+    out.attrs["boundary_layer"] = {
+        "layer": "embedded",
+        "resolution": "embedded",
+        "tolerance_deg": info["tolerance_deg"],
+        "shift_m_p99": info["figures"]["shift_m_p99"],
+        "vintage": info["vintage"],
+        "license": info["license"],
+        "attribution": info["attribution"],
+        "sha256": info["sha256"],
+    }
+    return out
+
+
+class ResolutionWarning(BoundaryWarning):
+    """Work where border precision matters was given the embedded (simplified) layer."""
+
+
+def is_embedded(gdf: pd.DataFrame) -> bool:
+    """Tell whether a frame holds the embedded (simplified) national layer.
+
+    Parameters
+    ----------
+    gdf : DataFrame or GeoDataFrame
+        A result of :func:`load_boundaries` (or a copy or slice of one).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tambon_gis as tg
+    >>> tg.boundaries.is_embedded(tg.load_boundaries(resolution="embedded"))
+    True
+    """
+    layer = gdf.attrs.get("boundary_layer") or {}
+    return layer.get("layer") == "embedded"
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,18 +1,25 @@
-"""Where boundaries come from: a small registry of sources, downloads with checksums, and a cache.
+"""Where boundaries come from: the embedded layer, a registry of sources, downloads, a cache.
 
 ``load_boundaries()`` with no path calls :func:`boundaries_path`, which looks, in this order:
 
 1. ``$TAMBON_GIS_BOUNDARIES`` — a file or folder of boundaries you already have (offline copy);
 2. the project's ``data/boundaries/`` folder (a source checkout);
-3. the download cache (``$TAMBON_GIS_CACHE``, else the OS user cache folder);
-4. a download of the registry's source with ``pooch`` (a progress bar, then the checksum).
+3. a full-resolution layer already in the download cache (``$TAMBON_GIS_CACHE``, else the OS
+   user cache folder) — never a download;
+4. the **embedded** national layer shipped inside the package (:func:`embedded_path`): all
+   7,425 tambons, simplified to about 65 m, with whole names, codes, region and ``area_km2``.
 
-Set ``TAMBON_GIS_OFFLINE=1`` to forbid step 4, and ``TAMBON_GIS_MIRROR_URL`` to download the
-registry's files from a mirror (an intranet server, say) instead of their home.
+A download of the full-resolution registry source happens only when asked:
+``load_boundaries(resolution="full")`` (or :func:`fetch`). Set ``TAMBON_GIS_OFFLINE=1`` to
+forbid it, and ``TAMBON_GIS_MIRROR_URL`` to download the registry's files from a mirror (an
+intranet server, say) instead of their home.
 
 Checksums: where the registry has no published sha256, the first download records one in
 ``<cache>/downloads/hashes.json``; every later :func:`fetch` (and so every extraction and
 default ``load_boundaries()`` that reads from the download cache) verifies the archive against it.
+The embedded layer's sha256 is recorded in ``_data/tambon_embedded.json`` and checked by the tests.
+
+Example files (the pilot table, criteria) ship in the package too: :func:`example_path`.
 
 Examples
 --------
@@ -192,13 +199,19 @@ def _source_url(src: Source) -> str:
     return src.url
 
 
-def _offline_message(src: Source) -> str:
+def _offline_message(src: Source, *, failure: str | None = None) -> str:
+    if failure:
+        why = f"the download failed ({failure})"
+    elif settings.is_offline():
+        why = f"downloads are off (${settings.ENV_OFFLINE} is set)"
+    else:
+        why = "it could not be downloaded"
     return (
-        f"no copy of the {src.title!r} boundaries was found and downloads are off "
-        f"(${settings.ENV_OFFLINE} is set, or the download failed). Download {src.filename} "
-        f"({src.size_mb} MB) from {src.page} (direct link: {src.url}) and either put it in "
-        f"{settings.project_data_folder} or in {_download_folder()}, or point "
-        f"${settings.ENV_BOUNDARIES} at the file or its folder"
+        f"full-resolution boundaries are not available: no local copy, and {why}. Get "
+        f"{src.filename} ({src.size_mb:g} MB) from {src.page} and put it in "
+        f"{settings.project_data_folder} or {_download_folder()}, or point "
+        f"${settings.ENV_BOUNDARIES} at it. Without it, load_boundaries() uses the embedded, "
+        "simplified layer"
     )
 
 
@@ -270,7 +283,9 @@ def fetch(name: str = DEFAULT_SOURCE, *, url: str | None = None) -> Path:
             f"fetch again; otherwise try again later ({exc})"
         ) from exc
     except Exception as exc:  # noqa: BLE001 - network errors come in many classes
-        raise DataNotFoundError(f"download of {source_url} failed ({exc}). " + _offline_message(src)) from exc
+        raise DataNotFoundError(
+            _offline_message(src, failure=f"download of {source_url}: {exc}")
+        ) from exc
     path = Path(path)
     if not expected:
         digest = sha256(path)
@@ -341,29 +356,169 @@ def _has_vector_files(folder: Path) -> bool:
     return folder.is_dir() and any(p.suffix.lower() in suffixes for p in folder.rglob("*"))
 
 
-def boundaries_path(*, level: str = "tambon", name: str = DEFAULT_SOURCE) -> Path:
-    """Find boundaries of a level, downloading them if nothing local is found.
+#: Resolution names ``load_boundaries(resolution=...)`` takes.
+RESOLUTIONS = ("auto", "full", "embedded")
 
-    Order: ``$TAMBON_GIS_BOUNDARIES``, the project's ``data/boundaries/``, the cache, a
-    download (unless ``$TAMBON_GIS_OFFLINE`` is set).
+_EMBEDDED_FILE = "_data/tambon_embedded.parquet"
+_EMBEDDED_META = "_data/tambon_embedded.json"
+
+
+def embedded_path() -> Path:
+    """Return the path of the national tambon layer embedded in the package.
+
+    Returns
+    -------
+    pathlib.Path
+        A GeoParquet file (zstd) of all 7,425 tambons of the HDX COD-AB layer, simplified as
+        a coverage (neighbours share their borders exactly), with whole names, codes, region,
+        ``area_km2`` (computed on the full-resolution geometry, equal-area) and ``origin``
+        (``"full"`` or ``"simplified"``: the resolution of the source of its province).
+
+    Examples
+    --------
+    >>> from tambon_gis import datasets
+    >>> datasets.embedded_path().name
+    'tambon_embedded.parquet'
+    """
+    return Path(str(files("tambon_gis").joinpath(_EMBEDDED_FILE)))
+
+
+@cache
+def embedded_info() -> dict[str, Any]:
+    """Return what the embedded layer is: source, vintage, licence, sha256 and measured figures.
+
+    Returns
+    -------
+    dict
+        The JSON sidecar written by ``scripts/build_embedded_boundaries.py``: ``sha256``,
+        ``vintage``, ``license``, ``attribution``, ``tolerance_deg``, ``origin`` (changwat
+        code -> ``"full"``/``"simplified"``) and ``figures`` (vertices, border shift, ...).
+
+    Examples
+    --------
+    >>> from tambon_gis import datasets
+    >>> info = datasets.embedded_info()
+    >>> info["vintage"], info["license"], info["figures"]["tambons"]
+    ('2022-01-21', 'CC BY-IGO 3.0', 7425)
+    """
+    text = files("tambon_gis").joinpath(_EMBEDDED_META).read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+def embedded_summary() -> str:
+    """Describe the embedded layer in one line (what ``load_boundaries`` logs when using it).
+
+    Examples
+    --------
+    >>> from tambon_gis import datasets
+    >>> "embedded" in datasets.embedded_summary()
+    True
+    """
+    info = embedded_info()
+    fig = info["figures"]
+    return (
+        f"embedded national layer ({fig['tambons']:,} tambons, simplified: borders within "
+        f"{fig['shift_m_p99']:g} m of the source for 99% of vertices; HDX COD-AB of "
+        f"{info['vintage']}, {info['license']}). For full resolution, pass "
+        f"resolution='full' (downloads {get_source(info['source']).size_mb:g} MB) or set "
+        f"${settings.ENV_BOUNDARIES}"
+    )
+
+
+def example_path(name: str | None = None) -> Path:
+    """Return the path of an example file shipped with tambon_gis (or the folder of them).
+
+    The files of the repository's top-level ``examples/`` folder: found there in a source
+    checkout, and inside the installed package (``tambon_gis/_examples``) from a wheel.
+
+    Parameters
+    ----------
+    name : str, optional
+        File name inside ``examples/``, e.g. ``"pilot_tambons.csv"``; ``None`` returns the
+        folder.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    DataNotFoundError
+        No example of that name; the message lists those there are.
+
+    Examples
+    --------
+    >>> from tambon_gis import datasets
+    >>> datasets.example_path("pilot_tambons.csv").is_file()
+    True
+    """
+    installed = Path(str(files("tambon_gis").joinpath("_examples")))
+    checkout = Path(__file__).resolve().parent.parent / "examples"
+    folder = installed if installed.is_dir() else checkout
+    if name is None:
+        return folder
+    path = folder / name
+    if not path.is_file():
+        known = sorted(
+            str(p.relative_to(folder)) for p in folder.rglob("*")
+            if p.is_file() and p.name not in ("__init__.py",) and "__pycache__" not in p.parts
+        )  # fmt: skip
+        raise DataNotFoundError(
+            f"no example file {name!r} in {folder}: expected one of {known}"
+        )
+    return path
+
+
+def _cached_full(level: str, name: str) -> Path | None:
+    """The extracted layer of ``level`` from an archive already in the cache (no download)."""
+    src = get_source(name)
+    if not (_download_folder() / src.filename).is_file():
+        return None
+    return extract(name, level=level)
+
+
+def boundaries_path(
+    *, level: str = "tambon", name: str = DEFAULT_SOURCE, resolution: str = "auto"
+) -> Path:
+    """Find boundaries of a level: a local copy, else the embedded layer (or a download).
+
+    Order: ``$TAMBON_GIS_BOUNDARIES``, the project's ``data/boundaries/``, a full layer already
+    in the download cache, then the embedded layer (``resolution="auto"``) or a download of the
+    registry source (``resolution="full"``, unless ``$TAMBON_GIS_OFFLINE`` is set).
 
     Parameters
     ----------
     level : {"tambon", "amphoe", "changwat"}
     name : str
-        Registry source to download when nothing local is found.
+        Registry source to look for in the cache (and to download with ``resolution="full"``).
+    resolution : {"auto", "full", "embedded"}
+        ``"auto"`` (default): a local full layer if there is one, else the embedded layer;
+        ``"full"``: never the embedded layer, download if needed; ``"embedded"``: always it.
 
     Returns
     -------
     pathlib.Path
-        A file or folder ``load_boundaries`` can read.
+        A file or folder ``load_boundaries`` can read (:func:`embedded_path` for the
+        embedded layer, which holds tambons; upper levels are dissolved from it).
+
+    Raises
+    ------
+    DataNotFoundError
+        ``resolution="full"`` and no copy can be found or downloaded.
 
     Examples
     --------
     >>> from tambon_gis import datasets
-    >>> datasets.boundaries_path()  # doctest: +SKIP
-    PosixPath('/home/me/.cache/tambon_gis/downloads/tha_adm_rtsd_itos_20210121_shp/...shp')
+    >>> datasets.boundaries_path(resolution="embedded") == datasets.embedded_path()
+    True
     """
+    if resolution not in RESOLUTIONS:
+        raise ValueError(
+            f"resolution={resolution!r}: expected one of {list(RESOLUTIONS)} ('full' to use or "
+            "download the full-resolution layer, 'embedded' for the layer inside the package)"
+        )
+    if resolution == "embedded":
+        return embedded_path()
     env = os.environ.get(settings.ENV_BOUNDARIES, "").strip()
     if env:
         path = Path(env).expanduser()
@@ -374,10 +529,17 @@ def boundaries_path(*, level: str = "tambon", name: str = DEFAULT_SOURCE) -> Pat
             )
         logger.info("boundaries from $%s: %s", settings.ENV_BOUNDARIES, path)
         return path
-    if _has_vector_files(settings.project_data_folder):
+    if _has_vector_files(Path(settings.project_data_folder)):
         logger.info("boundaries from the project folder %s", settings.project_data_folder)
-        return settings.project_data_folder
-    return extract(name, level=level)
+        return Path(settings.project_data_folder)
+    cached = _cached_full(level, name)
+    if cached is not None:
+        logger.info("boundaries from the download cache: %s", cached)
+        return cached
+    if resolution == "full":
+        return extract(name, level=level)
+    logger.info("boundaries: %s", embedded_summary())
+    return embedded_path()
 
 
 def describe(name: str = DEFAULT_SOURCE) -> dict[str, Any]:

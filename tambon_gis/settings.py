@@ -35,8 +35,18 @@ progress: bool = True
 #: Default region grouping used for the ``region`` column (see ``tambon_gis.regions``).
 region_scheme: str = "six"
 
-#: The project's own boundaries folder (``data/boundaries`` in a source checkout).
-project_data_folder: Path = Path(__file__).resolve().parent.parent / "data" / "boundaries"
+
+
+def _default_project_data_folder() -> Path:
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():  # a source checkout
+        return checkout / "data" / "boundaries"
+    return Path("data") / "boundaries"  # installed: the current project's folder
+
+
+#: The project's own boundaries folder: ``data/boundaries`` of a source checkout, or, when
+#: tambon_gis is installed from a wheel, ``data/boundaries`` under the current folder.
+project_data_folder: Path = _default_project_data_folder()
 
 
 def get_cache_folder() -> Path:

@@ -841,7 +841,8 @@ def _to_topology(
             tmp = path.with_suffix(".tmp")
             tmp.write_text(
                 json.dumps({"features": features, "dropped": dropped_rings,
-                            "origin": [xmin, ymin]}, separators=(",", ":")),
+                            "origin": [xmin, ymin]}, separators=(",", ":"),
+                           default=lambda o: o.item()),  # numpy scalars of dropped rings
                 encoding="utf-8",
             )
             tmp.replace(path)

@@ -106,10 +106,12 @@ def test_download_rejects_a_changed_file(fresh_cache: Path, mirror, monkeypatch)
 
 
 @pytest.mark.realdata
-def test_load_boundaries_without_path_downloads(fresh_cache: Path, mirror, monkeypatch) -> None:
+def test_load_boundaries_downloads_only_when_asked(fresh_cache: Path, mirror, monkeypatch) -> None:
     base, _, requests = mirror
     monkeypatch.setenv(datasets.ENV_MIRROR, base)
-    gdf = tg.load_boundaries()
+    assert tg.boundaries.is_embedded(tg.load_boundaries())  # no download unless asked
+    assert len(requests) == 0
+    gdf = tg.load_boundaries(resolution="full")
     assert set(gdf["changwat_code"]) == {"32", "33", "34"}
     assert load_report(gdf).encoding == "utf-8"
     assert len(requests) == 1
@@ -120,8 +122,9 @@ def test_load_boundaries_without_path_downloads(fresh_cache: Path, mirror, monke
 
 def test_offline_without_copy_says_what_to_do(fresh_cache: Path, monkeypatch) -> None:
     monkeypatch.setenv(settings.ENV_OFFLINE, "1")
+    assert tg.boundaries.is_embedded(tg.load_boundaries())  # the embedded layer, no error
     with pytest.raises(DataNotFoundError) as err:
-        tg.load_boundaries()
+        tg.load_boundaries(resolution="full")
     msg = str(err.value)
     src = datasets.get_source()
     assert src.filename in msg and src.page in msg and "TAMBON_GIS_BOUNDARIES" in msg

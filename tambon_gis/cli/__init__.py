@@ -13,6 +13,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from tambon_gis import __version__
+
 #: Subcommand modules, in the order ``--help`` lists them.
 _SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo", "match", "map", "monitor", "select")
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="more log output (-v: what is done, -vv: debugging detail)")
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an error (for a bug report)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _SUBCOMMANDS:
         try:

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-#: The example table shipped in the repository.
-PILOT_TABLE = Path(__file__).resolve().parents[2] / "examples" / "pilot_tambons.csv"
+from tambon_gis.datasets import example_path
+
+#: The example table shipped with the package (examples/ in a checkout).
+PILOT_TABLE = example_path("pilot_tambons.csv")
 
 
 def register(subparsers: Any) -> None:
@@ -40,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     gdf = load_boundaries(args.boundaries) if args.boundaries else load_boundaries()
+    _say_boundaries(gdf)
     joined, report = join_attributes(args.table, gdf, return_report=True)
     report_path = report.export(out / "pilot_match_report.csv")
     pilots = maps.attach_columns(gdf, joined)
@@ -78,3 +81,14 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write("\n".join(str(p) for p in (overview_path, pilot_path, png_path,
                                                   report_path)) + "\n")
     return 0
+
+
+def _say_boundaries(gdf: Any) -> None:
+    """Print which boundary layer the demo uses (and how to get full resolution)."""
+    from tambon_gis import datasets
+    from tambon_gis.boundaries import is_embedded, load_report
+
+    if is_embedded(gdf):
+        sys.stderr.write(f"boundaries: {datasets.embedded_summary()}\n")
+    else:
+        sys.stderr.write(f"boundaries: {load_report(gdf).source}\n")
