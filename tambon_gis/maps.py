@@ -1006,14 +1006,16 @@ def _build(
     fb = shapely.total_bounds(simple[focus])
     fit_bounds = [[float(fb[1]), float(fb[0])], [float(fb[3]), float(fb[2])]]
     symbol_spec = None
+    # the symbols mark the areas of interest: the highlighted rows, else the rows with a value
+    marked = np.asarray(highlight_idx, dtype=int) if highlight_idx else focus
     if symbols == "auto":
-        symbols = len(focus) <= 3000 and (len(focus) < len(gdf) or context_spec is not None)
+        symbols = len(marked) <= 3000 and (len(marked) < len(gdf) or context_spec is not None)
     if symbols:
-        xy = shapely.get_coordinates(shapely.point_on_surface(simple[focus]))
+        xy = shapely.get_coordinates(shapely.point_on_surface(simple[marked]))
         symbol_spec = {
             "points": [[round(float(y), 5), round(float(x), 5), int(i)]
-                       for (x, y), i in zip(xy, focus, strict=True)],
-            "radius": 6.5 if len(focus) <= 200 else 4.5,
+                       for (x, y), i in zip(xy, marked, strict=True)],
+            "radius": 6.5 if len(marked) <= 200 else 4.5,
             "max_px": 16,
             "name": text["symbols"],
         }

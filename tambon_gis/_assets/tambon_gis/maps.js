@@ -83,7 +83,9 @@
   function popupContent(spec, i) {
     var box = el("div", "tg-popup");
     if (spec.popup_html) {
-      box.innerHTML = field(spec, spec.popup_html, i) || ""; // escaped by tambon_gis
+      var h = field(spec, spec.popup_html, i);
+      if (h === null || h === "") return tooltipContent(spec, i); // no popup of its own
+      box.innerHTML = h; // escaped by tambon_gis
       return box;
     }
     var table = el("table", "tg-popup-table");
