@@ -33,7 +33,7 @@ table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .5em}th{background:#f3f3f3}
 td.num{text-align:right}.swatch{display:inline-block;width:.9em;height:.9em;border:1px solid #555;
 margin-right:.3em;vertical-align:middle}
-iframe{width:100%;height:560px;border:1px solid #ccc}
+iframe{width:100%;height:720px;border:1px solid #ccc}
 .note{color:#555;font-size:.9em}.legend span{margin-right:1.2em}
 img{max-width:100%}
 """
