@@ -119,15 +119,19 @@ def popup_tables(status: StatusTable, *, lang: str = "th") -> pd.Series:
             "<tr>"
             f"<td>{html.escape(str(name))}</td>"
             f"<td style='text-align:right'>{_fmt(r.value)} {unit}</td>"
+            f"<td style='text-align:right'>{_fmt(r.actual)}</td>"
+            f"<td style='text-align:right'>{_fmt(r.expected)}</td>"
             f"<td style='text-align:right'>{_fmt(r.target)}</td>"
             f"<td>{swatch}{html.escape(label)}</td>"
             f"<td>{bar}</td>"
             "</tr>"
         )
     names = (
-        ("ตัวชี้วัด", "ค่า", "เป้าหมายปี", "สถานะ", "ความก้าวหน้า")
+        ("ตัวชี้วัด", "ค่าไตรมาสนี้", "ผลสะสม", "เป้าหมายสะสม", "เป้าหมายทั้งปี", "สถานะ",
+         "ความก้าวหน้า")
         if lang == "th"
-        else ("Indicator", "Value", "Annual target", "Status", "Progress")
+        else ("Indicator", "Quarter value", "YTD actual", "YTD target", "Full-year target",
+              "Status", "Progress")
     )
     head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
     title = html.escape(status.period.label if lang == "th" else status.period.label_en)
@@ -154,8 +158,36 @@ def _frame_for(
     out["value"] = out["tambon_code"].map(one["value"]).astype("float64")
     out["target"] = out["tambon_code"].map(one["target"]).astype("float64")
     out["trend"] = out["tambon_code"].map(one["trend"]).fillna("")
+    labels = _NUMBER_LABELS["th" if lang == "th" else "en"]
+    for col, src in (("value", "value"), ("ytd_actual", "actual"), ("ytd_target", "expected"),
+                     ("fy_target", "target")):
+        out[labels[col]] = out["tambon_code"].map(one[src]).astype("float64")
     out["popup"] = out["tambon_code"].map(popup_tables(status, lang=lang))
     return out
+
+
+#: Tooltip labels of the numbers behind a status.
+_NUMBER_LABELS = {
+    "th": {"value": "ค่าไตรมาสนี้", "ytd_actual": "ผลสะสม", "ytd_target": "เป้าหมายสะสม",
+           "fy_target": "เป้าหมายทั้งปี"},
+    "en": {"value": "Quarter value", "ytd_actual": "YTD actual", "ytd_target": "YTD target",
+           "fy_target": "Full-year target"},
+}
+
+#: The status thresholds, stated beside every status map.
+_THRESHOLDS = {
+    "th": "สัดส่วน = ผลสะสม ÷ เป้าหมายสะสม: ตามเป้า ≥ 0.9 · เสี่ยง ≥ 0.7 · "
+          "ต่ำกว่านั้น ไม่ตามเป้า · ไม่มีข้อมูล = ยังไม่รายงาน",
+    "en": "ratio = YTD actual ÷ YTD target: on track ≥ 0.9 · at risk ≥ 0.7 · "
+          "below: off track · no data = not reported yet",
+}
+
+
+def _threshold_panel(m: Any, lang: str) -> None:
+    from tambon_gis import maps
+
+    key = "th" if lang == "th" else "en"
+    maps.add_panel(m, html.escape(_THRESHOLDS[key]), position="bottomleft")
 
 
 def status_map(
@@ -206,17 +238,19 @@ def status_map(
     name = ind["name_th"] if lang == "th" else (ind["name_en"] or ind["name_th"])
     label = st.period.label if lang == "th" else st.period.label_en
     title = title or f"{name} — {label}"
+    nl = list(_NUMBER_LABELS["th" if lang == "th" else "en"].values())
     if kind == "status":
         cats, colours = status_categories(lang)
         m = maps.categorical(
             frame, "status", categories=cats, colors=colours, popup_html="popup",
-            tooltip=["value", "target", "trend"], lang=lang, basemap=basemap, title=title,
+            tooltip=nl, lang=lang, basemap=basemap, title=title,
             legend_title="สถานะ" if lang == "th" else "Status", name=str(name),
         )  # fmt: skip
+        _threshold_panel(m, lang)
     else:
         k = max(1, min(5, frame["value"].nunique()))
         m = maps.choropleth(
-            frame, "value", k=k, popup_html="popup", tooltip=["status", "target"], lang=lang,
+            frame, "value", k=k, popup_html="popup", tooltip=["status", *nl[1:]], lang=lang,
             basemap=basemap, title=title, legend_title=f"{name} ({ind['unit']})", name=str(name),
         )  # fmt: skip
     log.info("status_map returned a %s map of %s for %s, %d areas", kind, indicator_id,
@@ -258,6 +292,13 @@ def quarter_columns(
     return areas, columns, labels
 
 
+def _indicator_name(store: MonitoringStore, indicator_id: str, lang: str) -> str:
+    row = store.indicators().set_index("indicator_id").loc[indicator_id]
+    if lang != "th" and isinstance(row.get("name_en"), str) and row["name_en"]:
+        return str(row["name_en"])
+    return str(row["name_th"])
+
+
 def timeslider_map(
     store: MonitoringStore,
     indicator_id: str,
@@ -275,12 +316,15 @@ def timeslider_map(
     areas, columns, labels = quarter_columns(
         store, indicator_id, fiscal_year, gdf, kind=kind, lang=lang
     )
-    name = store.indicators().set_index("indicator_id").loc[indicator_id, "name_th"]
-    title = title or f"{name} — ปีงบประมาณ {fiscal_year}"
+    name = _indicator_name(store, indicator_id, lang)
+    title = title or (f"{name} — ปีงบประมาณ {fiscal_year}" if lang == "th"
+                      else f"{name} — FY{fiscal_year}")
     if kind == "status":
         cats, colours = status_categories(lang)
         m = maps.timeslider(areas, columns, kind="categorical", labels=labels, categories=cats,
-                            colors=colours, lang=lang, basemap=basemap, title=title)  # fmt: skip
+                            colors=colours, lang=lang, basemap=basemap, title=title,
+                            legend_title="สถานะ" if lang == "th" else "Status")  # fmt: skip
+        _threshold_panel(m, lang)
     else:
         m = maps.timeslider(areas, columns, kind="numeric", labels=labels, lang=lang,
                             basemap=basemap, title=title)  # fmt: skip
@@ -305,7 +349,7 @@ def quarter_panels(
     areas, columns, labels = quarter_columns(
         store, indicator_id, fiscal_year, gdf, kind=kind, lang=lang, statuses=statuses
     )
-    name = store.indicators().set_index("indicator_id").loc[indicator_id, "name_th"]
+    name = _indicator_name(store, indicator_id, lang)
     if kind == "status":
         cats, colours = status_categories(lang)
         fig = static.small_multiples(

@@ -33,10 +33,19 @@ table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .5em}th{background:#f3f3f3}
 td.num{text-align:right}.swatch{display:inline-block;width:.9em;height:.9em;border:1px solid #555;
 margin-right:.3em;vertical-align:middle}
-iframe{width:100%;height:560px;border:1px solid #ccc}
+iframe{width:100%;height:720px;border:1px solid #ccc}
 .note{color:#555;font-size:.9em}.legend span{margin-right:1.2em}
 img{max-width:100%}
 """
+
+
+#: How a status follows from the numbers of its row (shown under every roll-up table).
+THRESHOLDS_NOTE = (
+    "สถานะคำนวณจาก สัดส่วน (ratio) = ผลสะสม (ytd_actual) ÷ เป้าหมายสะสม ณ ไตรมาส (ytd_target) "
+    "(กลับด้านเมื่อค่าต่ำดีกว่า): ตามเป้า ≥ 0.9 · เสี่ยง ≥ 0.7 · ต่ำกว่านั้น ไม่ตามเป้า · "
+    "ตัวชี้วัดแบบผลรวม (sum) สะสมตั้งแต่ต้นปีงบประมาณ ตัวชี้วัดอื่นใช้ค่าของไตรมาส · "
+    "Status: ratio = ytd_actual / ytd_target; on track ≥ 0.9, at risk ≥ 0.7, else off track."
+)
 
 
 def _esc(v: Any) -> str:
@@ -109,6 +118,12 @@ def _figure_img(fig: Any, alt: str) -> str:
     fig.savefig(buf, format="png", dpi=110)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<img alt="{_esc(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _credit(lang: str) -> str:
+    from tambon_gis import maps
+
+    return maps.credit(lang=lang)
 
 
 def _latest_period(store: Any, fiscal_year: int) -> Period:
@@ -188,6 +203,7 @@ def write_report(
             f"{len(areas)} พื้นที่ปฏิบัติการ · {len(ids)} ตัวชี้วัด · จัดทำเมื่อ "
             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC</p>",
             _legend(),
+            f'<p class="note">{_esc(_credit(lang))}</p>',
             '<p class="note">"ไม่มีข้อมูล" หมายถึงยังไม่ได้รับรายงาน ไม่ใช่ผลที่ไม่ผ่านเป้าหมาย · '
             "ตัวชี้วัดแบบผลรวม (sum) เทียบผลสะสมตั้งแต่ต้นปีงบประมาณ"
             "กับเป้าหมายตามสัดส่วนไตรมาส</p>",
@@ -236,7 +252,6 @@ def write_report(
         for level, heading in (("changwat", "สรุปรายจังหวัด"), ("region", "สรุปรายภาค"),
                                ("programme", "สรุปรายรุ่น/โครงการ")):  # fmt: skip
             r = st_obj.rollup(p, level=level, status=status).to_frame()
-            r["reporting"] = r["n_reporting"].astype(str) + "/" + r["n_areas"].astype(str)
             if level == "region":
                 r["label"] = r["group"] + " (" + r["label"] + ")"
             parts += [
@@ -244,11 +259,14 @@ def write_report(
                 _table(
                     r,
                     {"label": "พื้นที่", "indicator_th": "ตัวชี้วัด", "aggregation": "การรวม",
-                     "reporting": "รายงานแล้ว", "value": "ค่า", "target": "เป้าหมาย (ผู้รายงาน)",
-                     "expected": "เป้าหมาย ณ ไตรมาส"},
-                    numeric=["value", "target", "expected"],
+                     "reporting": "รายงานแล้ว/ทั้งหมด", "value": "ค่าไตรมาสนี้ (value)",
+                     "ytd_actual": "ผลสะสม (ytd_actual)",
+                     "ytd_target": "เป้าหมายสะสม (ytd_target)",
+                     "fy_target": "เป้าหมายทั้งปี (fy_target)", "ratio": "สัดส่วน (ratio)"},
+                    numeric=["value", "ytd_actual", "ytd_target", "fy_target", "ratio"],
                     status_col="status",
                 ),  # fmt: skip
+                f'<p class="note">{_esc(THRESHOLDS_NOTE)}</p>',
             ]
         # --- completeness
         wide = comp.pivot(index="indicator_id", columns="period", values="n_reporting")
@@ -270,11 +288,13 @@ def write_report(
             _table(
                 f,
                 {"tambon_code": "รหัส", "tambon_th": "ตำบล", "amphoe_th": "อำเภอ",
-                 "changwat_th": "จังหวัด", "indicator_th": "ตัวชี้วัด", "value": "ค่า",
-                 "ytd": "สะสม", "target": "เป้าหมายปี", "expected": "เป้าหมาย ณ ไตรมาส",
+                 "changwat_th": "จังหวัด", "indicator_th": "ตัวชี้วัด",
+                 "value": "ค่าไตรมาสนี้", "ytd_actual": "ผลสะสม", "ytd_target": "เป้าหมายสะสม",
+                 "fy_target": "เป้าหมายทั้งปี", "ratio": "สัดส่วน",
                  "trend": "แนวโน้ม", "missing_quarters": "ไตรมาสที่ขาด",
                  "revision": "ฉบับแก้ไขที่"},
-                numeric=["value", "ytd", "target", "expected", "revision"],
+                numeric=["value", "ytd_actual", "ytd_target", "fy_target", "ratio",
+                         "revision"],
                 status_col="status",
             ),  # fmt: skip
         ]

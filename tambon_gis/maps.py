@@ -50,7 +50,12 @@ import pandas as pd
 import shapely
 
 from tambon_gis import webgeom
-from tambon_gis._errors import CRSError, SchemaError, ValidationError
+from tambon_gis._errors import (
+    CRSError,
+    DataNotFoundError,
+    SchemaError,
+    ValidationError,
+)
 from tambon_gis._logging import get_logger
 
 log = get_logger(__name__)
@@ -63,6 +68,8 @@ __all__ = [
     "attach_columns",
     "categorical",
     "choropleth",
+    "context_layers",
+    "credit",
     "format_value",
     "save",
     "timeslider",
@@ -115,6 +122,9 @@ _TEXT = {
         "outline_amphoe": "เขตอำเภอ",
         "outline_changwat": "เขตจังหวัด",
         "outline_region": "เขตภาค",
+        "blank": "(ว่าง)",
+        "context": "ภูมิศาสตร์โดยรอบ",
+        "symbols": "สัญลักษณ์พื้นที่ขนาดเล็ก",
     },
     "en": {
         "tambon": "Tambon",
@@ -131,6 +141,9 @@ _TEXT = {
         "outline_amphoe": "District borders",
         "outline_changwat": "Province borders",
         "outline_region": "Region borders",
+        "blank": "(blank)",
+        "context": "Surrounding geography",
+        "symbols": "Symbols of small areas",
     },
 }
 
@@ -143,6 +156,24 @@ _OUTLINE_STYLE = {
     "amphoe": {"color": "#555555", "weight": 0.9, "opacity": 0.8},
     "changwat": {"color": "#1a1a1a", "weight": 1.7, "opacity": 0.9},
     "region": {"color": "#000000", "weight": 2.6, "opacity": 0.9},
+}
+
+#: Colours of the context geography drawn around the areas of a map.
+CONTEXT_STYLE = {
+    "land": "#ecebe6",
+    "tambon": "#d2d0c8",
+    "tambon_fill": "#f5f4f0",
+    "amphoe": "#b9b6ad",
+    "changwat": "#77736b",
+}
+
+#: Below this many rows a tambon layer (amphoe: 400, changwat: 40) is a set of areas of
+#: interest, drawn with the country around it (``context="auto"``).
+_CONTEXT_ROWS = {"tambon": 3000, "amphoe": 400, "changwat": 40, "region": 0}
+
+_CREDIT = {
+    "th": "ขอบเขตการปกครอง: {attribution} (ข้อมูล ณ {vintage})",
+    "en": "Boundaries: {attribution} (as of {vintage})",
 }
 
 _LABEL_ZOOM = {"region": (5, 6), "changwat": (7, 8), "amphoe": (9, 10), "tambon": (11, 30)}
@@ -292,6 +323,170 @@ def _encode_field(values: Sequence[Any]) -> dict[str, Any]:
         lookup = {v: i for i, v in enumerate(distinct)}
         return {"dict": list(distinct), "codes": [-1 if v is None else lookup[v] for v in values]}
     return {"values": values}
+
+
+def credit(*, lang: str = "th", source: str | None = None) -> str:
+    """Return the credit line (source and vintage of the boundaries) shown on every map.
+
+    Parameters
+    ----------
+    lang : {"th", "en"}, default "th"
+        Language of the line.
+    source : str, optional
+        A credit of your own (e.g. for other boundaries); it is returned as given.
+
+    Returns
+    -------
+    str
+        Plain text (escape it before putting it in HTML).
+
+    Examples
+    --------
+    >>> "HDX" in credit(lang="en") and "2022" in credit(lang="en")
+    True
+    """
+    if source is not None:
+        return str(source)
+    attribution, vintage = "HDX COD-AB Thailand (RTSD), CC BY-IGO", "2022-01-21"
+    try:
+        from tambon_gis import datasets
+
+        src = datasets.get_source()
+        attribution, vintage = src.attribution or attribution, src.vintage or vintage
+    except Exception:  # noqa: BLE001 - the registry is optional here; the default is right
+        log.debug("no dataset registry entry; using the default credit")
+    return _CREDIT["en" if lang == "en" else "th"].format(attribution=attribution,
+                                                         vintage=vintage)
+
+
+_CONTEXT_CACHE: dict[str, gpd.GeoDataFrame] = {}
+
+
+def context_layers(
+    gdf: gpd.GeoDataFrame | None = None,
+    *,
+    areas: gpd.GeoDataFrame | None = None,
+    max_tambons: int = 2500,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Return the geography drawn around the areas of a map: amphoes of the country and tambons.
+
+    Every map of a few areas (a selection, the operation areas of a programme) is drawn over
+    this context: the land, changwat and amphoe borders of the whole country, and the other
+    tambons of the changwats the areas are in, muted.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame, optional
+        National tambon boundaries in the canonical schema; default
+        :func:`tambon_gis.load_boundaries` (the package's lookup, which works offline).
+    areas : GeoDataFrame, optional
+        The areas of interest (with ``changwat_code``); their changwats give the tambons of
+        the context. Without it, no tambons are returned.
+    max_tambons : int, default 2500
+        At most this many context tambons (the changwats with most areas first), which keeps
+        pages small.
+
+    Returns
+    -------
+    dict of GeoDataFrame
+        ``"amphoe"``: the country's amphoes (from :func:`tambon_gis.to_level`), with
+        ``changwat_code``; ``"tambon"``: the context tambons (possibly empty).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> gdf = gpd.GeoDataFrame(
+    ...     {"tambon_code": ["320101", "320102", "330101"], "tambon_th": ["ก", "ข", "ค"],
+    ...      "amphoe_code": ["3201", "3201", "3301"], "changwat_code": ["32", "32", "33"]},
+    ...     geometry=[box(103, 14, 103.1, 14.1), box(103.1, 14, 103.2, 14.1),
+    ...               box(104, 14, 104.1, 14.1)], crs="EPSG:4326")
+    >>> ctx = context_layers(gdf, areas=gdf.iloc[[0]])
+    >>> len(ctx["amphoe"]), ctx["tambon"]["tambon_code"].tolist()
+    (2, ['320102'])
+    """
+    if gdf is None:
+        from tambon_gis.boundaries import load_boundaries
+
+        gdf = load_boundaries()
+    if not isinstance(gdf, gpd.GeoDataFrame) or "changwat_code" not in gdf.columns:
+        raise SchemaError(
+            "context_layers(): the boundaries need a changwat_code column; pass a tambon layer "
+            "read with tambon_gis.load_boundaries()"
+        )
+    gdf = gdf if gdf.crs is None or gdf.crs.equals("EPSG:4326") else gdf.to_crs("EPSG:4326")
+    geoms = np.asarray(gdf.geometry.values)
+    key = webgeom._geometry_hash(geoms, "context", len(gdf))
+    if key not in _CONTEXT_CACHE:
+        if "tambon_code" in gdf.columns:
+            from tambon_gis.boundaries import to_level
+
+            amphoe = to_level(gdf, "amphoe")
+        else:
+            amphoe = gdf
+        _CONTEXT_CACHE.clear()  # one national layer at a time
+        _CONTEXT_CACHE[key] = amphoe[["amphoe_code", "changwat_code", "geometry"]] \
+            if "amphoe_code" in amphoe.columns else amphoe[["changwat_code", "geometry"]]
+    amphoe = _CONTEXT_CACHE[key]
+    tambon = gdf.iloc[0:0]
+    if areas is not None and "tambon_code" in gdf.columns and "changwat_code" in areas.columns:
+        counts = areas["changwat_code"].astype(str).value_counts()
+        own = set(areas["tambon_code"].astype(str)) if "tambon_code" in areas.columns else set()
+        per = gdf["changwat_code"].astype(str).value_counts()
+        chosen, total = [], 0
+        for cw in counts.index:
+            n = int(per.get(cw, 0))
+            if total + n > max_tambons:
+                continue
+            chosen.append(cw)
+            total += n
+        mask = gdf["changwat_code"].astype(str).isin(chosen) & ~gdf["tambon_code"].astype(
+            str).isin(own)
+        tambon = gdf.loc[mask, ["tambon_code", "changwat_code", "geometry"]]
+    log.info("context_layers returned %d amphoes and %d tambons", len(amphoe), len(tambon))
+    return {"amphoe": amphoe, "tambon": tambon}
+
+
+def _context_spec(m: Any, gdf: gpd.GeoDataFrame, context: Any, *, level: str | None,
+                  lang: str, fn: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """The context of a layer (and the topology ids it needs), or None when not drawn."""
+    if context is False or context is None or getattr(m, "_tg_context", False):
+        return None, []
+    if isinstance(context, str):
+        if context != "auto":
+            raise ValidationError(
+                f"{fn}(): context={context!r}; use 'auto', True, False or a GeoDataFrame of "
+                "national tambon boundaries"
+            )
+        if level is None or len(gdf) >= _CONTEXT_ROWS.get(level, 0):
+            return None, []
+        context = None
+        try:
+            ctx = context_layers(None, areas=gdf if level == "tambon" else None)
+        except DataNotFoundError as exc:
+            log.warning("%s(): no national boundaries found, so no context geography is drawn "
+                        "(pass context=gdf): %s", fn, exc)
+            return None, []
+    else:
+        base = context if isinstance(context, gpd.GeoDataFrame) else None
+        ctx = context_layers(base, areas=gdf if level == "tambon" else None)
+    ids = []
+    a_id, a_topo, _ = _topology_for(m, ctx["amphoe"], tolerance="auto", code=None)
+    ids.append(a_id)
+    spec: dict[str, Any] = {
+        "topo": a_id,
+        "fields": {"changwat": ctx["amphoe"]["changwat_code"].astype(str).tolist()},
+        "style": CONTEXT_STYLE,
+        "amphoe_zoom": 7,
+        "name": _TEXT[lang]["context"],
+        "tambon_topo": None,
+    }
+    if len(ctx["tambon"]):
+        t_id, _, _ = _topology_for(m, ctx["tambon"], tolerance="auto", code=None)
+        spec["tambon_topo"] = t_id
+        ids.append(t_id)
+    m._tg_context = True
+    return spec, ids
 
 
 # --------------------------------------------------------------------------------------------
@@ -473,6 +668,15 @@ class _TopologyCache:
 
     def __init__(self) -> None:
         self.by_key: dict[str, tuple[str, webgeom.WebTopology, np.ndarray]] = {}
+        self.json_by_id: dict[str, str] = {}
+
+
+def _page_json(m: Any, topo_id: str) -> str:
+    registry = m._tg_topologies
+    if topo_id not in registry.json_by_id:
+        topo = next(t for i, t, _ in registry.by_key.values() if i == topo_id)
+        registry.json_by_id[topo_id] = _page_topology(topo)
+    return registry.json_by_id[topo_id]
 
 
 def _topology_for(m: Any, gdf: gpd.GeoDataFrame, *, tolerance: float | str, code: str | None
@@ -517,21 +721,23 @@ def _element_classes() -> tuple[type, type]:
             "{% endmacro %}"
         )
 
-        def __init__(self, spec: dict[str, Any], topo_id: str, topo_json: str) -> None:
+        def __init__(self, spec: dict[str, Any], topologies: Sequence[tuple[str, str]]
+                     ) -> None:
             super().__init__()
             self._name = "TambonGISLayer"
             self.spec_json = _json_for_html(spec)
-            self.topo_id = topo_id
-            self.topo_json = topo_json
+            self.topologies = list(topologies)
 
         def render(self, **kwargs: Any) -> None:
             figure = self.get_root()
             _add_runtime(figure)
-            figure.header.add_child(
-                _raw(f'<script type="application/json" id="{self.topo_id}">'
-                     f"{self.topo_json}</script>"),
-                name=self.topo_id,
-            )
+            for topo_id, topo_json in self.topologies:
+                # one script per topology and page, however many layers use it
+                figure.header.add_child(
+                    _raw(f'<script type="application/json" id="{topo_id}">'
+                         f"{topo_json}</script>"),
+                    name=topo_id,
+                )
             super().render(**kwargs)
 
     class Panel(MacroElement):  # type: ignore[misc]
@@ -599,11 +805,13 @@ def _new_map(gdf: gpd.GeoDataFrame, *, width: Any = "100%", height: Any = "100%"
         width=width,
         height=height,
         control_scale=False,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     # only Leaflet is needed; folium's jQuery/Bootstrap/awesome-markers are left out
     m.default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")]
     m.default_css = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")]
-    m.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    # the first view is fitted in the browser to the areas, with padding (spec "fit_bounds")
     return m
 
 
@@ -652,6 +860,9 @@ def _build(
     tolerance: float | str,
     dates: str,
     fn: str,
+    context: Any = "auto",
+    symbols: Any = "auto",
+    credit_text: str | None = None,
 ) -> Any:
     if lang not in _TEXT:
         raise ValidationError(f"lang={lang!r} is not supported; use 'th' or 'en'")
@@ -683,6 +894,7 @@ def _build(
     if m is None:
         m = _new_map(gdf)
     TopoLayer, _ = _element_classes()
+    context_spec, context_ids = _context_spec(m, gdf, context, level=level, lang=lang, fn=fn)
     topo_id, topo, simple = _topology_for(m, gdf, tolerance=tolerance, code=code)
 
     fields: dict[str, dict[str, Any]] = {}
@@ -792,6 +1004,30 @@ def _build(
             if p in names and p != "region"
         ]
 
+    # the areas of interest: rows with a value in some step (all rows when every row has one)
+    has_value = np.zeros(len(gdf), dtype=bool)
+    for step in steps:
+        has_value |= np.asarray(step["classes"]) >= 0
+    if highlight_idx:
+        has_value[highlight_idx] = True
+    focus = np.flatnonzero(has_value) if has_value.any() else np.arange(len(gdf))
+    fb = shapely.total_bounds(simple[focus])
+    fit_bounds = [[float(fb[1]), float(fb[0])], [float(fb[3]), float(fb[2])]]
+    symbol_spec = None
+    # the symbols mark the areas of interest: the highlighted rows, else the rows with a value
+    marked = np.asarray(highlight_idx, dtype=int) if highlight_idx else focus
+    if symbols == "auto":
+        symbols = len(marked) <= 3000 and (len(marked) < len(gdf) or context_spec is not None)
+    if symbols:
+        xy = shapely.get_coordinates(shapely.point_on_surface(simple[marked]))
+        symbol_spec = {
+            "points": [[round(float(y), 5), round(float(x), 5), int(i)]
+                       for (x, y), i in zip(xy, marked, strict=True)],
+            "radius": 6.5 if len(marked) <= 200 else 4.5,
+            "max_px": 16,
+            "name": text["symbols"],
+        }
+
     layer_name = name or (title or steps[0]["label"])
     spec = {
         "id": hashlib.sha1(f"{layer_name}{len(m._children)}".encode()).hexdigest()[:8],
@@ -821,8 +1057,14 @@ def _build(
         "title": None if title is None else str(title),
         "text": text,
         "fit": False,
+        "fit_bounds": fit_bounds,
+        "fit_padding": 0.07,
+        "context": context_spec,
+        "symbols": symbol_spec,
+        "credit": html.escape(credit(lang=lang, source=credit_text)),
     }
-    m.add_child(TopoLayer(spec, topo_id, _page_topology(topo)))
+    ids = [*context_ids, topo_id]
+    m.add_child(TopoLayer(spec, [(i, _page_json(m, i)) for i in ids]))
     return m
 
 
@@ -890,6 +1132,9 @@ def choropleth(
     name: str | None = None,
     dates: str = "iso",
     tolerance: float | str = "auto",
+    context: Any = "auto",
+    symbols: Any = "auto",
+    credit: str | None = None,
 ) -> Any:
     """Numeric choropleth of tambons (or amphoes, changwats) with a classed colour scale.
 
@@ -941,6 +1186,19 @@ def choropleth(
         Date format of tooltips and popups (``"be"``: Buddhist Era).
     tolerance : float or "auto", default "auto"
         Simplification tolerance in degrees (:func:`tambon_gis.webgeom.auto_tolerance`).
+    context : "auto", bool or GeoDataFrame, default "auto"
+        Draw the country around the areas (land, changwat and amphoe borders, the other
+        tambons of their changwats muted; :func:`context_layers`). ``"auto"`` draws it when
+        the layer is a set of areas (fewer than 3,000 tambons), not the whole country;
+        ``True`` always, ``False`` never; a GeoDataFrame gives the national tambon
+        boundaries to draw it from (default: :func:`tambon_gis.load_boundaries`).
+    symbols : "auto" or bool, default "auto"
+        A circle in the area's colour at its representative point, shown while the polygon
+        is smaller than 16 pixels on screen (national and regional zoom), so small areas
+        stay visible. ``"auto"``: for the areas with a value when there are at most 3,000.
+    credit : str, optional
+        Source line shown on the map (default: :func:`credit`, the boundaries' source and
+        vintage).
 
     Returns
     -------
@@ -992,7 +1250,7 @@ def choropleth(
         tooltip=tooltip, popup=popup, popup_html=popup_html, lang=lang, outlines=outlines,
         highlight=highlight, labels=labels, basemap=basemap, search=search, title=title,
         nodata_label=nodata_label, m=m, name=name, tolerance=tolerance, dates=dates,
-        fn="choropleth",
+        fn="choropleth", context=context, symbols=symbols, credit_text=credit,
     )
     log.info(
         "choropleth returned a map of %s rows of %r in %d classes (%s), %d without data",
@@ -1104,6 +1362,9 @@ def categorical(
     name: str | None = None,
     dates: str = "iso",
     tolerance: float | str = "auto",
+    context: Any = "auto",
+    symbols: Any = "auto",
+    credit: str | None = None,
 ) -> Any:
     """Map of a categorical column (lead agency, policy issue, selection status...).
 
@@ -1159,7 +1420,7 @@ def categorical(
         tooltip=tooltip, popup=popup, popup_html=popup_html, lang=lang, outlines=outlines,
         highlight=highlight, labels=labels, basemap=basemap, search=search, title=title,
         nodata_label=nodata_label, m=m, name=name, tolerance=tolerance, dates=dates,
-        fn="categorical",
+        fn="categorical", context=context, symbols=symbols, credit_text=credit,
     )
     log.info("categorical returned a map of %s rows of %r in %d categories", f"{len(gdf):,}",
              column, len(cats))
@@ -1193,6 +1454,9 @@ def timeslider(
     dates: str = "iso",
     tolerance: float | str = "auto",
     map_labels: bool = True,
+    context: Any = "auto",
+    symbols: Any = "auto",
+    credit: str | None = None,
 ) -> Any:
     """One geometry, a slider switching which column (e.g. one per fiscal quarter) colours it.
 
@@ -1272,7 +1536,8 @@ def timeslider(
         tooltip=tooltip, popup=popup, popup_html=None, lang=lang, outlines=outlines,
         highlight=highlight, labels=map_labels, basemap=basemap, search=search, title=title,
         nodata_label=nodata_label, m=m, name=name or (title or "timeslider"),
-        tolerance=tolerance, dates=dates, fn="timeslider",
+        tolerance=tolerance, dates=dates, fn="timeslider", context=context, symbols=symbols,
+        credit_text=credit,
     )
     log.info("timeslider returned a map of %s rows with %d steps (%s)", f"{len(gdf):,}",
              len(columns), kind)

@@ -311,7 +311,9 @@ class StatusTable(_Table):
     sum for ``sum`` indicators), ``target`` (annual), ``expected`` (the pro-rata share of the
     target due by the end of the quarter for ``sum`` indicators, else the target), ``actual``,
     ``ratio`` (actual over expected, inverted when lower is better), ``status``, ``status_th``,
-    ``colour``, ``trend`` and ``missing_quarters``.
+    ``colour``, ``trend`` and ``missing_quarters``; ``ytd_actual``, ``ytd_target`` and
+    ``fy_target`` are ``actual``, ``expected`` and ``target`` under names that say what they
+    hold.
     """
 
     def __init__(self, frame: pd.DataFrame, period: Period) -> None:
@@ -339,9 +341,15 @@ class Rollup(_Table):
     """Indicators aggregated to amphoe, changwat, region or programme for one quarter.
 
     ``to_frame()`` has one row per group and indicator: ``n_areas`` (operation areas in the
-    group), ``n_reporting`` (areas with a value), ``completeness``, ``value`` (aggregated with
-    the indicator's rule over the reporting areas), ``target`` and ``expected`` (over the
-    reporting areas that have a target), ``ratio`` and ``status``.
+    group), ``n_reporting`` (areas with a value), ``reporting`` (``"n_reporting/n_areas"``),
+    ``completeness``, ``value`` (the quarter's value, aggregated with the indicator's rule over
+    the reporting areas), ``ytd_actual`` (fiscal-year-to-date actual for ``sum`` indicators,
+    else the quarter's value), ``ytd_target`` (the target due by the end of the quarter) and
+    ``fy_target`` (full-year target), both over the reporting areas that have a target,
+    ``ratio`` (``ytd_actual / ytd_target``, inverted when lower is better) and ``status``
+    (on track when ``ratio >= 0.9``, at risk from 0.7, else off track). ``actual``,
+    ``expected`` and ``target`` are the former names of ``ytd_actual``, ``ytd_target`` and
+    ``fy_target``.
     """
 
     def __init__(self, frame: pd.DataFrame, period: Period, level: str) -> None:
@@ -1550,6 +1558,11 @@ class MonitoringStore:
         frame["missing_quarters"] = np.where(is_sum, missing, "")
         frame["revision"] = matrix[:, col["revision"]]
         frame["denominator"] = matrix[:, col["denominator"]]
+        # the same numbers under names that say what they hold (the status is computed from
+        # ytd_actual / ytd_target)
+        frame["ytd_actual"] = frame["actual"]
+        frame["ytd_target"] = frame["expected"]
+        frame["fy_target"] = frame["target"]
         result = StatusTable(frame, p)
         log.info("status returned %r", result)
         return result
@@ -1674,10 +1687,15 @@ class MonitoringStore:
         out = out.rename(columns={key: "group"})
         out.insert(0, "level", level)
         out["period"] = p.code
+        out["ytd_actual"] = out["actual"]
+        out["ytd_target"] = out["expected"]
+        out["fy_target"] = out["target"]
+        out["reporting"] = out["n_reporting"].astype(str) + "/" + out["n_areas"].astype(str)
         cols = [
             "level", "group", "label", "indicator_id", "indicator_th", "unit", "aggregation",
-            "period", "n_areas", "n_reporting", "completeness", "value", "target", "expected",
-            "actual", "ratio", "status", "status_th", "colour", "weighted",
+            "period", "n_areas", "n_reporting", "reporting", "completeness", "value",
+            "ytd_actual", "ytd_target", "fy_target", "ratio", "status", "status_th", "target",
+            "expected", "actual", "colour", "weighted",
         ]  # fmt: skip
         result = Rollup(out[cols], p, level)
         log.info("rollup returned %r", result)

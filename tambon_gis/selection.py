@@ -2016,6 +2016,10 @@ def _popup_html(df: pd.DataFrame, score_col: str, lang: str) -> list[str]:
     return out
 
 
+#: Tambons up to this rank get their score breakdown as a popup on the selection map.
+_POPUP_RANKS = 300
+
+
 def selection_map(
     selection: Selection,
     *,
@@ -2100,7 +2104,14 @@ def selection_map(
     }
     for src, dst in disp.items():
         df[dst] = df[src]
-    df["_popup"] = _popup_html(df, sc, lang)
+    # the score breakdown of the chosen and the best-ranked others (the rest show their
+    # tooltip on click): the breakdown of every tambon of the country would weigh megabytes
+    ranked = pd.to_numeric(df["rank"], errors="coerce")
+    detailed = (df["status"] == "chosen").fillna(False).to_numpy(dtype=bool) | (
+        ranked <= _POPUP_RANKS).fillna(False).to_numpy(dtype=bool)
+    df["_popup"] = None
+    if detailed.any():
+        df.loc[detailed, "_popup"] = _popup_html(df[detailed], sc, lang)
     opt = (
         "พิสูจน์แล้วว่าเหมาะที่สุด (proven optimal)"
         if selection.proven_optimal

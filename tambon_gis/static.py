@@ -152,14 +152,22 @@ def _nice_length(width_m: float) -> float:
     return exp
 
 
-def _scale_bar(ax: Any, *, lang: str) -> None:
+def _credit(credit: str, lang: str) -> str:
+    from tambon_gis import maps
+
+    return maps.credit(lang=lang) if credit == "auto" else str(credit)
+
+
+def _scale_bar(ax: Any, *, lang: str, right: bool = False) -> None:
     from matplotlib.patches import Rectangle
 
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = _nice_length(x1 - x0)
     height = (y1 - y0) * 0.008
-    bx, by = x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.04
+    # bottom left, or bottom middle when the locator map takes the corner
+    bx = x0 + (x1 - x0) * (0.26 if right else 0.05)
+    by = y0 + (y1 - y0) * 0.04
     for i in range(4):
         ax.add_patch(Rectangle((bx + i * length / 4, by), length / 4, height,
                                facecolor="black" if i % 2 == 0 else "white",
@@ -173,11 +181,107 @@ def _scale_bar(ax: Any, *, lang: str) -> None:
 
 def _north_arrow(ax: Any, *, lang: str) -> None:
     ax.annotate(
-        _TEXT[lang]["north"], xy=(0.94, 0.95), xytext=(0.94, 0.85), xycoords="axes fraction",
-        ha="center", va="center", fontsize=9, fontweight="bold",
-        arrowprops={"facecolor": "black", "width": 4, "headwidth": 11, "headlength": 10},
+        _TEXT[lang]["north"], xy=(0.95, 0.97), xytext=(0.95, 0.91), xycoords="axes fraction",
+        ha="center", va="center", fontsize=8, fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 2.5, "headwidth": 8, "headlength": 7},
         zorder=10,
     )
+
+
+_PLOT_CONTEXT: dict[str, dict[str, Any]] = {}
+
+
+def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
+    """The context geography of a partial layer, in the plot CRS (None for a national one)."""
+    from tambon_gis import maps
+    from tambon_gis._errors import DataNotFoundError
+
+    level = maps._level_of(gdf)
+    if context is False or context is None:
+        return None
+    base = context if isinstance(context, gpd.GeoDataFrame) else None
+    if isinstance(context, str):
+        if level is None or len(gdf) >= maps._CONTEXT_ROWS.get(level, 0):
+            return None
+    try:
+        ctx = maps.context_layers(base, areas=gdf if level == "tambon" else None)
+    except DataNotFoundError as exc:
+        if context != "auto":
+            raise
+        log.warning("no national boundaries found, so no context geography is drawn: %s", exc)
+        return None
+    amphoe = ctx["amphoe"]
+    key = webgeom._geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
+    if key not in _PLOT_CONTEXT:
+        a = amphoe.to_crs(PLOT_CRS)
+        geoms = np.asarray(a.geometry.values)
+        keys = a["changwat_code"].astype(str).to_numpy()
+        changwat = [shapely.coverage_union_all(geoms[keys == k]) for k in pd.unique(keys)]
+        _PLOT_CONTEXT.clear()
+        _PLOT_CONTEXT[key] = {
+            "amphoe": a,
+            "changwat": gpd.GeoSeries(changwat, crs=PLOT_CRS),
+            "land": gpd.GeoSeries([shapely.coverage_union_all(changwat)], crs=PLOT_CRS),
+        }
+    out = dict(_PLOT_CONTEXT[key])
+    out["tambon"] = ctx["tambon"].to_crs(PLOT_CRS) if len(ctx["tambon"]) else None
+    return out
+
+
+def _draw_context(ax: Any, ctx: dict[str, Any], *, regional: bool) -> None:
+    from tambon_gis.maps import CONTEXT_STYLE as st
+
+    ax.add_collection(_collection(ctx["land"], face=st["land"], edge="none", width=0, z=0))
+    if ctx.get("tambon") is not None:
+        ax.add_collection(_collection(ctx["tambon"].geometry, face=st["tambon_fill"],
+                                      edge=st["tambon"], width=0.25, z=0.5))
+    if regional:
+        ctx["amphoe"].boundary.plot(ax=ax, color=st["amphoe"], linewidth=0.35, zorder=0.7)
+    ctx["changwat"].boundary.plot(ax=ax, color=st["changwat"], linewidth=0.6, zorder=0.8)
+
+
+def _collection(geoms: Any, *, face: Any, edge: str, width: float, z: float) -> Any:
+    from matplotlib.collections import PathCollection
+
+    return PathCollection(_paths(np.asarray(geoms.values if hasattr(geoms, "values") else geoms)),
+                          facecolors=face, edgecolors=edge, linewidths=width, zorder=z)
+
+
+def _extent(ax: Any, bounds: Sequence[float], *, pad: float = 0.08) -> None:
+    """Fit the axes to the bounds with padding, widened to the axes' shape (fills the frame)."""
+    xmin, ymin, xmax, ymax = bounds
+    w, h = max(xmax - xmin, 2000.0), max(ymax - ymin, 2000.0)
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    w, h = w * (1 + 2 * pad), h * (1 + 2 * pad)
+    bbox = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    shape = (bbox.height * fig_h) / max(bbox.width * fig_w, 1e-9)
+    if h / w < shape:
+        h = w * shape
+    else:
+        w = h / shape
+    ax.set_xlim(cx - w / 2, cx + w / 2)
+    ax.set_ylim(cy - h / 2, cy + h / 2)
+
+
+def _locator(ax: Any, ctx: dict[str, Any]) -> None:
+    """A small map of Thailand in a corner, the extent of the main map outlined in red."""
+    from matplotlib.patches import Rectangle
+
+    inset = ax.inset_axes([0.0, 0.0, 0.2, 0.3])
+    ctx["land"].plot(ax=inset, color="#d9d6cc", edgecolor="#777", linewidth=0.3)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    inset.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#e31a1c",
+                              linewidth=1.0))
+    inset.set_aspect("equal")
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    inset.set_facecolor((1, 1, 1, 0.85))
+    for spine in inset.spines.values():
+        spine.set_edgecolor("#999")
 
 
 def _paths(geoms: np.ndarray) -> list[Any]:
@@ -201,6 +305,7 @@ def _paths(geoms: np.ndarray) -> list[Any]:
 def _draw(
     ax: Any, gdf: gpd.GeoDataFrame, cls: np.ndarray, palette: Sequence[str], *,
     outlines: Sequence[str], highlight: set[str] | None, edge_width: float,
+    ctx: dict[str, Any] | None = None, symbols: bool = True,
 ) -> None:
     from matplotlib.collections import PathCollection
 
@@ -209,15 +314,30 @@ def _draw(
     geoms = np.asarray(gdf.geometry.values)
     paths = _paths(geoms)
     ax.add_collection(PathCollection(paths, facecolors=face, edgecolors="#9a9a9a",
-                                     linewidths=edge_width))
+                                     linewidths=edge_width, zorder=2))
     if nodata.any():
         ax.add_collection(PathCollection([p for p, n in zip(paths, nodata, strict=True) if n],
                                          facecolors="#ffffff", edgecolors="#9a9a9a",
-                                         hatch="////", linewidths=edge_width))
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
-    pad = 0.02 * max(xmax - xmin, ymax - ymin)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
+                                         hatch="////", linewidths=edge_width, zorder=2))
+    # the areas of interest: the highlighted rows, else those with a value
+    code = next((c for c in ("tambon_code", "amphoe_code", "changwat_code")
+                 if c in gdf.columns), None)
+    marked = ~nodata
+    if highlight and code is not None:
+        marked = gdf[code].astype(str).isin(highlight).to_numpy()
+    if not marked.any():
+        marked = np.ones(len(gdf), dtype=bool)
+    bounds = shapely.total_bounds(geoms[marked] if ctx is not None or marked.sum() < len(gdf)
+                                  else geoms)
+    if ctx is not None or marked.sum() < len(gdf) * 0.5:
+        _extent(ax, bounds)
+    else:
+        _extent(ax, shapely.total_bounds(geoms), pad=0.02)
+    regional = False
+    if ctx is not None:
+        x0, x1 = ax.get_xlim()
+        regional = (x1 - x0) < 450_000  # narrower than half of Thailand
+        _draw_context(ax, ctx, regional=regional)
     for level, width, color in (("amphoe", 0.45, "#555555"), ("changwat", 0.9, "#1a1a1a")):
         if level not in outlines:
             continue
@@ -234,9 +354,21 @@ def _draw(
         if code is None:
             raise SchemaError("highlight needs a tambon_code (or amphoe/changwat) column")
         sel = gdf[gdf[code].astype(str).isin(highlight)]
-        sel.boundary.plot(ax=ax, color="#e31a1c", linewidth=1.4)
+        sel.boundary.plot(ax=ax, color="#e31a1c", linewidth=1.4, zorder=4)
+    if symbols and marked.sum() <= 3000:
+        # a circle in the area's colour where the polygon is too small to see on the page
+        x0, x1 = ax.get_xlim()
+        b = shapely.bounds(geoms[marked])
+        size = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
+        small = size < 0.025 * (x1 - x0)
+        if small.any():
+            pts = shapely.get_coordinates(shapely.point_on_surface(geoms[marked][small]))
+            colours = [palette[c] if c >= 0 else "#bdbdbd" for c in cls[marked][small]]
+            ax.scatter(pts[:, 0], pts[:, 1], s=38 if len(pts) <= 200 else 12, c=colours,
+                       edgecolors="white", linewidths=0.8, zorder=5)
     ax.set_axis_off()
     ax.set_aspect("equal")
+    ax._tg_regional = regional
 
 
 def _legend(ax: Any, labels: Sequence[str], palette: Sequence[str], counts: Sequence[int], *,
@@ -280,7 +412,8 @@ def plot_map(
     lang: str = "th",
     outlines: Sequence[str] = ("changwat",),
     highlight: Iterable[str] | None = None,
-    credit: str | None = "ขอบเขตการปกครอง: HDX COD-AB (RTSD), CC BY-IGO",
+    credit: str | None = "auto",
+    context: Any = "auto",
     figsize: tuple[float, float] = (7.5, 10),
     dpi: int = 200,
     ax: Any = None,
@@ -310,7 +443,11 @@ def plot_map(
     highlight : iterable of str, optional
         Codes to outline in red.
     credit : str, optional
-        Small source line under the map.
+        Small source line under the map; ``"auto"`` (default) gives the boundaries' source and
+        vintage in ``lang`` (:func:`tambon_gis.maps.credit`), ``None`` none.
+    context : "auto", bool or GeoDataFrame, default "auto"
+        The country around the areas, as in :func:`tambon_gis.maps.choropleth`; the extent
+        is the areas' with padding, and a locator map of Thailand is added when it is regional.
     figsize, dpi
         Figure size (inches) and resolution of a saved PNG.
     ax : matplotlib Axes, optional
@@ -351,9 +488,12 @@ def plot_map(
             ax = fig.add_subplot()
         else:
             fig = ax.figure
+        ctx = _context(gdf, context)
         _draw(ax, data, cls, palette, outlines=outlines,
               highlight={str(c) for c in highlight} if highlight is not None else None,
-              edge_width=0.08 if len(data) > 2000 else 0.3)
+              edge_width=0.08 if len(data) > 2000 else 0.3, ctx=ctx)
+        if ctx is not None and getattr(ax, "_tg_regional", False):
+            _locator(ax, ctx)
         if title:
             ax.set_title(title, fontsize=14, fontweight="bold")
         _legend(ax, labels, palette, [int((cls == i).sum()) for i in range(len(labels))],
@@ -361,10 +501,10 @@ def plot_map(
                 nodata_label=_TEXT[lang]["nodata"] if nodata_label is None else nodata_label,
                 title=legend_title or column)
         _north_arrow(ax, lang=lang)
-        _scale_bar(ax, lang=lang)
+        _scale_bar(ax, lang=lang, right=ctx is not None and getattr(ax, "_tg_regional", False))
         if credit:
-            ax.text(0.0, -0.01, credit, transform=ax.transAxes, fontsize=6, color="#555",
-                    va="top")
+            ax.text(0.0, -0.01, _credit(credit, lang), transform=ax.transAxes, fontsize=6,
+                    color="#555", va="top")
         _save(fig, path, dpi=dpi)
     log.info("plot_map returned a figure of %s rows of %r (%d classes)", f"{len(gdf):,}",
              column, len(labels))
@@ -393,6 +533,8 @@ def small_multiples(
     panel_size: float = 3.2,
     dpi: int = 200,
     path: str | Path | None = None,
+    credit: str | None = "auto",
+    context: Any = "auto",
 ) -> Any:
     """Draw one small map per column (e.g. per fiscal quarter) with one shared legend.
 
@@ -411,6 +553,8 @@ def small_multiples(
         Panels per row.
     panel_size : float, default 3.2
         Width of a panel in inches.
+    credit, context
+        As in :func:`plot_map`; every panel has the same extent (the areas' with padding).
 
     Returns
     -------
@@ -450,8 +594,9 @@ def small_multiples(
     n = len(gdf)
     ncols = max(1, min(ncols, len(columns)))
     nrows = math.ceil(len(columns) / ncols)
+    ctx = _context(gdf, context)
     xmin, ymin, xmax, ymax = data.total_bounds
-    aspect = (ymax - ymin) / max(xmax - xmin, 1)
+    aspect = min(max((ymax - ymin) / max(xmax - xmin, 1), 0.75), 1.6)
     highlight_set = {str(c) for c in highlight} if highlight is not None else None
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(panel_size * ncols, panel_size * aspect * nrows + 1.2),
@@ -460,8 +605,15 @@ def small_multiples(
         for i, (col, label) in enumerate(zip(columns, labels, strict=True)):
             ax = axes[i // ncols][i % ncols]
             _draw(ax, data, cls_all[i * n : (i + 1) * n], palette, outlines=outlines,
-                  highlight=highlight_set, edge_width=0.05 if n > 2000 else 0.2)
+                  highlight=highlight_set, edge_width=0.05 if n > 2000 else 0.2, ctx=ctx)
             ax.set_title(label, fontsize=10)
+        # one extent for every panel: the union of the panels' (they differ only by values)
+        used = [axes[i // ncols][i % ncols] for i in range(len(columns))]
+        xs = [a.get_xlim() for a in used]
+        ys = [a.get_ylim() for a in used]
+        for a in used:
+            a.set_xlim(min(x[0] for x in xs), max(x[1] for x in xs))
+            a.set_ylim(min(y[0] for y in ys), max(y[1] for y in ys))
         for j in range(len(columns), nrows * ncols):
             axes[j // ncols][j % ncols].set_axis_off()
         first = axes[0][0]
@@ -479,6 +631,9 @@ def small_multiples(
                                  else nodata_label))
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6),
                    fontsize=8, title=legend_title, title_fontsize=9, frameon=False)
+        if credit:
+            fig.text(0.005, 0.995, _credit(credit, lang), fontsize=6, color="#555",
+                     ha="left", va="top")
         _save(fig, path, dpi=dpi)
     log.info("small_multiples returned a figure of %d panels of %s rows", len(columns),
              f"{len(gdf):,}")

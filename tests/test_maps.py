@@ -92,8 +92,8 @@ def test_data_text_is_escaped_and_never_raw_in_the_page() -> None:
 
 def test_geometry_is_embedded_once_for_several_layers() -> None:
     gdf = _layer()
-    m = maps.choropleth(gdf, "households", outlines=("amphoe", "changwat"))
-    m = maps.categorical(gdf, "lead", m=m, name="lead")
+    m = maps.choropleth(gdf, "households", outlines=("amphoe", "changwat"), context=False)
+    m = maps.categorical(gdf, "lead", m=m, name="lead", context=False)
     page = _page(m)
     assert page.count('type="application/json"') == 1
     assert len(_spec(page)) == 2

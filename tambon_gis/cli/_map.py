@@ -12,6 +12,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "map",
         help="draw an interactive (offline HTML) or static (PNG/PDF) map of tambons",
+        epilog="example: tambon-gis map --out out/regions.html --lang en",
         description=(
             "Draw the tambons of the boundaries (all, or one province), coloured by a column "
             "of a table joined by code or names (numeric: classed choropleth; text: "
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             outside = n_with_data - int(gdf[args.column].notna().sum())
             if outside:
                 notes.append(f"{outside} tambons with a value are outside {args.province}")
-    column = args.column or "region"
+    column = args.column or ("region_en" if args.lang == "en" else "region")
     if column not in gdf.columns:
         raise KeyError(f"--column {column!r} is not a column; available: "
                        f"{[c for c in gdf.columns if c != 'geometry']}")
@@ -95,9 +96,11 @@ def run(args: argparse.Namespace) -> int:
     if kind == "auto":
         numeric = pd.to_numeric(gdf[column], errors="coerce")
         kind = "numeric" if numeric.notna().sum() == gdf[column].notna().sum() and \
-            gdf[column].notna().any() and column != "region" else "categorical"
+            gdf[column].notna().any() and column not in ("region", "region_en") \
+            else "categorical"
     highlight = [c.strip() for c in args.highlight.split(",")] if args.highlight else None
-    title = args.title or column
+    default_titles = {"region": "ตำบลตามภาค", "region_en": "Tambons by region"}
+    title = args.title or default_titles.get(column, column)
     suffix = args.out.lower().rsplit(".", 1)[-1]
     if suffix in ("png", "pdf", "svg"):
         static.plot_map(gdf, column, scheme=args.scheme, k=args.k, cmap=args.cmap,
@@ -113,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
             m = maps.choropleth(gdf, column, scheme=args.scheme, k=args.k, cmap=args.cmap,
                                 **common)
         else:
-            m = maps.categorical(gdf, column, **common)
+            legend = {"region": "ภาค", "region_en": "Region"}.get(column)
+            m = maps.categorical(gdf, column, legend_title=legend, **common)
         out = maps.save(m, args.out, offline=not args.cdn)
     for note in notes:
         sys.stderr.write(note + "\n")

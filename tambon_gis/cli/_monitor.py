@@ -122,6 +122,16 @@ def run_import(args: argparse.Namespace) -> int:
     return status
 
 
+#: How the status column follows from the numbers in its row.
+STATUS_NOTE = (
+    "value: the quarter's value; ytd_actual: fiscal-year-to-date actual (sum indicators; the "
+    "quarter's value otherwise); ytd_target: target due by the end of the quarter; fy_target: "
+    "full-year target; ratio = ytd_actual / ytd_target (inverted when lower is better): on "
+    "track >= 0.9, at risk >= 0.7, off track below; reporting: areas reporting / areas in the "
+    "programme"
+)
+
+
 def run_status(args: argparse.Namespace) -> int:
     """Run ``tambon-gis monitor status``."""
     import pandas as pd
@@ -134,18 +144,23 @@ def run_status(args: argparse.Namespace) -> int:
             table = st.summary()
         elif args.level == "tambon":
             table = st.to_frame()[
-                ["tambon_code", "tambon_th", "indicator_id", "value", "ytd", "target",
-                 "expected", "status", "status_th", "trend"]
+                ["tambon_code", "tambon_th", "indicator_id", "value", "ytd_actual",
+                 "ytd_target", "fy_target", "ratio", "status", "status_th", "trend"]
             ]  # fmt: skip
         else:
             table = store.rollup(args.period, level=args.level, status=st).to_frame()[
-                ["group", "label", "indicator_id", "n_areas", "n_reporting", "value", "target",
-                 "expected", "status", "status_th"]
+                ["group", "label", "indicator_id", "n_areas", "n_reporting", "reporting", "value",
+                 "ytd_actual",
+                 "ytd_target", "fy_target", "ratio", "status", "status_th"]
             ]  # fmt: skip
+        if "ratio" in table.columns:
+            table = table.assign(ratio=table["ratio"].round(2))
     sys.stdout.write(repr(st) + "\n")
     with pd.option_context("display.width", 200, "display.max_rows", 500,
                            "display.max_columns", 20):  # fmt: skip
         sys.stdout.write(table.to_string(index=False) + "\n")
+    if args.level != "summary":
+        sys.stdout.write(STATUS_NOTE + "\n")
     if args.out:
         write_csv(table, args.out)  # formula text neutralised (issue 12)
         sys.stdout.write(f"written: {args.out}\n")

@@ -27,8 +27,9 @@ def register(subparsers: Any) -> None:
             "attribute columns (.gpkg, .geojson, .parquet, .shp, .zip)."
         ),
         epilog=(
-            "example: tambon-gis select candidates.csv --criteria examples/criteria_joint.yaml "
-            "--n 23 --quota region:ภาคใต้=2:5 --quota changwat:*=:2 --out out/"
+            "example: tambon-gis select examples/candidates.csv --criteria "
+            "examples/criteria_joint.yaml --n 23 --quota region:ภาคใต้=2:5 --quota changwat:*=:2 "
+            "--out out/"
         ),
     )
     p.add_argument("data", help="table of candidate tambons (.csv/.xlsx) or a layer (.gpkg, ...)")

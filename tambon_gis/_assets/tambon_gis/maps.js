@@ -62,7 +62,9 @@
         name = spec.steps[spec.current].field;
       }
       var v = field(spec, name, i);
-      out.push([label, v === null || v === "" ? spec.nodata_label : v]);
+      var blank = v === null || v === "";
+      // the no-data label is the mapped value's; another blank cell is just blank
+      out.push([label, blank ? (row[1] === "@value" ? spec.nodata_label : (spec.text.blank || "–")) : v]);
     });
     return out;
   }
@@ -81,7 +83,9 @@
   function popupContent(spec, i) {
     var box = el("div", "tg-popup");
     if (spec.popup_html) {
-      box.innerHTML = field(spec, spec.popup_html, i) || ""; // escaped by tambon_gis
+      var h = field(spec, spec.popup_html, i);
+      if (h === null || h === "") return tooltipContent(spec, i); // no popup of its own
+      box.innerHTML = h; // escaped by tambon_gis
       return box;
     }
     var table = el("table", "tg-popup-table");
@@ -306,6 +310,7 @@
           spec.current = parseInt(input.value, 10);
           label.textContent = spec.steps[spec.current].label;
           entry.fill.setStyle(function (f) { return fillStyle(spec, f.properties.__i); });
+          if (entry.restyleSymbols) entry.restyleSymbols();
         });
         entry.sliderInput = input;
         return box;
@@ -321,11 +326,156 @@
     map._tgTitle = box;
   }
 
+  function pane(map, name, z) {
+    if (!map.getPane(name)) {
+      map.createPane(name);
+      map.getPane(name).style.zIndex = z;
+    }
+    return name;
+  }
+
+  // the geography around the areas: land, changwat and amphoe borders, the other tambons
+  TG.addContext = function (map, ctx) {
+    try {
+      var t0 = performance.now();
+      var p = pane(map, "tg-context", 250);
+      var renderer = L.svg({ pane: p, padding: 0.3 });
+      var a = getTopo(ctx.topo);
+      var group = L.layerGroup();
+      L.geoJSON(a.fc, {
+        renderer: renderer, pane: p, interactive: false, className: "tg-context-land",
+        style: { stroke: false, fillColor: ctx.style.land, fillOpacity: 1 }
+      }).addTo(group);
+      var fieldOf = function (k, i) { return ctx.fields[k][i]; };
+      var local = null;
+      if (ctx.tambon_topo) {
+        var tt = getTopo(ctx.tambon_topo);
+        local = L.geoJSON(tt.fc, {
+          renderer: renderer, pane: p, interactive: false, className: "tg-context-tambon",
+          style: { color: ctx.style.tambon, weight: 0.5, opacity: 1, fill: true,
+                   fillColor: ctx.style.tambon_fill, fillOpacity: 1 }
+        }).addTo(group);
+      }
+      var amphoeMesh = topojson.mesh(a.topo, a.obj, function (x, y) {
+        return x !== y && fieldOf("changwat", x.__i) === fieldOf("changwat", y.__i);
+      });
+      var amphoe = L.geoJSON(amphoeMesh, {
+        renderer: renderer, pane: p, interactive: false, className: "tg-context-amphoe",
+        style: { color: ctx.style.amphoe, weight: 0.6, opacity: 1, fill: false }
+      });
+      var changwatMesh = topojson.mesh(a.topo, a.obj, function (x, y) {
+        return x === y || fieldOf("changwat", x.__i) !== fieldOf("changwat", y.__i);
+      });
+      L.geoJSON(changwatMesh, {
+        renderer: renderer, pane: p, interactive: false, className: "tg-context-changwat",
+        style: { color: ctx.style.changwat, weight: 1.1, opacity: 1, fill: false }
+      }).addTo(group);
+      group.addTo(map);
+      var tg = map._tg;
+      if (tg && tg.control) tg.control.addOverlay(group, ctx.name);
+      function byZoom() {
+        var z = map.getZoom();
+        if (z >= ctx.amphoe_zoom) { if (!map.hasLayer(amphoe)) amphoe.addTo(map); }
+        else if (map.hasLayer(amphoe)) map.removeLayer(amphoe);
+      }
+      map.on("zoomend", byZoom);
+      byZoom();
+      map._tgContext = group;
+      TG.timings.context = performance.now() - t0;
+    } catch (err) {
+      TG.errors.push(String(err));
+      throw err;
+    }
+  };
+
+  // a circle at each small area's representative point, while the polygon is too small to see
+  function addSymbols(map, spec, entry) {
+    var sym = spec.symbols;
+    if (!sym || !sym.points || !sym.points.length) return;
+    var p = pane(map, "tg-symbols", 450);
+    var renderer = L.svg({ pane: p, padding: 0.3 });
+    var group = L.featureGroup();
+    var circles = [];
+    sym.points.forEach(function (pt) {
+      var i = pt[2];
+      var c = L.circleMarker([pt[0], pt[1]], {
+        renderer: renderer, pane: p, radius: sym.radius, weight: 1.2, color: "#ffffff",
+        opacity: 1, fillOpacity: 1, className: "tg-symbol"
+      });
+      c._tgIndex = i;
+      circles.push(c);
+    });
+    function restyle() {
+      circles.forEach(function (c) {
+        var st = fillStyle(spec, c._tgIndex);
+        c.setStyle({ fillColor: st.dashArray ? "#bdbdbd" : st.fillColor });
+      });
+    }
+    function update() {
+      var shown = 0;
+      circles.forEach(function (c) {
+        var layer = entry.byIndex[c._tgIndex];
+        var small = true;
+        if (layer) {
+          var b = layer.getBounds();
+          var p1 = map.latLngToLayerPoint(b.getNorthWest());
+          var p2 = map.latLngToLayerPoint(b.getSouthEast());
+          small = Math.max(Math.abs(p2.x - p1.x), Math.abs(p2.y - p1.y)) < sym.max_px;
+        }
+        if (small) { if (!group.hasLayer(c)) group.addLayer(c); shown++; }
+        else if (group.hasLayer(c)) group.removeLayer(c);
+      });
+      document.documentElement.setAttribute("data-tg-symbols", String(shown));
+    }
+    restyle();
+    group.addTo(map);
+    update();
+    map.on("zoomend", update);
+    entry.symbols = group;
+    entry.restyleSymbols = restyle;
+    var hasTip = spec.tooltip && spec.tooltip.length;
+    var tip = L.tooltip({ sticky: true, className: "tg-tooltip", direction: "auto", offset: [12, 0] });
+    group.on("mouseover", function (e) {
+      if (!hasTip) return;
+      tip.setContent(tooltipContent(spec, e.layer._tgIndex)).setLatLng(e.latlng);
+      map.openTooltip(tip);
+    });
+    group.on("mouseout", function () { if (hasTip) map.closeTooltip(tip); });
+    if ((spec.popup && spec.popup.length) || spec.popup_html) {
+      group.on("click", function (e) {
+        L.popup({ maxWidth: 360, className: "tg-popup-wrap" })
+          .setLatLng(e.latlng)
+          .setContent(popupContent(spec, e.layer._tgIndex))
+          .openOn(map);
+      });
+    }
+    if (map._tg && map._tg.control) map._tg.control.addOverlay(group, sym.name);
+  }
+
+  function addCredit(map, spec) {
+    if (!spec.credit || map._tgCredit) return;
+    if (!map.attributionControl) {
+      map.attributionControl = L.control.attribution({ prefix: false }).addTo(map);
+    }
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution(spec.credit); // escaped by tambon_gis
+    map._tgCredit = true;
+  }
+
+  function fitView(map, spec) {
+    if (!spec.fit_bounds || map._tgFitted) return;
+    var s = map.getSize();
+    var pad = spec.fit_padding || 0.06;
+    map.fitBounds(spec.fit_bounds, { padding: [Math.round(s.x * pad), Math.round(s.y * pad)], animate: false });
+    map._tgFitted = true;
+  }
+
   TG.addLayer = function (map, spec) {
     try {
       TG.timings.start = TG.timings.start || performance.now();
       var t = getTopo(spec.topo);
       var tg = ensureControls(map, spec);
+      if (spec.context && !map._tgContext) TG.addContext(map, spec.context);
       var t1 = performance.now();
       spec.current = spec.current || 0;
       var renderer = L.svg({ padding: 0.3 });
@@ -398,6 +548,9 @@
         tg.control.addOverlay(entry.highlight, spec.highlight_name);
       }
       TG.timings.outlines = performance.now() - t1 - TG.timings.fill;
+      fitView(map, spec);
+      addSymbols(map, spec, entry);
+      addCredit(map, spec);
       addLegend(map, spec, entry);
       addSlider(map, spec, entry);
       addTitle(map, spec);
