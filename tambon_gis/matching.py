@@ -355,6 +355,17 @@ def _fuzzy(
     return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
+def _few_edits(typed: str, official: str) -> bool:
+    """Whether two name keys differ by a spelling slip: at most one edit per four letters of
+    their loose skeletons (a tone, a vowel length, a look-alike letter, a letter dropped or
+    doubled), not a different word (``คลองม่วง`` is not ``หนองม่วง``)."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = loose_skeleton(typed), loose_skeleton(official)
+    edits = min(Levenshtein.distance(a, b), Levenshtein.distance(typed, official))
+    return edits <= max(1, min(len(typed), len(official)) // 4)
+
+
 def _pick(ranked: list[tuple[str, float]], key: str) -> str | None:
     """The one clear winner of a fuzzy ranking, or ``None``."""
     if not ranked or len(key) < 3:
@@ -687,7 +698,10 @@ class _Resolver:
             kids = ix.split_children.get(pc, [])
             moved = sorted({c for k in kids for c in ix.tam_by_prov.get(k, {}).get(tk, [])})
             if amps:
-                moved = [c for c in moved if c[:4] in amps] or moved
+                near_split = self._near(amps) | set(amps)
+                moved = [c for c in moved if c[:4] in amps] or [
+                    c for c in moved if c[:4] in near_split
+                ]
             if len(moved) == 1:
                 notes.append(
                     f"{ix.changwat_label[moved[0][:2]]} was split off {ix.changwat_label[pc]}"
@@ -699,17 +713,30 @@ class _Resolver:
             across = sorted(
                 {c for a in near if a[:2] not in pcs for c in ix.tam_by_amp.get(a, {}).get(tk, [])}
             )
-            if len(across) == 1:
+            if across:
+                # a misspelt name of the typed district is likelier than a transfer: then both
+                here = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                close = [c for c, sc in _fuzzy(tk, here) if sc >= _FUZZY_DISTRICT_MIN]
+                if close:
+                    return several(
+                        [*across, *close[:2]],
+                        f"{t_raw!r} is the name of a tambon next to the typed district, across "
+                        "the province border, and close to a name of the district",
+                        RULE_PROVINCE_TRANSFER,
+                    )
+            kin = {k for a in amps for k in ix.lineage.get(a, ())}
+            if len(across) == 1 and across[0][:4] in kin:
                 code = across[0]
                 notes.append(
                     f"tambon is in อ.{ix.amphoe_label[code[:4]]} จ.{ix.changwat_label[code[:2]]}, "
-                    "next to the typed district"
+                    "next to the typed district, which gave it tambons (the gazetteer's history)"
                 )
                 return finish(code, "historical", RULE_PROVINCE_TRANSFER)
-            if len(across) > 1:
+            if across:  # next to the typed district but in another province: not decided
                 return several(
                     across,
-                    f"{len(across)} tambons named {t_raw!r} in districts next to the typed one",
+                    f"{len(across)} tambon(s) named {t_raw!r} in districts next to the typed "
+                    "one, across the province border",
                     RULE_PROVINCE_TRANSFER,
                 )
         # 5. a name cut short (HDX layer: 50 bytes) or abbreviated with ฯ
@@ -752,14 +779,19 @@ class _Resolver:
             scores.append(score)
             return finish(code, "fuzzy", RULE_SKELETON)
         pick = _pick(ranked, tk)
-        if pick is not None:
+        if pick is not None and _few_edits(tk, normalize_name(ix.tambon[pick][0], level="tambon")):
             notes.append(f"{t_raw!r} read as {ix.tambon[pick][0]}")
             scores.append(ranked[0][1])
             return finish(pick, "fuzzy", RULE_FUZZY)
         if amps and pc is not None:  # a misspelt tambon that also moved: stricter
             prov_scope = {k: v for k, v in ix.tam_by_prov.get(pc, {}).items()}
             ranked_p = _fuzzy(tk, prov_scope)
-            if ranked_p and ranked_p[0][1] >= 90 and _pick(ranked_p, tk):
+            if (
+                ranked_p
+                and ranked_p[0][1] >= 90
+                and _pick(ranked_p, tk)
+                and _few_edits(tk, normalize_name(ix.tambon[ranked_p[0][0]][0], level="tambon"))
+            ):
                 code = ranked_p[0][0]
                 notes.append(f"{t_raw!r} read as {ix.full_name(code)}")
                 scores.append(ranked_p[0][1])
@@ -773,6 +805,7 @@ class _Resolver:
                 and n_here <= _DISTRICT_MAX
                 and ranked[0][1] >= _FUZZY_DISTRICT_MIN
                 and (len(ranked) == 1 or ranked[1][1] <= ranked[0][1] - _FUZZY_DISTRICT_MARGIN)
+                and _few_edits(tk, normalize_name(ix.tambon[ranked[0][0]][0], level="tambon"))
                 and not any(
                     s >= ranked[0][1] - _FUZZY_MARGIN and c[:4] not in amps for c, s in ranked_p
                 )
