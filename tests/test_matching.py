@@ -822,3 +822,24 @@ def test_shipped_adjacency_is_the_hdx_layers(tambon_simplified_zip: Path) -> Non
     assert computed == amphoe_neighbours()
     assert amphoe_neighbours(layer) is computed  # memoised
     assert len(computed) > 2000
+
+
+def test_names_of_other_provinces_are_not_forced_onto_a_tambon() -> None:
+    """A control: real tambon names typed with a district of a province that has no such name.
+
+    A rule that reads a different word as a spelling slip, or takes any tambon across a border,
+    would give these rows codes; almost all must stay unmatched or ambiguous.
+    """
+    rng = random.Random(7)
+    t = gazetteer.tambons()
+    keys = {(c, normalize_name(n, level="tambon")) for c, n in zip(t["changwat_code"], t["tambon_th"], strict=True)}
+    recs = list(t.itertuples(index=False))
+    rows = []
+    while len(rows) < 2000:
+        r, o = rng.choice(recs), rng.choice(recs)
+        if (r.changwat_code, normalize_name(o.tambon_th, level="tambon")) not in keys:
+            rows.append((r.changwat_th, r.amphoe_th, o.tambon_th))
+    f = _match(rows)
+    given = f[f["tambon_code"].notna()]
+    assert len(given) <= 10, given[["p", "a", "t", "tambon_th", "status", "note"]]
+    assert given["status"].isin(["fuzzy", "historical"]).all()
