@@ -2,11 +2,14 @@
 
 :func:`match_areas` reads codes first, then names top down (province → amphoe → tambon)
 with the rules of :mod:`tambon_gis.names` (a whole address typed in one cell is split into
-its parts first), and falls back, in order, to the same tambon
-name elsewhere in the province, to the gazetteer's history (abolished and moved areas,
-provinces split off), and to a fuzzy match with a score. It works on the unique
-combinations of the typed values and maps the answers back, so a million rows with a few
-thousand distinct combinations match in about a second.
+its parts first), and falls back, in order, to the gazetteer's history of the typed district
+(codes that moved), to variants of a name of the typed district (``ฯ`` for omitted letters,
+``บ้าน`` added or dropped, the district's own name, spelling variants), to the same tambon
+name elsewhere in the province (told apart by the history and the adjacency of districts),
+to abolished areas and provinces split off or transferred, and to a fuzzy match with a score.
+The note of every row ends with the name of the rule that decided it (``rule: moved``; see
+:data:`RULES`). It works on the unique combinations of the typed values and maps the answers
+back, so a million rows with a few thousand distinct combinations match in about a second.
 
 Every row gets one status:
 
@@ -901,7 +904,8 @@ class _Resolver:
             fit = sorted({c for k, cs in scope.items() if abbreviation_fits(parts, k) for c in cs})
             if fit:
                 names = ", ".join(ix.tambon[c][0] for c in fit)
-                return fit, RULE_ABBREVIATION, f"{t_raw!r} (ฯ for omitted letters) read as {names}", 100.0
+                note = f"{t_raw!r} (ฯ for omitted letters) read as {names}"
+                return fit, RULE_ABBREVIATION, note, 100.0
         alt = tk[4:] if tk.startswith("บ้าน") and len(tk) > 5 else "บ้าน" + tk
         hit = scope.get(alt)
         if hit:
@@ -917,11 +921,17 @@ class _Resolver:
                     own.add(k[5:])
             if tk in own:
                 fit = sorted(
-                    {c for k, cs in scope.items() if k.endswith(tk) and len(k) > len(tk) for c in cs}
+                    {
+                        c
+                        for k, cs in scope.items()
+                        if k.endswith(tk) and len(k) > len(tk)
+                        for c in cs
+                    }
                 )
                 if fit:
                     names = ", ".join(ix.tambon[c][0] for c in fit)
-                    return fit, RULE_DISTRICT_NAME, f"{t_raw!r} (the district's name) read as {names}", 100.0
+                    note = f"{t_raw!r} (the district's name) read as {names}"
+                    return fit, RULE_DISTRICT_NAME, note, 100.0
         if loose and len(tk) >= 3:
             lk = loose_skeleton(tk)
             fit = sorted({c for k, cs in scope.items() if loose_skeleton(k) == lk for c in cs})

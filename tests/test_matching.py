@@ -843,3 +843,17 @@ def test_names_of_other_provinces_are_not_forced_onto_a_tambon() -> None:
     given = f[f["tambon_code"].notna()]
     assert len(given) <= 10, given[["p", "a", "t", "tambon_th", "status", "note"]]
     assert given["status"].isin(["fuzzy", "historical"]).all()
+
+
+def test_adjacency_from_boundaries_of_any_schema_and_bad_boundaries() -> None:
+    from tambon_gis._errors import SchemaError, ValidationError
+    from tambon_gis.gazetteer import amphoe_neighbours
+
+    layer = _boxes({"320101": (0, 0), "320301": (1, 0), "320401": (9, 9)})
+    assert amphoe_neighbours(layer) == {("3201", "3203")}
+    hdx = layer.rename(columns={"tambon_code": "ADM3_PCODE"}).assign(ADM3_PCODE=lambda d: "TH" + d["ADM3_PCODE"])
+    assert amphoe_neighbours(hdx) == {("3201", "3203")}
+    with pytest.raises(ValidationError, match="GeoDataFrame"):
+        match_areas(pd.DataFrame({"t": ["ในเมือง"]}), tambon="t", boundaries=pd.DataFrame({"tambon_code": ["320101"]}))
+    with pytest.raises(SchemaError, match="tambon_code"):
+        amphoe_neighbours(layer.rename(columns={"tambon_code": "x"}))
