@@ -464,6 +464,13 @@ class _Resolver:
                     return pref, "normalized", 100.0, note
                 score = next((s for c, s in _fuzzy(key, per) if c == pref[0]), 80.0)
                 return pref, "fuzzy", score, note
+        # ฯ standing for omitted letters inside the name: "เฉลิมฯ ตะวันออก"
+        parts = abbreviation_parts(raw, level="amphoe")
+        if parts is not None and len(parts) > 1 and parts[-1]:
+            fit = sorted({c for k, cs in per.items() if abbreviation_fits(parts, k) for c in cs})
+            if len(fit) == 1:
+                note = f"amphoe {raw!r} (ฯ for omitted letters) read as {ix.amphoe_label[fit[0]]}"
+                return fit, "normalized", 100.0, note
         skel = ix.amp_skel.get(pc, {}).get(skeleton(key), [])
         ranked = _fuzzy(key, per)
         if len(skel) == 1:

@@ -857,3 +857,11 @@ def test_adjacency_from_boundaries_of_any_schema_and_bad_boundaries() -> None:
         match_areas(pd.DataFrame({"t": ["ในเมือง"]}), tambon="t", boundaries=pd.DataFrame({"tambon_code": ["320101"]}))
     with pytest.raises(SchemaError, match="tambon_code"):
         amphoe_neighbours(layer.rename(columns={"tambon_code": "x"}))
+
+
+def test_paiyannoi_inside_a_district_name() -> None:
+    r = _one("บุรีรัมย์", "อ.เฉลิมฯเกียรติ", "ยายแย้มวัฒนา")
+    t = gazetteer.tambons()
+    want = t[(t["changwat_code"] == "31") & (t["tambon_th"] == "ยายแย้มวัฒนา")]["tambon_code"].item()
+    assert (r["tambon_code"], r["status"]) == (want, "normalized")
+    assert "ฯ for omitted letters" in r["note"] and r["note"].endswith("rule: names")
