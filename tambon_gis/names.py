@@ -402,6 +402,7 @@ _SKELETON = str.maketrans(
 _REPEAT = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(key: str) -> str:
     """Return a rough phonetic skeleton of a name key, for typo-tolerant comparison.
 
@@ -452,6 +453,7 @@ _LOOSE = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def loose_skeleton(key: str) -> str:
     """Return a looser skeleton than :func:`skeleton`, for spelling variants in one district.
 
