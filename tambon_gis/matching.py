@@ -649,6 +649,22 @@ class _Resolver:
         if len(in_prov) == 1:
             code = in_prov[0]
             if amps or a_how == "unknown":
+                if amps:
+                    # a close spelling of a name of the typed district is as likely as a move
+                    here = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                    close = [
+                        c
+                        for c, sc in _fuzzy(tk, here)
+                        if sc >= _FUZZY_MIN
+                        and _few_edits(tk, normalize_name(ix.tambon[c][0], level="tambon"))
+                    ]
+                    if close:
+                        return several(
+                            [code, *close[:2]],
+                            f"{t_raw!r} is the name of a tambon of {ix.amphoe_label[code[:4]]} "
+                            "and close to a name of the typed district",
+                            RULE_MOVED,
+                        )
                 notes.append(f"tambon is in {ix.amphoe_label[code[:4]]}")
                 return finish(code, "moved", RULE_MOVED)
             return finish(code, "exact", RULE_PROVINCE_ONLY if pc is not None else RULE_NATIONAL)

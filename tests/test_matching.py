@@ -875,3 +875,14 @@ def test_paiyannoi_inside_a_district_name() -> None:
     want = t[(t["changwat_code"] == "31") & (t["tambon_th"] == "ยายแย้มวัฒนา")]["tambon_code"].item()
     assert (r["tambon_code"], r["status"]) == (want, "normalized")
     assert "ฯ for omitted letters" in r["note"] and r["note"].endswith("rule: names")
+
+
+def test_a_move_is_not_taken_when_the_typed_district_holds_a_close_spelling() -> None:
+    # แม่ปุ is a tambon of แม่พริก, but เถิน holds แม่ปะ: a typo is as likely as a move
+    r = _one("ลำปาง", "เถิน", "แม่ปุ")
+    assert r["status"] == "ambiguous" and pd.isna(r["tambon_code"])
+    assert f"({_code_of('แม่ปุ', 'แม่พริก')})" in r["candidates"]
+    assert f"({_code_of('แม่ปะ', 'เถิน')})" in r["candidates"]
+    # with no close name in the typed district the move is taken
+    r = _one("สุรินทร์", "เมืองสุรินทร์", "ทุ่งกุลา")
+    assert (r["tambon_code"], r["status"]) == (_code_of("ทุ่งกุลา", "ท่าตูม"), "moved")
