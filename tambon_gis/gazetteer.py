@@ -249,9 +249,31 @@ _NEIGHBOURS_FILE = "amphoe_neighbours.csv"
 _neighbour_memo: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
 
 
+def _tambon_codes(boundaries: object) -> object:
+    """The tambon codes of a layer (``tambon_code``, or COD-AB ``ADM3_PCODE``)."""
+    import geopandas as gpd
+
+    from tambon_gis._errors import SchemaError, ValidationError
+
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        raise ValidationError(
+            f"boundaries is a {type(boundaries).__name__}: expected a GeoDataFrame of tambons, "
+            "e.g. tambon_gis.load_boundaries(), or None for the adjacency shipped with the package"
+        )
+    if "tambon_code" in boundaries.columns:
+        return boundaries["tambon_code"].astype("str")
+    if "ADM3_PCODE" in boundaries.columns:
+        return boundaries["ADM3_PCODE"].astype("str").str.removeprefix("TH")
+    raise SchemaError(
+        f"the boundaries have no 'tambon_code' column (columns: {list(boundaries.columns)}): "
+        "load them with tambon_gis.load_boundaries(path, level='tambon')"
+    )
+
+
 def _fingerprint(boundaries: object) -> tuple[object, ...]:
-    codes = boundaries["tambon_code"].astype("str")  # type: ignore[index]
-    bounds = tuple(round(float(v), 6) for v in boundaries.total_bounds)  # type: ignore[attr-defined]
+    codes = _tambon_codes(boundaries)
+    total = boundaries.total_bounds  # type: ignore[attr-defined]
+    bounds = tuple(round(float(v), 6) for v in total)
     return (len(codes), hash(tuple(codes.tolist())), bounds)
 
 
@@ -277,6 +299,13 @@ def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
     frozenset of (str, str)
         Each pair once, the smaller code first.
 
+    Raises
+    ------
+    ValidationError
+        When ``boundaries`` is not a GeoDataFrame.
+    SchemaError
+        When it has no ``tambon_code`` (or ``ADM3_PCODE``) column.
+
     Examples
     --------
     >>> from tambon_gis.gazetteer import amphoe_neighbours
@@ -301,7 +330,7 @@ def _compute_neighbours(boundaries: object) -> frozenset[tuple[str, str]]:
     import numpy as np
     import shapely
 
-    codes = np.asarray(boundaries["tambon_code"].astype("str").str[:4])  # type: ignore[index]
+    codes = np.asarray(_tambon_codes(boundaries).str[:4])  # type: ignore[attr-defined]
     geoms = np.asarray(boundaries.geometry.values)  # type: ignore[attr-defined]
     ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     codes, geoms = codes[ok], geoms[ok]

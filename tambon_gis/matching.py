@@ -2,11 +2,14 @@
 
 :func:`match_areas` reads codes first, then names top down (province → amphoe → tambon)
 with the rules of :mod:`tambon_gis.names` (a whole address typed in one cell is split into
-its parts first), and falls back, in order, to the same tambon
-name elsewhere in the province, to the gazetteer's history (abolished and moved areas,
-provinces split off), and to a fuzzy match with a score. It works on the unique
-combinations of the typed values and maps the answers back, so a million rows with a few
-thousand distinct combinations match in about a second.
+its parts first), and falls back, in order, to the gazetteer's history of the typed district
+(codes that moved), to variants of a name of the typed district (``ฯ`` for omitted letters,
+``บ้าน`` added or dropped, the district's own name, spelling variants), to the same tambon
+name elsewhere in the province (told apart by the history and the adjacency of districts),
+to abolished areas and provinces split off or transferred, and to a fuzzy match with a score.
+The note of every row ends with the name of the rule that decided it (``rule: moved``; see
+:data:`RULES`). It works on the unique combinations of the typed values and maps the answers
+back, so a million rows with a few thousand distinct combinations match in about a second.
 
 Every row gets one status:
 
@@ -356,6 +359,17 @@ def _fuzzy(
     return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
+def _few_edits(typed: str, official: str) -> bool:
+    """Whether two name keys differ by a spelling slip: at most one edit per four letters of
+    their loose skeletons (a tone, a vowel length, a look-alike letter, a letter dropped or
+    doubled), not a different word (``คลองม่วง`` is not ``หนองม่วง``)."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = loose_skeleton(typed), loose_skeleton(official)
+    edits = min(Levenshtein.distance(a, b), Levenshtein.distance(typed, official))
+    return edits <= max(1, min(len(typed), len(official)) // 4)
+
+
 def _pick(ranked: list[tuple[str, float]], key: str) -> str | None:
     """The one clear winner of a fuzzy ranking, or ``None``."""
     if not ranked or len(key) < 3:
@@ -451,6 +465,13 @@ class _Resolver:
                     return pref, "normalized", 100.0, note
                 score = next((s for c, s in _fuzzy(key, per) if c == pref[0]), 80.0)
                 return pref, "fuzzy", score, note
+        # ฯ standing for omitted letters inside the name: "เฉลิมฯ ตะวันออก"
+        parts = abbreviation_parts(raw, level="amphoe")
+        if parts is not None and len(parts) > 1 and parts[-1]:
+            fit = sorted({c for k, cs in per.items() if abbreviation_fits(parts, k) for c in cs})
+            if len(fit) == 1:
+                note = f"amphoe {raw!r} (ฯ for omitted letters) read as {ix.amphoe_label[fit[0]]}"
+                return fit, "normalized", 100.0, note
         skel = ix.amp_skel.get(pc, {}).get(skeleton(key), [])
         ranked = _fuzzy(key, per)
         if len(skel) == 1:
@@ -629,6 +650,22 @@ class _Resolver:
         if len(in_prov) == 1:
             code = in_prov[0]
             if amps or a_how == "unknown":
+                if amps:
+                    # a close spelling of a name of the typed district is as likely as a move
+                    here = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                    close = [
+                        c
+                        for c, sc in _fuzzy(tk, here)
+                        if sc >= _FUZZY_MIN
+                        and _few_edits(tk, normalize_name(ix.tambon[c][0], level="tambon"))
+                    ]
+                    if close:
+                        return several(
+                            [code, *close[:2]],
+                            f"{t_raw!r} is the name of a tambon of {ix.amphoe_label[code[:4]]} "
+                            "and close to a name of the typed district",
+                            RULE_MOVED,
+                        )
                 notes.append(f"tambon is in {ix.amphoe_label[code[:4]]}")
                 return finish(code, "moved", RULE_MOVED)
             return finish(code, "exact", RULE_PROVINCE_ONLY if pc is not None else RULE_NATIONAL)
@@ -688,7 +725,10 @@ class _Resolver:
             kids = ix.split_children.get(pc, [])
             moved = sorted({c for k in kids for c in ix.tam_by_prov.get(k, {}).get(tk, [])})
             if amps:
-                moved = [c for c in moved if c[:4] in amps] or moved
+                near_split = self._near(amps) | set(amps)
+                moved = [c for c in moved if c[:4] in amps] or [
+                    c for c in moved if c[:4] in near_split
+                ]
             if len(moved) == 1:
                 notes.append(
                     f"{ix.changwat_label[moved[0][:2]]} was split off {ix.changwat_label[pc]}"
@@ -700,17 +740,30 @@ class _Resolver:
             across = sorted(
                 {c for a in near if a[:2] not in pcs for c in ix.tam_by_amp.get(a, {}).get(tk, [])}
             )
-            if len(across) == 1:
+            if across:
+                # a misspelt name of the typed district is likelier than a transfer: then both
+                here = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                close = [c for c, sc in _fuzzy(tk, here) if sc >= _FUZZY_DISTRICT_MIN]
+                if close:
+                    return several(
+                        [*across, *close[:2]],
+                        f"{t_raw!r} is the name of a tambon next to the typed district, across "
+                        "the province border, and close to a name of the district",
+                        RULE_PROVINCE_TRANSFER,
+                    )
+            kin = {k for a in amps for k in ix.lineage.get(a, ())}
+            if len(across) == 1 and across[0][:4] in kin:
                 code = across[0]
                 notes.append(
                     f"tambon is in อ.{ix.amphoe_label[code[:4]]} จ.{ix.changwat_label[code[:2]]}, "
-                    "next to the typed district"
+                    "next to the typed district, which gave it tambons (the gazetteer's history)"
                 )
                 return finish(code, "historical", RULE_PROVINCE_TRANSFER)
-            if len(across) > 1:
+            if across:  # next to the typed district but in another province: not decided
                 return several(
                     across,
-                    f"{len(across)} tambons named {t_raw!r} in districts next to the typed one",
+                    f"{len(across)} tambon(s) named {t_raw!r} in districts next to the typed "
+                    "one, across the province border",
                     RULE_PROVINCE_TRANSFER,
                 )
         # 5. a name cut short (HDX layer: 50 bytes) or abbreviated with ฯ
@@ -753,14 +806,19 @@ class _Resolver:
             scores.append(score)
             return finish(code, "fuzzy", RULE_SKELETON)
         pick = _pick(ranked, tk)
-        if pick is not None:
+        if pick is not None and _few_edits(tk, normalize_name(ix.tambon[pick][0], level="tambon")):
             notes.append(f"{t_raw!r} read as {ix.tambon[pick][0]}")
             scores.append(ranked[0][1])
             return finish(pick, "fuzzy", RULE_FUZZY)
         if amps and pc is not None:  # a misspelt tambon that also moved: stricter
             prov_scope = {k: v for k, v in ix.tam_by_prov.get(pc, {}).items()}
             ranked_p = _fuzzy(tk, prov_scope)
-            if ranked_p and ranked_p[0][1] >= 90 and _pick(ranked_p, tk):
+            if (
+                ranked_p
+                and ranked_p[0][1] >= 90
+                and _pick(ranked_p, tk)
+                and _few_edits(tk, normalize_name(ix.tambon[ranked_p[0][0]][0], level="tambon"))
+            ):
                 code = ranked_p[0][0]
                 notes.append(f"{t_raw!r} read as {ix.full_name(code)}")
                 scores.append(ranked_p[0][1])
@@ -774,6 +832,7 @@ class _Resolver:
                 and n_here <= _DISTRICT_MAX
                 and ranked[0][1] >= _FUZZY_DISTRICT_MIN
                 and (len(ranked) == 1 or ranked[1][1] <= ranked[0][1] - _FUZZY_DISTRICT_MARGIN)
+                and _few_edits(tk, normalize_name(ix.tambon[ranked[0][0]][0], level="tambon"))
                 and not any(
                     s >= ranked[0][1] - _FUZZY_MARGIN and c[:4] not in amps for c, s in ranked_p
                 )
@@ -869,7 +928,8 @@ class _Resolver:
             fit = sorted({c for k, cs in scope.items() if abbreviation_fits(parts, k) for c in cs})
             if fit:
                 names = ", ".join(ix.tambon[c][0] for c in fit)
-                return fit, RULE_ABBREVIATION, f"{t_raw!r} (ฯ for omitted letters) read as {names}", 100.0
+                note = f"{t_raw!r} (ฯ for omitted letters) read as {names}"
+                return fit, RULE_ABBREVIATION, note, 100.0
         alt = tk[4:] if tk.startswith("บ้าน") and len(tk) > 5 else "บ้าน" + tk
         hit = scope.get(alt)
         if hit:
@@ -885,11 +945,17 @@ class _Resolver:
                     own.add(k[5:])
             if tk in own:
                 fit = sorted(
-                    {c for k, cs in scope.items() if k.endswith(tk) and len(k) > len(tk) for c in cs}
+                    {
+                        c
+                        for k, cs in scope.items()
+                        if k.endswith(tk) and len(k) > len(tk)
+                        for c in cs
+                    }
                 )
                 if fit:
                     names = ", ".join(ix.tambon[c][0] for c in fit)
-                    return fit, RULE_DISTRICT_NAME, f"{t_raw!r} (the district's name) read as {names}", 100.0
+                    note = f"{t_raw!r} (the district's name) read as {names}"
+                    return fit, RULE_DISTRICT_NAME, note, 100.0
         if loose and len(tk) >= 3:
             lk = loose_skeleton(tk)
             fit = sorted({c for k, cs in scope.items() if loose_skeleton(k) == lk for c in cs})

@@ -427,6 +427,7 @@ _SKELETON = str.maketrans(
 _REPEAT = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(key: str) -> str:
     """Return a rough phonetic skeleton of a name key, for typo-tolerant comparison.
 
@@ -472,20 +473,19 @@ _LOOSE = str.maketrans(
         "ะ": "า",
         "ั": "า",
         "ๆ": None,
-        "ห": None,  # a silent ห before a low consonant, often dropped or added
-        "อ": None,  # the vowel carrier อ of Malay names (อาบู / อาบ, เยาะ / เยาะอ)
         "ฤ": "ล",
     }
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def loose_skeleton(key: str) -> str:
     """Return a looser skeleton than :func:`skeleton`, for spelling variants in one district.
 
     On top of :func:`skeleton`, look-alike consonants (``ซ``/``ช``, ``ฎ``/``ฏ``/``ด``/``ต``,
     ``บ``/``ป``), short and long vowels (``ิ``/``ี``/``ุ``/``ู``/``ึ``/``ื``, ``ะ``/``ั``/``า``)
-    are merged and a silent ``ห`` or a carrier ``อ`` is dropped, which covers the several Thai
-    spellings of Malay place names in the deep south. Far too loose for a province: matching
+    are merged, which covers most of the several Thai spellings of Malay place names in the
+    deep south. Far too loose for a province: matching
     uses it only among the ten or so tambons of the typed district, and only when one of them
     fits.
 
