@@ -111,11 +111,15 @@ def guard_frame(df: pd.DataFrame) -> pd.DataFrame:
 def write_csv(df: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
     """Write ``df`` as a UTF-8 (with BOM, for Excel) CSV with formula text neutralised.
 
+    Lines end with CRLF as RFC 4180 and Excel write them, so that a carriage return inside a
+    cell is quoted.
+
     ``kwargs`` go to :meth:`pandas.DataFrame.to_csv` (default ``index=False``).
     """
     path = Path(path)
     kwargs.setdefault("index", False)
     kwargs.setdefault("encoding", "utf-8-sig")
+    kwargs.setdefault("lineterminator", "\r\n")  # RFC 4180: a CR inside a cell is quoted
     guard_frame(df).to_csv(path, **kwargs)
     return path
 
