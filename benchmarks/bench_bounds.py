@@ -71,7 +71,7 @@ def xlsx_bomb(path: Path, n_far: int, *, merge: bool = True) -> None:
 
 
 def make_xlsx(path: Path, n: int, adversarial: bool) -> None:
-    """Clean: n rows; adversarial: the same rows plus n/100 far-away cells (the last at
+    """Clean: n rows; adversarial: the same rows plus n/2000 far-away cells (the last at
     XFD1048576) and a merged range over the whole sheet."""
     from openpyxl import Workbook
 
@@ -82,7 +82,7 @@ def make_xlsx(path: Path, n: int, adversarial: bool) -> None:
         ws.append([str(320101 + i % 90), "สุรินทร์", f"ตำบล{i}"])
     wb.save(path)
     if adversarial:
-        xlsx_bomb(path, max(1, n // 100))
+        xlsx_bomb(path, max(1, n // 2000))
 
 
 def make_kpi(path: Path, n: int, adversarial: bool, codes: list[str]) -> None:

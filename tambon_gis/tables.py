@@ -122,10 +122,18 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
             raise EncodingError(
                 f"{path} is not {encoding}: {exc}; leave encoding=None to detect it from the bytes"
             ) from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+    bom = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else (
+        "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    )
+    if bom is not None:
+        try:
+            return raw.decode(bom), bom
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"{path} starts with a {bom} byte-order mark but is not {bom} at byte "
+                f"{exc.start:,} ({exc.reason}): the file is damaged or was cut; save it again "
+                "from Excel as 'CSV UTF-8'"
+            ) from exc
     try:
         text = raw.decode("utf-8")
         enc = "utf-8"
