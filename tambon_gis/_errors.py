@@ -59,8 +59,10 @@ class SolverError(TambonGISError, RuntimeError):
 
 
 class LimitError(ValidationError):
-    """An input is larger than a limit of :mod:`tambon_gis.settings`; the message names the
-    file, the limit and the setting that raises it."""
+    """An input is larger than a limit of :mod:`tambon_gis.settings`.
+
+    The message names the file, the limit and the setting that raises it.
+    """
 
 
 def excerpt(value: object, limit: int | None = None) -> str:

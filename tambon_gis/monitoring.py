@@ -57,8 +57,8 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis import _monitoring_io as mio
-from tambon_gis._export import write_csv
 from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError, excerpt
+from tambon_gis._export import write_csv
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.periods import Period, parse_period, quarter, quarters_between
 
@@ -1157,8 +1157,9 @@ class MonitoringStore:
 
         ind = long["indicator_id"]
         unknown_ind = ~ind.isin(set(indicators.index))
-        flag(unknown_ind, lambda m: "unknown indicator '" + ind[m] + "': expected one of "
-             f"{sorted(indicators.index)[:12]}; add it with store.set_indicators(...)")  # fmt: skip
+        known_ids = sorted(indicators.index)[:12]
+        flag(unknown_ind, lambda m: "unknown indicator " + ind[m].map(excerpt) + ": expected "
+             f"one of {known_ids}; add it with store.set_indicators(...)")  # fmt: skip
 
         # periods: parse each distinct text once, then spread by position (fast on 1M rows)
         pos, texts = pd.factorize(long["period"])

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
 from openpyxl.utils.cell import range_boundaries
 
 from tambon_gis import settings
@@ -377,7 +376,8 @@ def _read_xlsx_rows(
     finally:
         wb.close()
     if no_cache:
-        shown = ", ".join(no_cache[:10]) + (f" and {len(no_cache) - 10:,} more" if len(no_cache) > 10 else "")
+        more = f" and {len(no_cache) - 10:,} more" if len(no_cache) > 10 else ""
+        shown = ", ".join(no_cache[:10]) + more
         raise ValidationError(
             f"{path.name}, sheet {title!r}: {len(no_cache):,} formula cell(s) were saved without "
             f"their values ({shown}), so they would read as blank. Open the file in Excel or "

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tambon_gis._errors import TambonGISError
 from tambon_gis.names import clean_code, normalize_name
@@ -58,7 +59,7 @@ def test_parse_period_returns_a_period_or_a_library_error(text: str) -> None:
     st.one_of(
         TEXT, st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.none(),
         st.booleans(), st.from_regex(r"(TH)?[0-9๐-๙]{6}(\.0+)?", fullmatch=True),
-    ),  # fmt: skip
+    ),
     st.sampled_from(["tambon", "amphoe", "changwat"]),
 )
 def test_clean_code_returns_a_code_or_none(value: object, level: str) -> None:
@@ -127,7 +128,7 @@ def _mutants(raw: bytes, rng: random.Random, n: int) -> list[bytes]:
 
 @pytest.mark.parametrize(
     "source", [EXAMPLES / "pilot_tambons.xlsx", DATA / "match_merged.xlsx",
-               DATA / "match_cp874.csv", EXAMPLES / "pilot_tambons.csv"],  # fmt: skip
+               DATA / "match_cp874.csv", EXAMPLES / "pilot_tambons.csv"],
     ids=lambda p: p.name,
 )
 def test_fuzz_table_reader_with_truncated_and_bit_flipped_copies(
