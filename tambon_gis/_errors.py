@@ -75,8 +75,10 @@ class StoreBusyError(TambonGISError, TimeoutError):
 
 
 class LimitError(ValidationError):
-    """An input is larger than a limit of :mod:`tambon_gis.settings`; the message names the
-    file, the limit and the setting that raises it."""
+    """An input is larger than a limit of :mod:`tambon_gis.settings`.
+
+    The message names the file, the limit and the setting that raises it.
+    """
 
 
 def excerpt(value: object, limit: int | None = None) -> str:

@@ -1,4 +1,4 @@
-"""The one rule against spreadsheet formula injection, used by every CSV and Excel writer.
+r"""The one rule against spreadsheet formula injection, used by every CSV and Excel writer.
 
 Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+cmd``, ``-1+1``,
 ``@SUM(1)``, or text starting with a tab or carriage return) is neutralised as the OWASP
@@ -18,7 +18,7 @@ Examples
 --------
 >>> from tambon_gis._export import guard, unguard
 >>> guard('=HYPERLINK("http://x","y")'), guard("-1+1"), guard("-5"), guard(-5), guard("ok")
-('\\'=HYPERLINK("http://x","y")', "'-1+1", '-5', -5, 'ok')
+('\'=HYPERLINK("http://x","y")', "'-1+1", '-5', -5, 'ok')
 >>> unguard(guard("@SUM(1)"))
 '@SUM(1)'
 """
@@ -104,25 +104,31 @@ def guard_frame(df: pd.DataFrame) -> pd.DataFrame:
                 out.isetitem(i, col.map(guard))
     out.columns = [guard(c) for c in out.columns]
     if isinstance(out.index, pd.MultiIndex) or out.index.dtype == object:
-        out.index = out.index.map(lambda v: tuple(map(guard, v)) if isinstance(v, tuple) else guard(v))
+        out.index = out.index.map(
+            lambda v: tuple(map(guard, v)) if isinstance(v, tuple) else guard(v)
+        )
     return out
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
     """Write ``df`` as a UTF-8 (with BOM, for Excel) CSV with formula text neutralised.
 
+    Lines end with CRLF as RFC 4180 and Excel write them, so that a carriage return inside a
+    cell is quoted.
+
     ``kwargs`` go to :meth:`pandas.DataFrame.to_csv` (default ``index=False``).
     """
     path = Path(path)
     kwargs.setdefault("index", False)
     kwargs.setdefault("encoding", "utf-8-sig")
+    kwargs.setdefault("lineterminator", "\r\n")  # RFC 4180: a CR inside a cell is quoted
     guard_frame(df).to_csv(path, **kwargs)
     return path
 
 
 @contextmanager
 def safe_excel_writer(path: str | Path) -> Iterator[pd.ExcelWriter]:
-    """A :class:`pandas.ExcelWriter` (openpyxl) whose cells are never formulas.
+    """Open a :class:`pandas.ExcelWriter` (openpyxl) whose cells are never formulas.
 
     On leaving the block every cell that openpyxl took for a formula (text starting with
     ``=``) is turned back into a string cell, so the workbook holds the text as typed.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,8 +81,9 @@ def read_any(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
     # cells past the header's last cell belong to no column: reported per row, not read
     keep = cols[:width] + [c for c in cols[width:] if not c.startswith("column_")]
     df = pd.DataFrame(
-        {str(c).strip(): table[c].fillna("").astype(str).to_numpy(dtype=object) for c in keep}
-    ).astype(str)
+        {str(c).strip(): table[c].fillna("").astype("str").reset_index(drop=True) for c in keep}
+    )
+    del table
     df.attrs["source_rows"] = [r + 1 for r in info["file_rows"]]
     df.attrs["extra_fields"] = extra
     return df

@@ -52,8 +52,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from tambon_gis._export import safe_excel_writer, write_csv
 from tambon_gis._errors import SchemaError, ValidationError
+from tambon_gis._export import safe_excel_writer, write_csv
 from tambon_gis._logging import get_logger
 from tambon_gis.names import (
     _MARKS,
@@ -174,7 +174,7 @@ def _rows(df: pd.DataFrame, columns: list[str]) -> list[Any]:
     """Rows of some columns as named tuples, read through plain lists (fast on Arrow strings)."""
     from collections import namedtuple
 
-    row = namedtuple("row", columns)  # type: ignore[misc]  # noqa: PYI024
+    row = namedtuple("row", columns)  # type: ignore[misc]
     return [row(*values) for values in zip(*(df[c].tolist() for c in columns))]
 
 
@@ -495,7 +495,7 @@ class _Resolver:
                 found.update(ix.successors_in_force(old))
         return sorted(found)
 
-    def names(self, p_raw: str, a_raw: str, t_raw: str) -> _Result:  # noqa: C901
+    def names(self, p_raw: str, a_raw: str, t_raw: str) -> _Result:
         ix = self.ix
         pk = normalize_name(p_raw, level="changwat")
         ak = normalize_name(a_raw, level="amphoe")

@@ -1286,8 +1286,9 @@ class MonitoringStore:
 
         ind = long["indicator_id"]
         unknown_ind = ~ind.isin(set(indicators.index))
-        flag(unknown_ind, lambda m: "unknown indicator '" + ind[m] + "': expected one of "
-             f"{sorted(indicators.index)[:12]}; add it with store.set_indicators(...)")  # fmt: skip
+        known_ids = sorted(indicators.index)[:12]
+        flag(unknown_ind, lambda m: "unknown indicator " + ind[m].map(excerpt) + ": expected "
+             f"one of {known_ids}; add it with store.set_indicators(...)")  # fmt: skip
 
         # periods: parse each distinct text once, then spread by position (fast on 1M rows)
         pos, texts = pd.factorize(long["period"])

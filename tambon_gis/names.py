@@ -116,8 +116,10 @@ def clean_code(value: object, *, level: str = "tambon") -> str | None:
     >>> from tambon_gis.names import clean_code
     >>> clean_code("๓๒๐๑๐๑"), clean_code("TH320101"), clean_code(320101.0), clean_code("32-01 01")
     ('320101', '320101', '320101', '320101')
-    >>> clean_code("320101.0"), clean_code("TH3201", level="amphoe"), clean_code(32, level="changwat")
-    ('320101', '3201', '32')
+    >>> clean_code("320101.0"), clean_code("TH3201", level="amphoe")
+    ('320101', '3201')
+    >>> clean_code(32, level="changwat")
+    '32'
     >>> clean_code("3201") is None, clean_code("32101") is None
     (True, True)
     """

@@ -114,8 +114,5 @@ max_period_chars: int = 100
 #: Longest code text the code normaliser reads (characters); a DOPA code has 6 digits.
 max_code_chars: int = 40
 
-#: Rows of a KPI import validated and written per chunk (all chunks in one transaction).
-import_chunk_rows: int = 250_000
-
 #: Characters of an offending value quoted in an error message.
 excerpt_chars: int = 60

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
 from openpyxl.utils.cell import range_boundaries
 
 from tambon_gis import settings
@@ -122,10 +121,18 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
             raise EncodingError(
                 f"{path} is not {encoding}: {exc}; leave encoding=None to detect it from the bytes"
             ) from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+    bom = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else (
+        "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    )
+    if bom is not None:
+        try:
+            return raw.decode(bom), bom
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"{path} starts with a {bom} byte-order mark but is not {bom} at byte "
+                f"{exc.start:,} ({exc.reason}): the file is damaged or was cut; save it again "
+                "from Excel as 'CSV UTF-8'"
+            ) from exc
     try:
         text = raw.decode("utf-8")
         enc = "utf-8"
@@ -266,13 +273,15 @@ def _read_csv_rows(
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(old_limit)
-    keep = [i for i, r in enumerate(rows) if not all(_is_blank(v) for v in r)]
-    out = [[_unguard(v) for v in rows[i]] for i in keep]
+    del text
+    keep = [i for i, r in enumerate(rows) if any(v and not v.isspace() for v in r)]
+    out = [rows[i] for i in keep]
+    del rows
+    for r in out:  # in place: no second copy of the cells
+        for j, v in enumerate(r):
+            if v[:1] == "'":
+                r[j] = unguard(v)
     return out, keep, enc
-
-
-def _unguard(v: str) -> Any:
-    return unguard(v) if v[:1] == "'" else v
 
 
 def _sheet_index(path: Path, wb: Any, sheet: str | int | None) -> int:
@@ -367,7 +376,8 @@ def _read_xlsx_rows(
     finally:
         wb.close()
     if no_cache:
-        shown = ", ".join(no_cache[:10]) + (f" and {len(no_cache) - 10:,} more" if len(no_cache) > 10 else "")
+        more = f" and {len(no_cache) - 10:,} more" if len(no_cache) > 10 else ""
+        shown = ", ".join(no_cache[:10]) + more
         raise ValidationError(
             f"{path.name}, sheet {title!r}: {len(no_cache):,} formula cell(s) were saved without "
             f"their values ({shown}), so they would read as blank. Open the file in Excel or "
@@ -431,7 +441,8 @@ def read_table(
     path : str or Path
         A ``.csv``/``.txt``/``.tsv`` file or an ``.xlsx``/``.xlsm`` workbook.
     sheet : str or int, optional
-        The sheet of a workbook (default: the first).
+        The sheet of a workbook (default: the first visible sheet; hidden sheets before it
+        are skipped with a warning that names them).
     header : int, optional
         The 0-based row of the header; by default the row, among the first 30, that holds
         the most recognised headers (so title rows above it are skipped).
@@ -457,12 +468,27 @@ def read_table(
         ``header_row``, ``columns`` (recognised roles), ``filled`` ({column: [row
         positions]}), ``merged_cells`` and ``blank_rows_dropped``.
 
+    Notes
+    -----
+    Reading is bounded by the cells present, never by a sheet's declared extent: a workbook
+    is streamed, blank rows and columns are not materialised and merged ranges are clipped to
+    the cells that hold data. Past the limits of :mod:`tambon_gis.settings`
+    (``max_cell_chars``, ``max_table_cells``, ``max_xlsx_bytes``) a :class:`LimitError` names
+    the file, the limit and the setting. No row is lost: rows above the header are listed in
+    ``attrs["read_table"]["rows_above_header"]`` and rows with more cells than the header in
+    ``extra_fields``. A CSV cell that starts with ``'`` and a formula character (as the
+    library's exports write formula-like text) is read without the ``'``.
+
     Raises
     ------
     EncodingError
         When a CSV cannot be decoded, or holds mojibake.
+    LimitError
+        When a cell, the table or the workbook is larger than a limit of ``settings``.
     ValidationError
-        For a file type that is not CSV or Excel, or an unknown sheet.
+        For a file type that is not CSV or Excel, an unknown sheet or a sheet index past the
+        last, a file that is not a workbook, malformed quotes (naming the line), or formula
+        cells saved without their values (naming the cells).
     FileNotFoundError
         When ``path`` does not exist.
 
@@ -550,6 +576,8 @@ def read_table(
         ]
         for j, col in enumerate(columns)
     }
+    del body
+    rows.clear()  # the cells now live in ``data`` only
     roles = detect_columns(pd.DataFrame(columns=columns))
     # merged cells by data-row position
     merged_pos: dict[str, list[int]] = {}

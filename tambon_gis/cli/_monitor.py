@@ -38,7 +38,9 @@ def register(subparsers: Any) -> None:
                      choices=["observations", "areas", "indicators", "targets"],
                      help="what the files hold (default: observations)")  # fmt: skip
     imp.add_argument("--layout", default="auto", choices=["auto", "long", "wide"])
-    imp.add_argument("--sheet", default=0, help="Excel sheet name or number (default: first)")
+    imp.add_argument(
+        "--sheet", default=None, help="Excel sheet name or number (default: first visible)"
+    )
     imp.add_argument("--name", help="programme name to record")
     imp.add_argument("--fiscal-years", nargs="+", type=int, metavar="FY",
                      help="first and last fiscal year (BE), e.g. 2566 2567")  # fmt: skip
@@ -89,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
     if years is not None and len(years) not in (1, 2):
         raise ValueError(f"--fiscal-years {years}: give one year or the first and the last")
     fiscal_years = None if years is None else (years[0], years[-1])
-    sheet: int | str = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
+    sheet: int | str | None = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     status = 0
     with open_store(args.store, name=args.name, fiscal_years=fiscal_years) as store:
         for path in args.files:
