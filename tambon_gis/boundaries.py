@@ -57,6 +57,7 @@ from tambon_gis._errors import (
     DataNotFoundError,
     EncodingError,
     SchemaError,
+    ValidationError,
 )
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.regions import REGION_EN, region_mapping
@@ -233,8 +234,8 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
 
     Raises
     ------
-    KeyError
-        When the frame did not come from :func:`load_boundaries`.
+    SchemaError
+        When the frame did not come from :func:`load_boundaries` (a ``KeyError``).
 
     Examples
     --------
@@ -244,7 +245,7 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
     """
     data = gdf.attrs.get("load_report")
     if data is None:
-        raise KeyError(
+        raise SchemaError(
             "this frame has no load report: it was not returned by load_boundaries (or its "
             "attrs were dropped). Load it with tambon_gis.load_boundaries"
         )
@@ -337,7 +338,7 @@ def load_boundaries(
     'ปากพนังฝั่งตะวันตก'
     """
     if level not in CODE_LENGTH:
-        raise ValueError(
+        raise ValidationError(
             f"level={level!r} is not a level boundaries are loaded at: expected 'tambon', "
             "'amphoe' or 'changwat' (use to_level(gdf, 'region') for regions)"
         )
@@ -444,7 +445,7 @@ def to_level(
     928
     """
     if level not in ("amphoe", "changwat", "region"):
-        raise ValueError(
+        raise ValidationError(
             f"level={level!r}: expected 'amphoe', 'changwat' or 'region' "
             "(to read tambons use load_boundaries)"
         )
@@ -460,7 +461,7 @@ def to_level(
         src["region"] = src["changwat_code"].map(region_mapping(region_scheme))
     src = src.to_crs(4326) if src.crs is not None and src.crs.to_epsg() != 4326 else src
     if method not in ("auto", "unary", "coverage"):
-        raise ValueError(f"method={method!r}: expected 'auto', 'unary' or 'coverage'")
+        raise ValidationError(f"method={method!r}: expected 'auto', 'unary' or 'coverage'")
     if src[key].isna().any():
         raise CodeError(
             f"{int(src[key].isna().sum())} rows have no {key!r}; give every row one (for regions, "

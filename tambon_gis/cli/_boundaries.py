@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis boundaries``."""
+    from tambon_gis._errors import ValidationError
     from tambon_gis.boundaries import load_boundaries, load_report, to_level
 
     gdf = load_boundaries(
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     counts = gdf.groupby("region").size().to_dict() if "region" in gdf else {}
     lines.append("by region: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     if args.out and not args.out.lower().endswith(_OUT_SUFFIXES):
-        raise ValueError(
+        raise ValidationError(
             f"--out {args.out!r}: cannot write boundaries to that kind of file; end the name in "
             f"one of {', '.join(_OUT_SUFFIXES)}"
         )
