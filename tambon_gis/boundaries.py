@@ -1010,17 +1010,15 @@ def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> No
         con = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     except sqlite3.Error:
         return  # GDAL read it: nothing more to check with
+    counts: dict[str, int] = {}
     try:
         problems = [row[0] for row in con.execute("PRAGMA quick_check(5)")]
-        expected = None
         try:
-            rows = con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents").fetchall()
+            counts = dict(con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents"))
         except sqlite3.Error:
-            rows = []
-        if rows:
-            names = [r[0] for r in rows]
-            name = layer if isinstance(layer, str) else names[layer or 0] if len(rows) == 1 or isinstance(layer, int) else None
-            expected = next((r[1] for r in rows if r[0] == name), None)
+            pass  # written by a tool that keeps no counts
+    except sqlite3.OperationalError:
+        return  # cannot be checked here (e.g. a WAL file on a read-only share)
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     finally:
@@ -1030,10 +1028,18 @@ def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> No
             f"{str(path)!r} is a damaged GeoPackage (SQLite reports: {'; '.join(problems[:3])}), "
             f"so some of its features may be lost. {_again(path)}"
         )
+    names = list(counts)
+    if isinstance(layer, str):
+        name = layer
+    elif isinstance(layer, int) and 0 <= layer < len(names):
+        name = names[layer]
+    else:
+        name = names[0] if len(names) == 1 else None
+    expected = counts.get(name) if name is not None else None
     if expected is not None and expected != n_read:
         raise CorruptFileError(
-            f"{str(path)!r} says its layer holds {expected:,} features but {n_read:,} can be read: "
-            f"it is damaged. {_again(path)}"
+            f"{str(path)!r} says its layer {name!r} holds {expected:,} features but {n_read:,} can "
+            f"be read: it is damaged. {_again(path)}"
         )
 
 
