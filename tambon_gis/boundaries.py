@@ -57,6 +57,7 @@ from tambon_gis._errors import (
     DataNotFoundError,
     EncodingError,
     SchemaError,
+    ValidationError,
 )
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.regions import REGION_EN, region_mapping
@@ -233,8 +234,8 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
 
     Raises
     ------
-    KeyError
-        When the frame did not come from :func:`load_boundaries`.
+    SchemaError
+        When the frame did not come from :func:`load_boundaries` (a ``KeyError``).
 
     Examples
     --------
@@ -244,7 +245,7 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
     """
     data = gdf.attrs.get("load_report")
     if data is None:
-        raise KeyError(
+        raise SchemaError(
             "this frame has no load report: it was not returned by load_boundaries (or its "
             "attrs were dropped). Load it with tambon_gis.load_boundaries"
         )
@@ -347,7 +348,7 @@ def load_boundaries(
     'ปากพนังฝั่งตะวันตก'
     """
     if level not in CODE_LENGTH:
-        raise ValueError(
+        raise ValidationError(
             f"level={level!r} is not a level boundaries are loaded at: expected 'tambon', "
             "'amphoe' or 'changwat' (use to_level(gdf, 'region') for regions)"
         )
@@ -456,7 +457,7 @@ def to_level(
     928
     """
     if level not in ("amphoe", "changwat", "region"):
-        raise ValueError(
+        raise ValidationError(
             f"level={level!r}: expected 'amphoe', 'changwat' or 'region' "
             "(to read tambons use load_boundaries)"
         )
@@ -472,7 +473,7 @@ def to_level(
         src["region"] = src["changwat_code"].map(region_mapping(region_scheme))
     src = src.to_crs(4326) if src.crs is not None and src.crs.to_epsg() != 4326 else src
     if method not in ("auto", "unary", "coverage"):
-        raise ValueError(f"method={method!r}: expected 'auto', 'unary' or 'coverage'")
+        raise ValidationError(f"method={method!r}: expected 'auto', 'unary' or 'coverage'")
     if src[key].isna().any():
         raise CodeError(
             f"{int(src[key].isna().sum())} rows have no {key!r}; give every row one (for regions, "
@@ -1095,17 +1096,15 @@ def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> No
         con = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     except sqlite3.Error:
         return  # GDAL read it: nothing more to check with
+    counts: dict[str, int] = {}
     try:
         problems = [row[0] for row in con.execute("PRAGMA quick_check(5)")]
-        expected = None
         try:
-            rows = con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents").fetchall()
+            counts = dict(con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents"))
         except sqlite3.Error:
-            rows = []
-        if rows:
-            names = [r[0] for r in rows]
-            name = layer if isinstance(layer, str) else names[layer or 0] if len(rows) == 1 or isinstance(layer, int) else None
-            expected = next((r[1] for r in rows if r[0] == name), None)
+            pass  # written by a tool that keeps no counts
+    except sqlite3.OperationalError:
+        return  # cannot be checked here (e.g. a WAL file on a read-only share)
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     finally:
@@ -1115,10 +1114,18 @@ def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> No
             f"{str(path)!r} is a damaged GeoPackage (SQLite reports: {'; '.join(problems[:3])}), "
             f"so some of its features may be lost. {_again(path)}"
         )
+    names = list(counts)
+    if isinstance(layer, str):
+        name = layer
+    elif isinstance(layer, int) and 0 <= layer < len(names):
+        name = names[layer]
+    else:
+        name = names[0] if len(names) == 1 else None
+    expected = counts.get(name) if name is not None else None
     if expected is not None and expected != n_read:
         raise CorruptFileError(
-            f"{str(path)!r} says its layer holds {expected:,} features but {n_read:,} can be read: "
-            f"it is damaged. {_again(path)}"
+            f"{str(path)!r} says its layer {name!r} holds {expected:,} features but {n_read:,} can "
+            f"be read: it is damaged. {_again(path)}"
         )
 
 

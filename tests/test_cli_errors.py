@@ -147,3 +147,17 @@ def test_for_cli_rewords_python_calls() -> None:
 def test_no_command_is_usage_on_a_clean_exit(tmp_path: Path) -> None:
     proc = cli(cache=tmp_path / "c")
     assert proc.returncode == 2 and "usage: tambon-gis" in proc.stdout
+
+
+def test_more_mistakes_are_one_line_in_cli_words(tmp_path: Path) -> None:
+    line = one_error_line(cli("boundaries", "x.zip", "--out", "x.jpg", cache=tmp_path / "c"),
+                          "boundaries")  # fmt: skip
+    for suffix in (".gpkg", ".parquet", ".geojson"):
+        assert suffix in line
+    (tmp_path / "t.xlsx").write_bytes(b"\xff\xfe not a workbook")
+    line = one_error_line(cli("match", str(tmp_path / "t.xlsx"), "--out", str(tmp_path / "r.csv"),
+                              cache=tmp_path / "c"), "match")  # fmt: skip
+    assert "not a readable zip or Excel workbook" in line
+    line = one_error_line(cli("monitor", "status", str(tmp_path / "none.sqlite"), "--period",
+                              "Q1 FY2566", cache=tmp_path / "c"), "monitor status")  # fmt: skip
+    assert "open_store" not in line and "tambon-gis monitor import STORE FILE" in line

@@ -43,6 +43,9 @@ def read_everything(store_path: Path, out: Path) -> dict:
     report = monitoring_report(store_path, fiscal_year=2566, path=out / "report.html", maps=False)
     result["report_bytes"] = report.stat().st_size
     result["cli_status"] = main(["monitor", "status", str(store_path), "--period", PERIOD])
+    # last, as it changes a writable store: an import through the CLI
+    result["cli_import"] = main(["monitor", "import", str(store_path),
+                                 str(DATA / "monitor_q1_correction.csv")])  # fmt: skip
     return result
 
 
@@ -98,6 +101,7 @@ def test_read_only_store_reads_without_write_access(tmp_path: Path) -> None:
         assert got["summary"] == json.loads(json.dumps(expected["summary"], default=str))
         assert got["n_areas"] == expected["n_areas"] > 0
         assert got["report_bytes"] > 10_000 and got["cli_status"] == 0
+        assert expected["cli_import"] == 0 and got["cli_import"] == 1  # one line, no traceback
         name, message = got["write_error"]
         assert name == "ReadOnlyError" and "read-only" in message and str(store_path) in message
         after = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in share.iterdir()}

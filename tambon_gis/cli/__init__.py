@@ -11,6 +11,7 @@ import argparse
 import importlib
 import logging
 import sys
+import zipfile
 from collections.abc import Sequence
 
 from tambon_gis import __version__
@@ -76,6 +77,8 @@ _CLI_WORDS: tuple[tuple[str, str], ...] = (
     (r"\b(tambon|amphoe|province|code)=COLUMN", r"--\1 COLUMN"),
     (r"\b(amphoe|province)=(?=[,)\s])", r"--\1"),
     (r"call load_boundaries\(\) with no path", "leave out the path"),
+    (r"create one with open_store\(path\) \(tambon-gis monitor import creates it too\)",
+     "create one with `tambon-gis monitor import STORE FILE --what areas --fiscal-years FIRST LAST`"),
     (r" to load_boundaries\b(?!\()", ""),
     (r" \(details in gdf\.attrs\['load_report'\]\)", " (details: tambon-gis boundaries FILE)"),
 )
@@ -192,6 +195,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = f"{exc.strerror or exc}: {exc.filename!r}"
         text = " ".join(for_cli(str(message)).split())  # one line
         sys.stderr.write(f"tambon-gis {command}: error: {text}\n")
+        return 1
+    except zipfile.BadZipFile as exc:  # an .xlsx or .zip that is not one, read by a dependency
+        if args.debug:
+            raise
+        sys.stderr.write(
+            f"tambon-gis {command}: error: a file given is not a readable zip or Excel workbook "
+            f"({exc}): it is damaged or not what its name says. Export or download it again\n"
+        )
         return 1
     except KeyboardInterrupt:
         if args.debug:

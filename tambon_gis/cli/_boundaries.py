@@ -36,8 +36,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis boundaries``."""
+    from tambon_gis._errors import ValidationError
     from tambon_gis.boundaries import load_boundaries, load_report, to_level
 
+    if args.out and not args.out.lower().endswith(_OUT_SUFFIXES):
+        raise ValidationError(
+            f"--out {args.out!r}: cannot write boundaries to that kind of file; end the name in "
+            f"one of {', '.join(_OUT_SUFFIXES)}"
+        )
     gdf = load_boundaries(
         args.path, level=args.level, encoding=args.encoding, crs=args.crs,
         region_scheme=args.regions, layer=args.layer, allow_partial=args.allow_partial,
@@ -49,11 +55,6 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"dissolved to {len(gdf):,} {args.to_level} areas")
     counts = gdf.groupby("region").size().to_dict() if "region" in gdf else {}
     lines.append("by region: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-    if args.out and not args.out.lower().endswith(_OUT_SUFFIXES):
-        raise ValueError(
-            f"--out {args.out!r}: cannot write boundaries to that kind of file; end the name in "
-            f"one of {', '.join(_OUT_SUFFIXES)}"
-        )
     if args.out:
         out = args.out
         if out.endswith(".parquet"):

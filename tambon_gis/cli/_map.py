@@ -64,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from tambon_gis import maps, static
+    from tambon_gis._errors import SchemaError, ValidationError
     from tambon_gis.boundaries import load_boundaries
 
     if not args.out.lower().endswith((".html", ".htm", ".png", ".pdf", ".svg")):
-        raise ValueError(
+        raise ValidationError(
             f"--out {args.out!r}: a map is written as .html (interactive), .htm, .png, .pdf "
             "or .svg; end the file name in one of those"
         )
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 notes.append(f"{outside} tambons with a value are outside {args.province}")
     column = args.column or ("region_en" if args.lang == "en" else "region")
     if column not in gdf.columns:
-        raise KeyError(f"--column {column!r} is not a column; available: "
+        raise SchemaError(f"--column {column!r} is not a column; available: "
                        f"{[c for c in gdf.columns if c != 'geometry']}")
     kind = args.kind
     if kind == "auto":

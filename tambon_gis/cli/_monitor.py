@@ -83,13 +83,13 @@ def register(subparsers: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Run ``tambon-gis monitor import``."""
-    from tambon_gis._errors import ImportRejectedError
+    from tambon_gis._errors import ImportRejectedError, ValidationError
     from tambon_gis.cli import for_cli
     from tambon_gis.monitoring import open_store
 
     years = args.fiscal_years
     if years is not None and len(years) not in (1, 2):
-        raise ValueError(f"--fiscal-years {years}: give one year or the first and the last")
+        raise ValidationError(f"--fiscal-years {years}: give one year or the first and the last")
     fiscal_years = None if years is None else (years[0], years[-1])
     sheet: int | str | None = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     status = 0

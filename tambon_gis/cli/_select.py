@@ -98,11 +98,11 @@ def _codes(text: str) -> list[str]:
 
 
 def _read_data(args: argparse.Namespace) -> Any:
-    from tambon_gis._errors import SchemaError, ValidationError
+    from tambon_gis._errors import DataNotFoundError, SchemaError, ValidationError
 
     path = Path(args.data)
     if not path.exists():
-        raise FileNotFoundError(f"DATA {str(path)!r} does not exist: give a .csv/.xlsx or a layer")
+        raise DataNotFoundError(f"DATA {str(path)!r} does not exist: give a .csv/.xlsx or a layer")
     if path.suffix.lower() in _TABLE_SUFFIXES:
         from tambon_gis.boundaries import load_boundaries
         from tambon_gis.join import join_attributes
