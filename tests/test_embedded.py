@@ -243,3 +243,11 @@ def test_pyproject_lists_every_package() -> None:
     assert "CC-BY-3.0-IGO" in conf["project"]["license"]
     test_extra = " ".join(conf["project"]["optional-dependencies"]["test"])
     assert "build" in test_extra and "twine" in test_extra
+
+
+def test_cli_boundaries_embedded(no_local_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tambon_gis.cli import main
+
+    assert main(["boundaries", "--level", "changwat", "--resolution", "embedded"]) == 0
+    out = capsys.readouterr().out
+    assert "77 changwat areas" in out and "embedded" in out

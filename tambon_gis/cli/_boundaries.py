@@ -15,7 +15,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Load a boundary layer (shapefile, zip, folder, GeoPackage, GeoJSON, GeoParquet) "
             "into the canonical schema and print a summary. With no PATH, uses "
-            "$TAMBON_GIS_BOUNDARIES, data/boundaries/, the cache or a download."
+            "$TAMBON_GIS_BOUNDARIES, data/boundaries/, a full layer in the cache, else the "
+            "national layer embedded in the package (--resolution full downloads the "
+            "full-resolution layer instead)."
         ),
     )
     p.add_argument("path", nargs="?", help="boundary file or folder (default: found for you)")
@@ -25,6 +27,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:32647")
     p.add_argument("--regions", default=None, choices=["six", "four", "five"], help="region grouping")
     p.add_argument("--out", help="write the result (.gpkg, .parquet, .geojson)")
+    p.add_argument("--resolution", default="auto", choices=["auto", "full", "embedded"],
+                   help="with no PATH: auto (a local full layer, else the embedded one), full "
+                        "(download if needed) or embedded")
     p.set_defaults(func=run)
 
 
@@ -34,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     gdf = load_boundaries(
         args.path, level=args.level, encoding=args.encoding, crs=args.crs,
-        region_scheme=args.regions,
+        region_scheme=args.regions, resolution=args.resolution,
     )  # fmt: skip
     report = load_report(gdf)
     lines = report.summary_lines()
