@@ -112,10 +112,10 @@ def repair_seams(geoms: np.ndarray, is_full: np.ndarray) -> tuple[np.ndarray, di
     overlap_area = float(eq[covered_twice].sum())
     for k in np.unique(owner[owner >= 0]):
         geoms[k] = shapely.coverage_union_all(faces[owner == k])
-    figures = {"seam_faces": int(len(faces)), "seam_gaps_filled": filled,
+    figures = {"seam_faces": len(faces), "seam_gaps_filled": filled,
                "seam_gap_km2": round(float(gap_area), 3),
                "seam_overlap_km2_removed": round(overlap_area, 3),
-               "seam_tambons": int(len(cand))}
+               "seam_tambons": len(cand)}
     log.info("seam repaired: %s", figures)
     return geoms, figures
 
