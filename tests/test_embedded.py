@@ -192,21 +192,38 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"tambon-gis {tg.__version__}"
 
 
-def _clean_env(tmp_path: Path) -> dict[str, str]:
+def _clean_env(tmp_path: Path, root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAMBON_GIS_")}
     env.update(TAMBON_GIS_OFFLINE="1", TAMBON_GIS_CACHE=str(tmp_path / "cache"),
-               PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
+               PYTHONPATH=str(root), MPLBACKEND="Agg")
     return env
+
+
+def _fresh_clone(target: Path) -> Path:
+    """Copy the files git tracks (as they are now) into ``target``: a clone, nothing beside it."""
+    import shutil
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        src = ROOT / name
+        if src.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / name)
+    return target
 
 
 @pytest.mark.slow
 def test_demo_runs_offline_outside_the_tree(tmp_path: Path) -> None:
-    """``tambon-gis demo`` with no ../shared, no variable, downloads forbidden, cwd elsewhere."""
+    """``tambon-gis demo`` in a fresh clone: no ../shared, no variable, no download, cwd elsewhere."""
+    clone = _fresh_clone(tmp_path / "clone")
+    assert not (clone.parent / "shared").exists()
+    assert not any(p.suffix != ".md" for p in (clone / "data" / "boundaries").iterdir())
     work = tmp_path / "elsewhere"
     work.mkdir()
     proc = subprocess.run(
         [sys.executable, "-m", "tambon_gis.cli", "demo", "--out", "out"], cwd=work,
-        env=_clean_env(tmp_path), capture_output=True, text=True, timeout=600, check=False,
+        env=_clean_env(tmp_path, clone), capture_output=True, text=True, timeout=600, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "embedded national layer" in proc.stderr
