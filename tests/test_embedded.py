@@ -269,3 +269,34 @@ def test_cli_boundaries_embedded(no_local_copy: Path, capsys: pytest.CaptureFixt
     assert main(["boundaries", "--level", "changwat", "--resolution", "embedded"]) == 0
     out = capsys.readouterr().out
     assert "77 changwat areas" in out and "embedded" in out
+
+
+@pytest.mark.slow
+def test_wheel_and_sdist_contain_the_data_assets_and_examples(tmp_path: Path) -> None:
+    import tarfile
+    import zipfile
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    wheel = next(tmp_path.glob("*.whl"))
+    sdist = next(tmp_path.glob("*.tar.gz"))
+    assert wheel.stat().st_size <= 6_500_000
+    names = set(zipfile.ZipFile(wheel).namelist())
+    examples = [p.name for p in (ROOT / "examples").rglob("*") if p.is_file()]
+    for name in ["tambon_gis/_data/tambon_embedded.parquet", "tambon_gis/_data/tambon_embedded.json",
+                 "tambon_gis/_assets/leaflet/leaflet.js",
+                 *(f"tambon_gis/_examples/{n}" for n in examples)]:
+        assert name in names, name
+    meta = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT AND CC-BY-3.0-IGO" in meta
+    with tarfile.open(sdist) as tar:
+        members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
+    assert {"tambon_gis/_data/tambon_embedded.parquet", "scripts/build_embedded_boundaries.py",
+            "LICENSES/CC-BY-3.0-IGO.txt"} <= members
+    check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(wheel),
+                            str(sdist)], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
