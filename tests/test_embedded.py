@@ -85,17 +85,7 @@ def test_codes_and_parts_equal_the_hdx_layer(embedded: gpd.GeoDataFrame,
     got = dict(zip(embedded["tambon_code"], shapely.get_num_geometries(embedded.geometry.values),
                    strict=True))
     lost = {c: (src[c], got[c]) for c in codes if got[c] < src[c]}
-    # parts may only merge where the seam repair joined a tambon's pieces
-    simplified = {c for c, o in datasets.embedded_info()["origin"].items() if o == "simplified"}
-    assert all(c[:2] in simplified or c[:2] in _neighbours_of(simplified) for c in lost), lost
-
-
-def _neighbours_of(provinces: set[str]) -> set[str]:
-    gdf = gpd.read_parquet(datasets.embedded_path())
-    cw = tg.to_level(gdf, "changwat")
-    inner = cw[cw["changwat_code"].isin(provinces)]
-    hit = cw[cw.intersects(inner.union_all())]
-    return set(hit["changwat_code"])
+    assert not lost  # no tambon and no island part lost
 
 
 def test_load_boundaries_uses_the_embedded_layer(no_local_copy: Path,
