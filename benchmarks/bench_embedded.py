@@ -25,10 +25,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import tambon_gis as tg  # noqa: E402
-from _common import best_of, data_dir  # noqa: E402
-from tambon_gis import datasets  # noqa: E402
-from tambon_gis.boundaries import ResolutionWarning  # noqa: E402
+from _common import best_of, data_dir
+
+import tambon_gis as tg
+from tambon_gis import datasets
+from tambon_gis.boundaries import ResolutionWarning
 
 N_POINTS = 100_000
 SEED = 20221

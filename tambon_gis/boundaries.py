@@ -531,7 +531,7 @@ _EMBEDDED: dict[str, gpd.GeoDataFrame] = {}
 
 
 def _embedded_level(level: str) -> gpd.GeoDataFrame:
-    """The embedded layer at ``level`` (dissolved from the tambons once per process)."""
+    """Return the embedded layer at ``level`` (dissolved from the tambons once per process)."""
     from tambon_gis import datasets
 
     with _EMBEDDED_LOCK:
@@ -547,7 +547,9 @@ def _embedded_level(level: str) -> gpd.GeoDataFrame:
         return _EMBEDDED[level]
 
 
-def _load_embedded(*, level: str, region_scheme: str | Mapping[str, str] | None) -> gpd.GeoDataFrame:
+def _load_embedded(
+    *, level: str, region_scheme: str | Mapping[str, str] | None
+) -> gpd.GeoDataFrame:
     from tambon_gis import datasets
 
     info = datasets.embedded_info()

@@ -470,7 +470,7 @@ def example_path(name: str | None = None) -> Path:
 
 
 def _cached_full(level: str, name: str) -> Path | None:
-    """The extracted layer of ``level`` from an archive already in the cache (no download)."""
+    """Return the extracted ``level`` layer of an archive already in the cache (never download)."""
     src = get_source(name)
     if not (_download_folder() / src.filename).is_file():
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import subprocess
@@ -58,8 +57,9 @@ def test_columns_names_area_origin(embedded: gpd.GeoDataFrame) -> None:
     assert 500_000 < embedded["area_km2"].sum() < 530_000
     origin = embedded.groupby("changwat_code")["origin"].agg(set)
     assert all(len(v) == 1 for v in origin)
-    assert dict(embedded.groupby("changwat_code")["origin"].first()) == datasets.embedded_info()["origin"]
-    assert sorted(c for c, o in datasets.embedded_info()["origin"].items() if o == "simplified") == [
+    recorded = datasets.embedded_info()["origin"]
+    assert dict(embedded.groupby("changwat_code")["origin"].first()) == recorded
+    assert sorted(c for c, o in recorded.items() if o == "simplified") == [
         "30", "34", "36", "40", "41", "46", "47", "57", "67"]
 
 
@@ -75,7 +75,8 @@ def test_topology_is_clean(embedded: gpd.GeoDataFrame) -> None:
 
 
 @pytest.mark.realdata
-def test_codes_and_parts_equal_the_hdx_layer(embedded: gpd.GeoDataFrame, tambon_full_zip: Path) -> None:
+def test_codes_and_parts_equal_the_hdx_layer(embedded: gpd.GeoDataFrame,
+                                              tambon_full_zip: Path) -> None:
     raw = pyogrio.read_dataframe(tambon_full_zip, columns=["ADM3_PCODE"], read_geometry=True)
     codes = sorted(raw["ADM3_PCODE"].str[2:])
     assert sorted(embedded["tambon_code"]) == codes
@@ -84,17 +85,7 @@ def test_codes_and_parts_equal_the_hdx_layer(embedded: gpd.GeoDataFrame, tambon_
     got = dict(zip(embedded["tambon_code"], shapely.get_num_geometries(embedded.geometry.values),
                    strict=True))
     lost = {c: (src[c], got[c]) for c in codes if got[c] < src[c]}
-    # parts may only merge where the seam repair joined a tambon's pieces
-    simplified = {c for c, o in datasets.embedded_info()["origin"].items() if o == "simplified"}
-    assert all(c[:2] in simplified or c[:2] in _neighbours_of(simplified) for c in lost), lost
-
-
-def _neighbours_of(provinces: set[str]) -> set[str]:
-    gdf = gpd.read_parquet(datasets.embedded_path())
-    cw = tg.to_level(gdf, "changwat")
-    inner = cw[cw["changwat_code"].isin(provinces)]
-    hit = cw[cw.intersects(inner.union_all())]
-    return set(hit["changwat_code"])
+    assert not lost  # no tambon and no island part lost
 
 
 def test_load_boundaries_uses_the_embedded_layer(no_local_copy: Path,
@@ -178,7 +169,7 @@ def test_example_path_finds_every_example() -> None:
     names = sorted(p.name for p in (ROOT / "examples").iterdir() if p.is_file())
     assert names and all(datasets.example_path(n).is_file() for n in names)
     assert folder.is_dir()
-    with pytest.raises(DataNotFoundError, match="pilot_tambons.csv"):
+    with pytest.raises(DataNotFoundError, match=r"pilot_tambons\.csv"):
         datasets.example_path("nope.csv")
 
 
@@ -191,21 +182,38 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"tambon-gis {tg.__version__}"
 
 
-def _clean_env(tmp_path: Path) -> dict[str, str]:
+def _clean_env(tmp_path: Path, root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAMBON_GIS_")}
     env.update(TAMBON_GIS_OFFLINE="1", TAMBON_GIS_CACHE=str(tmp_path / "cache"),
-               PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
+               PYTHONPATH=str(root), MPLBACKEND="Agg")
     return env
+
+
+def _fresh_clone(target: Path) -> Path:
+    """Copy the files git tracks (as they are now) into ``target``: a clone, nothing beside it."""
+    import shutil
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        src = ROOT / name
+        if src.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / name)
+    return target
 
 
 @pytest.mark.slow
 def test_demo_runs_offline_outside_the_tree(tmp_path: Path) -> None:
-    """``tambon-gis demo`` with no ../shared, no variable, downloads forbidden, cwd elsewhere."""
+    """``tambon-gis demo`` in a fresh clone: no ../shared, no variable, no download, cwd elsewhere."""
+    clone = _fresh_clone(tmp_path / "clone")
+    assert not (clone.parent / "shared").exists()
+    assert not any(p.suffix != ".md" for p in (clone / "data" / "boundaries").iterdir())
     work = tmp_path / "elsewhere"
     work.mkdir()
     proc = subprocess.run(
         [sys.executable, "-m", "tambon_gis.cli", "demo", "--out", "out"], cwd=work,
-        env=_clean_env(tmp_path), capture_output=True, text=True, timeout=600, check=False,
+        env=_clean_env(tmp_path, clone), capture_output=True, text=True, timeout=600, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "embedded national layer" in proc.stderr
@@ -243,3 +251,42 @@ def test_pyproject_lists_every_package() -> None:
     assert "CC-BY-3.0-IGO" in conf["project"]["license"]
     test_extra = " ".join(conf["project"]["optional-dependencies"]["test"])
     assert "build" in test_extra and "twine" in test_extra
+
+
+def test_cli_boundaries_embedded(no_local_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tambon_gis.cli import main
+
+    assert main(["boundaries", "--level", "changwat", "--resolution", "embedded"]) == 0
+    out = capsys.readouterr().out
+    assert "77 changwat areas" in out and "embedded" in out
+
+
+@pytest.mark.slow
+def test_wheel_and_sdist_contain_the_data_assets_and_examples(tmp_path: Path) -> None:
+    import tarfile
+    import zipfile
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    wheel = next(tmp_path.glob("*.whl"))
+    sdist = next(tmp_path.glob("*.tar.gz"))
+    assert wheel.stat().st_size <= 6_500_000
+    names = set(zipfile.ZipFile(wheel).namelist())
+    examples = [p.name for p in (ROOT / "examples").rglob("*") if p.is_file()]
+    for name in ["tambon_gis/_data/tambon_embedded.parquet", "tambon_gis/_data/tambon_embedded.json",
+                 "tambon_gis/_assets/leaflet/leaflet.js",
+                 *(f"tambon_gis/_examples/{n}" for n in examples)]:
+        assert name in names, name
+    meta = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT AND CC-BY-3.0-IGO" in meta
+    with tarfile.open(sdist) as tar:
+        members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
+    assert {"tambon_gis/_data/tambon_embedded.parquet", "scripts/build_embedded_boundaries.py",
+            "LICENSES/CC-BY-3.0-IGO.txt"} <= members
+    check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(wheel),
+                            str(sdist)], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -18,7 +18,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Load a boundary layer (shapefile, zip, folder, GeoPackage, GeoJSON, GeoParquet) "
             "into the canonical schema and print a summary. With no PATH, uses "
-            "$TAMBON_GIS_BOUNDARIES, data/boundaries/, the cache or a download."
+            "$TAMBON_GIS_BOUNDARIES, data/boundaries/, a full layer in the cache, else the "
+            "national layer embedded in the package (--resolution full downloads the "
+            "full-resolution layer instead)."
         ),
     )
     p.add_argument("path", nargs="?", help="boundary file or folder (default: found for you)")
@@ -31,6 +33,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--allow-partial", action="store_true",
                    help="load what can be read of a truncated or damaged file (the rest is listed)")
     p.add_argument("--out", help="write the result (.gpkg, .parquet, .geojson)")
+    p.add_argument("--resolution", default="auto", choices=["auto", "full", "embedded"],
+                   help="with no PATH: auto (a local full layer, else the embedded one), full "
+                        "(download if needed) or embedded")
     p.set_defaults(func=run)
 
 
@@ -47,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     gdf = load_boundaries(
         args.path, level=args.level, encoding=args.encoding, crs=args.crs,
         region_scheme=args.regions, layer=args.layer, allow_partial=args.allow_partial,
+        resolution=args.resolution,
     )  # fmt: skip
     report = load_report(gdf)
     lines = report.summary_lines()
