@@ -194,7 +194,6 @@ _PLOT_CONTEXT: dict[str, dict[str, Any]] = {}
 def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
     """The context geography of a partial layer, in the plot CRS (None for a national one)."""
     from tambon_gis import maps
-    from tambon_gis._errors import DataNotFoundError
 
     level = maps._level_of(gdf)
     if context is False or context is None:
@@ -203,13 +202,13 @@ def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
     if isinstance(context, str):
         if level is None or len(gdf) >= maps._CONTEXT_ROWS.get(level, 0):
             return None
-    try:
-        ctx = maps.context_layers(base, areas=gdf if level == "tambon" else None)
-    except DataNotFoundError as exc:
-        if context != "auto":
-            raise
-        log.warning("no national boundaries found, so no context geography is drawn: %s", exc)
-        return None
+    areas = gdf if level == "tambon" else None
+    if context == "auto":
+        ctx = maps._auto_context(areas, fn="static")
+        if ctx is None:
+            return None
+    else:
+        ctx = maps.context_layers(base, areas=areas)
     amphoe = ctx["amphoe"]
     key = webgeom._geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
     if key not in _PLOT_CONTEXT:

@@ -310,7 +310,8 @@ def test_cli_map_and_demo(tambon_simplified_zip, tmp_path: Path, capsys, monkeyp
     printed = capsys.readouterr().out.split()
     names = [Path(p).name for p in printed]
     assert names == ["national_overview.html", "pilot_tambons.html", "pilot_tambons.png",
-                     "pilot_match_report.csv"]
+                     "pilot_match_report.csv", "selection.html", "ranked.csv",
+                     "monitoring_report.html", "monitoring.sqlite"]
     page = (demo_out / "pilot_tambons.html").read_text(encoding="utf-8")
     spec = _spec(page)[0]
     assert len(spec["highlight"]) == 23
