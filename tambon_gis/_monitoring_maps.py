@@ -67,7 +67,7 @@ def programme_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame | None) -> gpd
 
 
 def _context_of(gdf: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame) -> Any:
-    """The context of a map of the areas: the boundaries given when they hold more."""
+    """Return the context of a map of the areas: the boundaries given when they hold more."""
     if gdf is not None and len(gdf) > len(areas):
         return gdf
     return "auto"

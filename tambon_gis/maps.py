@@ -356,7 +356,7 @@ def credit(*, lang: str = "th", source: str | None = None) -> str:
         if src.attribution:
             attribution = src.attribution + (f", {src.license}" if src.license else "")
         vintage = src.vintage or vintage
-    except Exception:  # noqa: BLE001 - the registry is optional here; the default is right
+    except Exception:  # the registry is optional here; the default is right
         log.debug("no dataset registry entry; using the default credit")
     return _CREDIT["en" if lang == "en" else "th"].format(attribution=attribution,
                                                          vintage=vintage)
@@ -455,7 +455,7 @@ _CONTEXT_MISSING: set[str] = set()
 
 
 def _auto_context(areas: gpd.GeoDataFrame | None, *, fn: str) -> dict[str, Any] | None:
-    """The context from the boundaries found offline, or None (said once) when there are none.
+    """Return the context from the boundaries found offline, or None (said once) if none.
 
     A map never starts a download of the national layer by itself: the lookup runs with
     ``$TAMBON_GIS_OFFLINE`` set.
@@ -486,7 +486,7 @@ def _auto_context(areas: gpd.GeoDataFrame | None, *, fn: str) -> dict[str, Any] 
 
 def _context_spec(m: Any, gdf: gpd.GeoDataFrame, context: Any, *, level: str | None,
                   lang: str, fn: str) -> tuple[dict[str, Any] | None, list[str]]:
-    """The context of a layer (and the topology ids it needs), or None when not drawn."""
+    """Return the context spec of a layer and the topology ids it needs (None: not drawn)."""
     if context is False or context is None or getattr(m, "_tg_context", False):
         return None, []
     if isinstance(context, str):
@@ -504,7 +504,7 @@ def _context_spec(m: Any, gdf: gpd.GeoDataFrame, context: Any, *, level: str | N
         base = context if isinstance(context, gpd.GeoDataFrame) else None
         ctx = context_layers(base, areas=gdf if level == "tambon" else None)
     ids = []
-    a_id, a_topo, _ = _topology_for(m, ctx["amphoe"], tolerance="auto", code=None)
+    a_id, _, _ = _topology_for(m, ctx["amphoe"], tolerance="auto", code=None)
     ids.append(a_id)
     spec: dict[str, Any] = {
         "topo": a_id,

@@ -344,8 +344,8 @@ def test_a_map_of_areas_embeds_its_context_once_and_marks_small_areas(tambons) -
     assert page.count('type="application/json"') == 3  # amphoes, context tambons, the areas
     assert specs[0]["context"] is not None and specs[1]["context"] is None
     assert len(specs[0]["symbols"]["points"]) == len(areas)
-    (s, w), (n, e) = specs[0]["fit_bounds"]
-    xmin, ymin, xmax, ymax = areas.total_bounds
+    (s, _w), (_n, e) = specs[0]["fit_bounds"]
+    _, ymin, xmax, _ = areas.total_bounds
     assert abs(s - ymin) < 0.05 and abs(e - xmax) < 0.05
     assert "2022" in specs[0]["credit"]
     # the whole country is its own context: none is added
