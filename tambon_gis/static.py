@@ -203,7 +203,7 @@ def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
             level is None or len(gdf) >= maps._CONTEXT_ROWS.get(level, 0)):
         return None
     areas = gdf if level == "tambon" else None
-    if context == "auto":
+    if isinstance(context, str) and context == "auto":
         ctx = maps._auto_context(areas, fn="static")
         if ctx is None:
             return None
