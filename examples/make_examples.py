@@ -66,7 +66,7 @@ def candidates(gdf: pd.DataFrame, pilots: set[str], rng: np.random.Generator) ->
 
 
 def monitoring(pilot: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
-    """The programme of the pilots: set-up files and four quarters of KPI files."""
+    """Return the programme of the pilots: set-up files and four quarters of KPI files."""
     codes = pilot["tambon_code"].tolist()
     areas = pd.DataFrame(
         {

@@ -66,6 +66,13 @@ def programme_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame | None) -> gpd
     return out.sort_values("tambon_code").reset_index(drop=True)
 
 
+def _context_of(gdf: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame) -> Any:
+    """Return the context of a map of the areas: the boundaries given when they hold more."""
+    if gdf is not None and len(gdf) > len(areas):
+        return gdf
+    return "auto"
+
+
 def _fmt(v: Any) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
@@ -245,6 +252,7 @@ def status_map(
             frame, "status", categories=cats, colors=colours, popup_html="popup",
             tooltip=nl, lang=lang, basemap=basemap, title=title,
             legend_title="สถานะ" if lang == "th" else "Status", name=str(name),
+            context=_context_of(gdf, areas),
         )  # fmt: skip
         _threshold_panel(m, lang)
     else:
@@ -252,6 +260,7 @@ def status_map(
         m = maps.choropleth(
             frame, "value", k=k, popup_html="popup", tooltip=["status", *nl[1:]], lang=lang,
             basemap=basemap, title=title, legend_title=f"{name} ({ind['unit']})", name=str(name),
+            context=_context_of(gdf, areas),
         )  # fmt: skip
     log.info("status_map returned a %s map of %s for %s, %d areas", kind, indicator_id,
              st.period.code, len(frame))  # fmt: skip
@@ -323,11 +332,13 @@ def timeslider_map(
         cats, colours = status_categories(lang)
         m = maps.timeslider(areas, columns, kind="categorical", labels=labels, categories=cats,
                             colors=colours, lang=lang, basemap=basemap, title=title,
-                            legend_title="สถานะ" if lang == "th" else "Status")  # fmt: skip
+                            legend_title="สถานะ" if lang == "th" else "Status",
+                            context=_context_of(gdf, areas))  # fmt: skip
         _threshold_panel(m, lang)
     else:
         m = maps.timeslider(areas, columns, kind="numeric", labels=labels, lang=lang,
-                            basemap=basemap, title=title)  # fmt: skip
+                            basemap=basemap, title=title,
+                            context=_context_of(gdf, areas))  # fmt: skip
     log.info("timeslider_map returned a map of %s over FY%s", indicator_id, fiscal_year)
     return m
 
@@ -355,10 +366,11 @@ def quarter_panels(
         fig = static.small_multiples(
             areas, columns, labels=labels, categorical=True, categories=cats, colors=colours,
             title=str(name), legend_title="สถานะ" if lang == "th" else "Status", lang=lang,
-            ncols=4, path=path, outlines=("amphoe",),
+            ncols=4, path=path, outlines=("amphoe",), context=_context_of(gdf, areas),
         )  # fmt: skip
     else:
         fig = static.small_multiples(areas, columns, labels=labels, title=str(name), lang=lang,
-                                     ncols=4, path=path, outlines=("amphoe",))  # fmt: skip
+                                     ncols=4, path=path, outlines=("amphoe",),
+                                     context=_context_of(gdf, areas))  # fmt: skip
     log.info("quarter_panels returned a figure of %s over FY%s", indicator_id, fiscal_year)
     return fig

@@ -229,6 +229,10 @@ def write_report(
         # --- maps
         if maps:
             parts.append(f"<h2>แผนที่สถานะ {_esc(p.label)}</h2>")
+            if gdf is None:
+                from tambon_gis.boundaries import load_boundaries
+
+                gdf = load_boundaries()  # once, for every map of the report
             boundaries = mm.programme_areas(st_obj, gdf)
             missing = boundaries.attrs.get("missing_areas", [])
             if missing:
@@ -242,10 +246,12 @@ def write_report(
             }
             for iid in progress(ids, total=len(ids), desc="report maps"):
                 label = ind.set_index("indicator_id").loc[iid, "name_th"]
-                m = mm.status_map(st_obj, p, iid, gdf=boundaries, status=status, lang=lang)
+                # the boundaries given (all of them): the maps draw the country around
+                # the areas from them
+                m = mm.status_map(st_obj, p, iid, gdf=gdf, status=status, lang=lang)
                 parts.append(f"<h3>{_esc(label)}</h3>")
                 parts.append(_map_iframe(m, f"{label} {p.label}"))
-                fig = mm.quarter_panels(st_obj, iid, fiscal_year, gdf=boundaries, lang=lang,
+                fig = mm.quarter_panels(st_obj, iid, fiscal_year, gdf=gdf, lang=lang,
                                         statuses=statuses)  # fmt: skip
                 parts.append(_figure_img(fig, f"{label} รายไตรมาส ปีงบประมาณ {fiscal_year}"))
         # --- roll-ups

@@ -342,7 +342,8 @@ def credit(*, lang: str = "th", source: str | None = None) -> str:
 
     Examples
     --------
-    >>> "HDX" in credit(lang="en") and "2022" in credit(lang="en")
+    >>> line = credit(lang="en")
+    >>> line.startswith("Boundaries:") and "2022" in line and "CC BY-IGO" in line
     True
     """
     if source is not None:
@@ -352,8 +353,10 @@ def credit(*, lang: str = "th", source: str | None = None) -> str:
         from tambon_gis import datasets
 
         src = datasets.get_source()
-        attribution, vintage = src.attribution or attribution, src.vintage or vintage
-    except Exception:  # noqa: BLE001 - the registry is optional here; the default is right
+        if src.attribution:
+            attribution = src.attribution + (f", {src.license}" if src.license else "")
+        vintage = src.vintage or vintage
+    except Exception:  # the registry is optional here; the default is right
         log.debug("no dataset registry entry; using the default credit")
     return _CREDIT["en" if lang == "en" else "th"].format(attribution=attribution,
                                                          vintage=vintage)
@@ -398,7 +401,8 @@ def context_layers(
     >>> from shapely.geometry import box
     >>> gdf = gpd.GeoDataFrame(
     ...     {"tambon_code": ["320101", "320102", "330101"], "tambon_th": ["ก", "ข", "ค"],
-    ...      "amphoe_code": ["3201", "3201", "3301"], "changwat_code": ["32", "32", "33"]},
+    ...      "amphoe_code": ["3201", "3201", "3301"], "changwat_code": ["32", "32", "33"],
+    ...      "region": ["ภาคตะวันออกเฉียงเหนือ"] * 3},
     ...     geometry=[box(103, 14, 103.1, 14.1), box(103.1, 14, 103.2, 14.1),
     ...               box(104, 14, 104.1, 14.1)], crs="EPSG:4326")
     >>> ctx = context_layers(gdf, areas=gdf.iloc[[0]])
@@ -447,9 +451,42 @@ def context_layers(
     return {"amphoe": amphoe, "tambon": tambon}
 
 
+_CONTEXT_MISSING: set[str] = set()
+
+
+def _auto_context(areas: gpd.GeoDataFrame | None, *, fn: str) -> dict[str, Any] | None:
+    """Return the context from the boundaries found offline, or None (said once) if none.
+
+    A map never starts a download of the national layer by itself: the lookup runs with
+    ``$TAMBON_GIS_OFFLINE`` set.
+    """
+    import os
+
+    from tambon_gis import settings
+
+    key = os.environ.get("TAMBON_GIS_BOUNDARIES", "")
+    if key in _CONTEXT_MISSING:
+        return None
+    before = os.environ.get(settings.ENV_OFFLINE)
+    os.environ[settings.ENV_OFFLINE] = "1"
+    try:
+        return context_layers(None, areas=areas)
+    except DataNotFoundError as exc:
+        _CONTEXT_MISSING.add(key)
+        log.warning("%s(): no national boundaries found offline, so no context geography is "
+                    "drawn (pass context=gdf, or set $TAMBON_GIS_BOUNDARIES): %s", fn,
+                    str(exc).splitlines()[0][:300])
+        return None
+    finally:
+        if before is None:
+            os.environ.pop(settings.ENV_OFFLINE, None)
+        else:
+            os.environ[settings.ENV_OFFLINE] = before
+
+
 def _context_spec(m: Any, gdf: gpd.GeoDataFrame, context: Any, *, level: str | None,
                   lang: str, fn: str) -> tuple[dict[str, Any] | None, list[str]]:
-    """The context of a layer (and the topology ids it needs), or None when not drawn."""
+    """Return the context spec of a layer and the topology ids it needs (None: not drawn)."""
     if context is False or context is None or getattr(m, "_tg_context", False):
         return None, []
     if isinstance(context, str):
@@ -460,18 +497,14 @@ def _context_spec(m: Any, gdf: gpd.GeoDataFrame, context: Any, *, level: str | N
             )
         if level is None or len(gdf) >= _CONTEXT_ROWS.get(level, 0):
             return None, []
-        context = None
-        try:
-            ctx = context_layers(None, areas=gdf if level == "tambon" else None)
-        except DataNotFoundError as exc:
-            log.warning("%s(): no national boundaries found, so no context geography is drawn "
-                        "(pass context=gdf): %s", fn, exc)
+        ctx = _auto_context(gdf if level == "tambon" else None, fn=fn)
+        if ctx is None:
             return None, []
     else:
         base = context if isinstance(context, gpd.GeoDataFrame) else None
         ctx = context_layers(base, areas=gdf if level == "tambon" else None)
     ids = []
-    a_id, a_topo, _ = _topology_for(m, ctx["amphoe"], tolerance="auto", code=None)
+    a_id, _, _ = _topology_for(m, ctx["amphoe"], tolerance="auto", code=None)
     ids.append(a_id)
     spec: dict[str, Any] = {
         "topo": a_id,

@@ -192,24 +192,23 @@ _PLOT_CONTEXT: dict[str, dict[str, Any]] = {}
 
 
 def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
-    """The context geography of a partial layer, in the plot CRS (None for a national one)."""
+    """Return the context geography of a partial layer in the plot CRS (None if national)."""
     from tambon_gis import maps
-    from tambon_gis._errors import DataNotFoundError
 
     level = maps._level_of(gdf)
     if context is False or context is None:
         return None
     base = context if isinstance(context, gpd.GeoDataFrame) else None
-    if isinstance(context, str):
-        if level is None or len(gdf) >= maps._CONTEXT_ROWS.get(level, 0):
-            return None
-    try:
-        ctx = maps.context_layers(base, areas=gdf if level == "tambon" else None)
-    except DataNotFoundError as exc:
-        if context != "auto":
-            raise
-        log.warning("no national boundaries found, so no context geography is drawn: %s", exc)
+    if isinstance(context, str) and (
+            level is None or len(gdf) >= maps._CONTEXT_ROWS.get(level, 0)):
         return None
+    areas = gdf if level == "tambon" else None
+    if isinstance(context, str) and context == "auto":
+        ctx = maps._auto_context(areas, fn="static")
+        if ctx is None:
+            return None
+    else:
+        ctx = maps.context_layers(base, areas=areas)
     amphoe = ctx["amphoe"]
     key = webgeom._geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
     if key not in _PLOT_CONTEXT:
@@ -229,7 +228,9 @@ def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
 
 
 def _draw_context(ax: Any, ctx: dict[str, Any], *, regional: bool) -> None:
-    from tambon_gis.maps import CONTEXT_STYLE as st
+    from tambon_gis.maps import CONTEXT_STYLE
+
+    st = CONTEXT_STYLE
 
     ax.add_collection(_collection(ctx["land"], face=st["land"], edge="none", width=0, z=0))
     if ctx.get("tambon") is not None:
@@ -265,7 +266,7 @@ def _extent(ax: Any, bounds: Sequence[float], *, pad: float = 0.08) -> None:
 
 
 def _locator(ax: Any, ctx: dict[str, Any]) -> None:
-    """A small map of Thailand in a corner, the extent of the main map outlined in red."""
+    """Add a small map of Thailand in a corner, the extent of the main map outlined in red."""
     from matplotlib.patches import Rectangle
 
     inset = ax.inset_axes([0.0, 0.0, 0.2, 0.3])
@@ -473,8 +474,8 @@ def plot_map(
     >>> out.stat().st_size > 1000
     True
     """
-    from matplotlib.figure import Figure
     import matplotlib
+    from matplotlib.figure import Figure
 
     if lang not in _TEXT:
         raise ValidationError(f"lang={lang!r} is not supported; use 'th' or 'en'")
@@ -571,8 +572,8 @@ def small_multiples(
     >>> [a.get_title() for a in fig.axes if a.get_title()]
     ['Q1', 'Q2']
     """
-    from matplotlib.figure import Figure
     import matplotlib
+    from matplotlib.figure import Figure
 
     columns = list(columns)
     if not columns:

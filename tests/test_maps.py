@@ -310,9 +310,60 @@ def test_cli_map_and_demo(tambon_simplified_zip, tmp_path: Path, capsys, monkeyp
     printed = capsys.readouterr().out.split()
     names = [Path(p).name for p in printed]
     assert names == ["national_overview.html", "pilot_tambons.html", "pilot_tambons.png",
-                     "pilot_match_report.csv"]
+                     "pilot_match_report.csv", "selection.html", "ranked.csv",
+                     "monitoring_report.html", "monitoring.sqlite"]
     page = (demo_out / "pilot_tambons.html").read_text(encoding="utf-8")
     spec = _spec(page)[0]
     assert len(spec["highlight"]) == 23
     assert "ครัวเรือนเกษตรกร" in page
     assert not REMOTE.search(page)
+
+
+# ------------------------------------------------------------------ context geography (real data)
+
+
+@pytest.mark.realdata
+def test_context_layers_give_the_country_and_the_tambons_around_the_areas(tambons) -> None:
+    areas = tambons[tambons["changwat_code"].isin(["32", "96"])].iloc[::40]
+    ctx = maps.context_layers(tambons, areas=areas)
+    assert len(ctx["amphoe"]) == tambons["amphoe_code"].nunique()
+    assert set(ctx["tambon"]["changwat_code"]) == {"32", "96"}
+    assert not set(ctx["tambon"]["tambon_code"]) & set(areas["tambon_code"])
+    n = int(tambons["changwat_code"].isin(["32", "96"]).sum())
+    assert len(ctx["tambon"]) == n - len(areas)
+    assert areas.equals(tambons[tambons["changwat_code"].isin(["32", "96"])].iloc[::40])
+
+
+@pytest.mark.realdata
+def test_a_map_of_areas_embeds_its_context_once_and_marks_small_areas(tambons) -> None:
+    areas = tambons[tambons["changwat_code"] == "32"].iloc[::10].assign(v=1.0)
+    m = maps.choropleth(areas, "v", bins=[2], context=tambons)
+    m = maps.categorical(areas.assign(c="a"), "c", m=m, name="second")
+    page = _page(m)
+    specs = _spec(page)
+    assert page.count('type="application/json"') == 3  # amphoes, context tambons, the areas
+    assert specs[0]["context"] is not None and specs[1]["context"] is None
+    assert len(specs[0]["symbols"]["points"]) == len(areas)
+    (s, _w), (_n, e) = specs[0]["fit_bounds"]
+    _, ymin, xmax, _ = areas.total_bounds
+    assert abs(s - ymin) < 0.05 and abs(e - xmax) < 0.05
+    assert "2022" in specs[0]["credit"]
+    # the whole country is its own context: none is added
+    national = _spec(_page(maps.choropleth(tambons.assign(v=1.0), "v", bins=[2])))[0]
+    assert national["context"] is None
+
+
+@pytest.mark.realdata
+def test_static_figure_fills_its_frame_with_the_areas_and_a_locator(tambons) -> None:
+    from tambon_gis import static
+
+    areas = tambons[tambons["changwat_code"] == "32"].iloc[::15].assign(v=range(11))
+    fig = static.plot_map(areas, "v", k=3, context=tambons)
+    ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    data = areas.to_crs(static.PLOT_CRS).total_bounds
+    assert x0 <= data[0] and x1 >= data[2]
+    assert (x1 - x0) < 2.5 * (data[2] - data[0])  # the areas, not the whole country
+    assert ax.child_axes, "a regional figure has a locator map of Thailand"
+    texts = [t.get_text() for t in ax.texts]
+    assert any("2022" in t for t in texts)

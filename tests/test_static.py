@@ -113,3 +113,17 @@ def test_one_province_static_map(tambons, tmp_path: Path) -> None:
     counts = [int(t.get_text().rsplit("(", 1)[1].rstrip(")").replace(",", ""))
               for t in legend.get_texts()]
     assert sum(counts) == len(surin) == 159
+
+
+def test_english_figure_credit_is_english() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from tambon_gis import static
+
+    gdf = gpd.GeoDataFrame({"tambon_code": ["320101", "320102"], "v": [1.0, 2.0]},
+                           geometry=[box(103.4, 14.8, 103.5, 14.9), box(103.5, 14.8, 103.6, 14.9)],
+                           crs="EPSG:4326")
+    fig = static.plot_map(gdf, "v", k=2, lang="en", context=False)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "Boundaries:" in texts and "ขอบเขต" not in texts

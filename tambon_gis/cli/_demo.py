@@ -153,7 +153,6 @@ def _select(gdf: Any, out: Path, *, lang: str) -> list[Path]:
     from tambon_gis import maps
     from tambon_gis.criteria import load_criteria
     from tambon_gis.selection import select_areas
-
     from tambon_gis.tables import read_table
 
     # the candidate table carries the layer's codes: join on them (names are for people)

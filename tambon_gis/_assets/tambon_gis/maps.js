@@ -475,6 +475,8 @@
       TG.timings.start = TG.timings.start || performance.now();
       var t = getTopo(spec.topo);
       var tg = ensureControls(map, spec);
+      // the first view is set before anything is drawn, so nothing is drawn twice
+      fitView(map, spec);
       if (spec.context && !map._tgContext) TG.addContext(map, spec.context);
       var t1 = performance.now();
       spec.current = spec.current || 0;
@@ -548,7 +550,6 @@
         tg.control.addOverlay(entry.highlight, spec.highlight_name);
       }
       TG.timings.outlines = performance.now() - t1 - TG.timings.fill;
-      fitView(map, spec);
       addSymbols(map, spec, entry);
       addCredit(map, spec);
       addLegend(map, spec, entry);
