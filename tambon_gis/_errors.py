@@ -56,3 +56,15 @@ class ImportRejectedError(ValidationError):
 
 class SolverError(TambonGISError, RuntimeError):
     """The optimisation solver stopped without any answer (e.g. its time limit) or failed."""
+
+
+class StoreAddressError(TambonGISError, ValueError):
+    """A monitoring-store address names a database tambon_gis cannot serve."""
+
+
+class StoreConnectionError(TambonGISError, ConnectionError):
+    """The store's database server cannot be reached, or the connection dropped mid-write."""
+
+
+class AccessDeniedError(TambonGISError, PermissionError):
+    """The database user may not do this in the store (role or scope)."""

@@ -47,7 +47,6 @@ import datetime as dt
 import getpass
 import html
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +56,14 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis import _monitoring_io as mio
-from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError
+from tambon_gis import _store_sql as _sql
+from tambon_gis._errors import (
+    AccessDeniedError,
+    ImportRejectedError,
+    SchemaError,
+    StoreConnectionError,
+    ValidationError,
+)
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.periods import Period, parse_period, quarter, quarters_between
 
@@ -466,43 +472,166 @@ class MonitoringStore:
     """
 
     def __init__(self, path: str | Path, *, create: bool = True, timeout: float = 120.0) -> None:
-        self.path = Path(path)
+        self.path: Path | None = None
+        if _sql.is_postgres_address(path):
+            self._con = _sql.connect(str(path), timeout=timeout)
+            self._label = self._con.label
+            try:
+                self._create_pg()
+            except BaseException:
+                self._con.rollback()
+                self._con.close()
+                raise
+            return
+        self.path = _sql.sqlite_path(path)
+        self._label = str(self.path)
         if not self.path.exists() and not create:
             raise FileNotFoundError(
                 f"no monitoring store at {str(self.path)!r}: check the path, or create one with "
                 "open_store(path) (tambon-gis monitor import creates it too)"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        self._con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        self._con.execute("PRAGMA journal_mode = WAL")
-        self._con.execute("PRAGMA synchronous = NORMAL")
-        self._con.execute("PRAGMA cache_size = -262144")  # up to 256 MB, for large imports
-        self._con.execute("PRAGMA foreign_keys = ON")
+        self._con = _sql.connect(self.path, timeout=timeout)
         try:
             self._con.executescript(
                 "BEGIN IMMEDIATE;\n" + _SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
                 f"('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
             )
         except BaseException:
-            if self._con.in_transaction:
-                self._con.execute("ROLLBACK")
+            self._con.rollback()
             self._con.close()
             raise
+
+    def _create_pg(self) -> None:
+        """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue)."""
+        import psycopg
+
+        from tambon_gis import _store_pg
+
+        try:
+            version = _store_pg.exists(self._con)
+        except psycopg.errors.InsufficientPrivilege:
+            raise AccessDeniedError(
+                f"{self._con.user!r} has no access to the store {self._label!r}: ask an "
+                "administrator of the store to grant it (tambon-gis monitor grant)"
+            ) from None
+        if version == SCHEMA_VERSION:
+            return
+        self._con.begin_write()
+        if _store_pg.exists(self._con) != SCHEMA_VERSION:
+            _store_pg.create_schema(self._con, SCHEMA_VERSION)
+        self._con.commit()
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._con.dialect
+
+    @property
+    def user(self) -> str:
+        """Who the store records as having written: the database user, or the login name."""
+        return self._con.user or _login()
+
+    @property
+    def _name(self) -> str:
+        return self.path.name if self.path is not None else self._label
+
+    # ------------------------------------------------------------------ access (PostgreSQL)
+
+    def grant_access(
+        self,
+        user: str,
+        *,
+        role: str,
+        changwats: Sequence[str] | str | None = None,
+        agency: str | None = None,
+    ) -> None:
+        """Give a database user a role in this PostgreSQL store, and an editor a scope.
+
+        Parameters
+        ----------
+        user : str
+            An existing database user (login role).
+        role : {"reader", "editor", "admin"}
+            Readers read everything; editors also import observations within their scope;
+            administrators also set up the programme and manage access.
+        changwats : str or list of str, optional
+            For an editor: the 2-digit changwat codes whose tambons it may write.
+        agency : str, optional
+            For an editor: its agency; it writes that agency's indicators, and joint
+            indicators within its areas (its changwats, or the areas its agency leads).
+        """
+        from tambon_gis import _store_pg
+
+        self._pg_only("grant_access")
+        _store_pg.grant(self._con, user, role=role, changwats=changwats, agency=agency)
+
+    def revoke_access(self, user: str) -> None:
+        """Take a database user's access to this PostgreSQL store away."""
+        from tambon_gis import _store_pg
+
+        self._pg_only("revoke_access")
+        _store_pg.revoke(self._con, user)
+
+    def access(self) -> pd.DataFrame:
+        """Return who may do what: ``db_user``, ``role``, ``changwats``, ``agency``."""
+        from tambon_gis import _store_pg
+
+        self._pg_only("access")
+        return _store_pg.access(self._con)
+
+    def _pg_only(self, what: str) -> None:
+        if self.backend != "postgresql":
+            raise ValidationError(
+                f"{what}: a SQLite store is one user's file and has no access control; use a "
+                "PostgreSQL store (open_store('postgresql://...')) for shared access"
+            )
+
+    def _out_of_scope(self, rows: pd.DataFrame) -> pd.DataFrame:
+        from tambon_gis import _store_pg
+
+        return _store_pg.out_of_scope(self._con, rows)
 
     # ------------------------------------------------------------------ plumbing
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Any]:
         """One all-or-nothing write transaction that waits for other writers."""
-        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            self._con.begin_write()
+        except Exception as exc:
+            self._raise_lost(exc)
+            raise
         try:
             yield self._con
-        except BaseException:
-            self._con.execute("ROLLBACK")
+        except BaseException as exc:
+            self._con.rollback()
+            self._raise_lost(exc)
             raise
         else:
-            self._con.execute("COMMIT")
+            try:
+                self._con.commit()
+            except Exception as exc:
+                self._raise_lost(exc)
+                raise
+
+    def _raise_lost(self, exc: BaseException) -> None:
+        """Turn a dropped server connection or a refused write into the library's errors."""
+        if self._con.dialect != "postgresql":
+            return
+        import psycopg
+
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            raise AccessDeniedError(
+                f"{self._con.user!r} may not do this in the store {self._label!r}: "
+                f"{str(exc).splitlines()[0]}; ask an administrator of the store for access"
+            ) from None
+        if self._con.is_connection_error(exc):
+            raise StoreConnectionError(
+                f"the connection to the store {self._label!r} was lost during a write: the "
+                "server rolled the transaction back, so nothing of it was stored; run it again "
+                "(the store reconnects)"
+            ) from None
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         cur = self._con.execute(sql, params)
@@ -510,7 +639,7 @@ class MonitoringStore:
         return pd.DataFrame(cur.fetchall(), columns=cols)
 
     def close(self) -> None:
-        """Close the connection (the file stays consistent whether or not this is called)."""
+        """Close the connection (the store stays consistent whether or not this is called)."""
         self._con.close()
 
     def __enter__(self) -> MonitoringStore:
@@ -529,7 +658,7 @@ class MonitoringStore:
         )
         name = self.meta.get("name", "")
         return (
-            f"MonitoringStore({str(self.path)!r}{', ' + repr(name) if name else ''}: "
+            f"MonitoringStore({self._label!r}{', ' + repr(name) if name else ''}: "
             f"{counts[0]} areas, {counts[1]} indicators, {counts[2]} observations, "
             f"{counts[3]} revisions stored)"
         )
@@ -585,7 +714,7 @@ class MonitoringStore:
             updates["first_fiscal_year"], updates["last_fiscal_year"] = str(first), str(last)
         with self._write() as con:
             con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", updates.items())
-        log.info("configured store %s: %s", self.path.name, updates)
+        log.info("configured store %s: %s", self._name, updates)
 
     def set_areas(
         self,
@@ -668,7 +797,7 @@ class MonitoringStore:
         ]  # fmt: skip
         with self._write() as con:
             con.executemany("INSERT OR REPLACE INTO areas VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-        log.info("set %d operation area(s) in %s", len(rows), self.path.name)
+        log.info("set %d operation area(s) in %s", len(rows), self._name)
 
     def set_indicators(self, table: pd.DataFrame | str | Path | Iterable[dict]) -> None:
         """Add or update indicators of the catalogue.
@@ -763,7 +892,7 @@ class MonitoringStore:
                 "max_value=excluded.max_value",
                 rows,
             )
-        log.info("set %d indicator(s) in %s", len(rows), self.path.name)
+        log.info("set %d indicator(s) in %s", len(rows), self._name)
 
     def set_targets(self, table: pd.DataFrame | str | Path | Iterable[dict]) -> None:
         """Add or update annual targets.
@@ -820,7 +949,7 @@ class MonitoringStore:
             )
         with self._write() as con:
             con.executemany("INSERT OR REPLACE INTO targets VALUES (?,?,?,?)", rows)
-        log.info("set %d target(s) in %s", len(rows), self.path.name)
+        log.info("set %d target(s) in %s", len(rows), self._name)
 
     # ------------------------------------------------------------------ reading
 
@@ -830,7 +959,8 @@ class MonitoringStore:
 
     def indicators(self) -> pd.DataFrame:
         """Return the indicator catalogue."""
-        return self._query("SELECT * FROM indicators ORDER BY indicator_id")
+        cols = ", ".join(_sql.COLUMNS["indicators"])
+        return self._query(f"SELECT {cols} FROM indicators ORDER BY indicator_id")
 
     def targets(self) -> pd.DataFrame:
         """Return every target (``tambon_code`` ``*`` = all areas without their own)."""
@@ -1008,6 +1138,8 @@ class MonitoringStore:
                     n_unchanged=len(long), file_hash=digest,
                 )  # fmt: skip
             rows, rejected = self._validate(long)
+            if not len(rejected) and self.backend == "postgresql":
+                rejected = self._out_of_scope(rows)
             if len(rejected):
                 report = ImportReport(
                     name, status="rejected", layout=layout_used, n_rows=len(long),
@@ -1044,7 +1176,7 @@ class MonitoringStore:
             new["obs_id"] = np.arange(start_id, start_id + len(new))
             log.info(
                 "transaction open on %s: writing %d observation(s) from %s",
-                self.path.name, len(new), name,
+                self._name, len(new), name,
             )
             self._insert(new, import_id)
         report = ImportReport(
