@@ -352,3 +352,65 @@ def test_a_client_killed_or_cut_off_mid_import_leaves_nothing_behind(pg_url: str
     with open_store(pg_url, create=False) as s:  # and the file imports cleanly afterwards
         assert s.import_file(big).n_added == 160_000 - 3
         assert s.import_file(big).status == "already imported"
+
+
+# ---------------------------------------------------------------------------- migrate and CLI
+
+
+@pytest.mark.postgres
+def test_migrate_sqlite_to_postgres_and_back_keeps_every_revision(pg_url: str, tmp_path: Path):
+    sq = tmp_path / "kpi.sqlite"
+    with make_store(sq) as s:
+        s.import_file(DATA / "monitor_q1_long.csv")
+        s.import_file(DATA / "monitor_q2_wide.xlsx")
+        s.import_file(DATA / "monitor_q1_correction.csv")
+        want = s.observations(latest=False)
+        want_latest = s.observations()
+        want_status = s.status("Q1 FY2566").to_frame()
+    cli = [PY, "-m", "tambon_gis.cli", "monitor", "migrate"]
+    done = subprocess.run([*cli, str(sq), pg_url], capture_output=True, text=True, env=ENV)
+    assert done.returncode == 0, done.stderr
+    with open_store(pg_url, create=False) as pg:
+        pd.testing.assert_frame_equal(pg.observations(latest=False), want, check_dtype=False)
+        pd.testing.assert_frame_equal(pg.observations(), want_latest, check_dtype=False)
+        pd.testing.assert_frame_equal(pg.status("Q1 FY2566").to_frame(), want_status)
+        assert len(pg.imports()) == 3
+        # the copy goes on: a new import gets the next ids and revisions
+        assert pg.import_table(_rows(("320101", "hh_savings", "99"))).n_revised == 1
+        after = pg.observations(latest=False)
+    back = tmp_path / "offline.sqlite"
+    done = subprocess.run([*cli, pg_url, str(back)], capture_output=True, text=True, env=ENV)
+    assert done.returncode == 0, done.stderr
+    with open_store(back, create=False) as s:
+        pd.testing.assert_frame_equal(s.observations(latest=False), after, check_dtype=False)
+        assert s.meta["name"] == "โครงการนำร่อง"
+    # into a store that already holds observations: refused, nothing changed
+    done = subprocess.run([*cli, str(sq), pg_url], capture_output=True, text=True, env=ENV)
+    assert done.returncode != 0 and "already holds" in done.stderr
+    assert counts(pg_url)[0] == len(after)
+
+
+@pytest.mark.postgres
+def test_cli_grant_access_and_import_with_a_url(pg_server, pg_url: str):
+    with make_store(pg_url):
+        pass
+    _user(pg_server, "erin", "pw-erin")
+    cli = [PY, "-m", "tambon_gis.cli", "monitor"]
+    done = subprocess.run([*cli, "grant", pg_url, "erin", "--role", "editor", "--changwat", "32"],
+                          capture_output=True, text=True, env=ENV)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([*cli, "access", pg_url], capture_output=True, text=True, env=ENV)
+    assert "erin" in done.stdout and "editor" in done.stdout
+    db = pg_url.split("@/", 1)[1].split("?", 1)[0]
+    erin = pg_server.tcp_url(db, user="erin", password="pw-erin")
+    done = subprocess.run([*cli, "import", erin, str(DATA / "monitor_q1_long.csv")],
+                          capture_output=True, text=True, env=ENV)  # fmt: skip
+    assert done.returncode == 1  # the file has one row in changwat 90: rejected whole
+    assert "900101" in done.stderr and "outside the scope of 'erin'" in done.stderr
+    assert counts(pg_url)[0] == 0
+    assert "pw-erin" not in done.stdout + done.stderr
+    done = subprocess.run([*cli, "revoke", pg_url, "erin"], capture_output=True, text=True,
+                          env=ENV)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "erin" not in subprocess.run([*cli, "access", pg_url], capture_output=True,
+                                        text=True, env=ENV).stdout  # fmt: skip
