@@ -164,7 +164,9 @@ CREATE TRIGGER imports_stamp BEFORE INSERT ON imports
     FOR EACH ROW EXECUTE FUNCTION tambon_gis_stamp();
 """
 
-_SETUP_TABLES = ("meta", "areas", "indicators", "targets", "store_users")
+_SETUP_TABLES = (
+    "meta", "areas", "indicators", "targets", "store_users", "area_shapes", "published_status",
+)  # fmt: skip
 _WRITE_TABLES = ("observations", "current", "imports")
 
 
@@ -202,7 +204,7 @@ def _policies() -> str:
 
 def _grants() -> str:
     r, e, a = GROUP["reader"], GROUP["editor"], GROUP["admin"]
-    tables = ", ".join((*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations"))
+    tables = ", ".join((*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status"))
     return f"""
 GRANT USAGE ON SCHEMA {{schema}} TO {r};
 GRANT SELECT ON {tables} TO {r};
@@ -230,7 +232,10 @@ def create_schema(db: Any, version: str) -> None:
     """Create (or complete) the store's tables, roles, policies and triggers; the caller locks."""
     schema = db.execute("SELECT current_schema()").fetchone()[0]
     db.executescript(_ROLES_SQL)
+    from tambon_gis._store_shapes import PG_SHAPES
+
     db.executescript(SCHEMA)
+    db.executescript(PG_SHAPES)
     db.executescript(_policies())
     db.executescript(_grants().replace("{schema}", f'"{schema}"'))
     db.execute(

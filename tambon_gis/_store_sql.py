@@ -54,6 +54,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "min_value", "max_value",
     ),
     "targets": ("indicator_id", "fiscal_year", "tambon_code", "target"),
+    "area_shapes": ("tambon_code", "geom"),
     "current": (
         "tambon_code", "indicator_id", "period", "fiscal_year", "quarter", "value", "denominator",
         "revision", "obs_id", "row_hash", "area_int", "indicator_int",

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis import _monitoring_io as mio
+from tambon_gis import _store_shapes
 from tambon_gis import _store_sql as _sql
 from tambon_gis._errors import (
     AccessDeniedError,
@@ -69,7 +70,7 @@ from tambon_gis.periods import Period, parse_period, quarter, quarters_between
 
 log = get_logger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: area_shapes, published_status (tambon_gis/_store_shapes.py)
 
 #: Status names, their Thai text and colour-blind-safe colours (Okabe–Ito palette). "no data"
 #: is a neutral grey and never shares a colour with a failure.
@@ -495,12 +496,21 @@ class MonitoringStore:
         try:
             self._con.executescript(
                 "BEGIN IMMEDIATE;\n" + _SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
-                f"('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
+                "('schema_version', '1');\n" + _store_shapes.sqlite_upgrade_script() + "\nCOMMIT;"
             )
+            self._check_version()
         except BaseException:
             self._con.rollback()
             self._con.close()
             raise
+
+    def _check_version(self) -> None:
+        version = self.meta.get("schema_version", "0")
+        if not version.isdigit() or int(version) > int(SCHEMA_VERSION):
+            raise ValidationError(
+                f"the store {self._label!r} has schema version {version!r}, newer than this "
+                f"tambon_gis understands ({SCHEMA_VERSION}): upgrade tambon_gis"
+            )
 
     def _create_pg(self) -> None:
         """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue)."""
@@ -518,9 +528,12 @@ class MonitoringStore:
         if version == SCHEMA_VERSION:
             return
         self._con.begin_write()
-        if _store_pg.exists(self._con) != SCHEMA_VERSION:
-            _store_pg.create_schema(self._con, SCHEMA_VERSION)
+        version = _store_pg.exists(self._con)
+        if version is None or (version.isdigit() and int(version) < int(SCHEMA_VERSION)):
+            _store_pg.create_schema(self._con, SCHEMA_VERSION)  # creates or upgrades
+            log.info("store %s: schema %s -> %s", self._label, version, SCHEMA_VERSION)
         self._con.commit()
+        self._check_version()
 
     @property
     def backend(self) -> str:
@@ -579,6 +592,36 @@ class MonitoringStore:
 
         self._pg_only("access")
         return _store_pg.access(self._con)
+
+    # ------------------------------------------------------------------ boundaries and GIS
+
+    def set_boundaries(self, gdf: Any = None) -> int:
+        """Store the outlines of the operation areas, so the store maps without other files.
+
+        Parameters
+        ----------
+        gdf : GeoDataFrame, optional
+            Tambon boundaries with ``tambon_code``; default
+            :func:`tambon_gis.load_boundaries`. Only the operation areas are kept.
+
+        Returns
+        -------
+        int
+            The number of outlines stored.
+        """
+        return _store_shapes.set_boundaries(self, gdf)
+
+    def boundaries(self) -> Any:
+        """Return the stored outlines with the areas' names, as a GeoDataFrame (EPSG:4326)."""
+        return _store_shapes.boundaries(self)
+
+    def publish_status(self, period: str | Period) -> int:
+        """Write the status of a quarter into the store for GIS clients; return the row count.
+
+        On PostgreSQL the view ``area_status`` (areas, geometry and this status) is registered
+        in ``geometry_columns`` (MultiPolygon, EPSG:4326): QGIS opens it as a layer.
+        """
+        return _store_shapes.publish_status(self, _as_quarter(period))
 
     def _pg_only(self, what: str) -> None:
         if self.backend != "postgresql":

@@ -414,3 +414,109 @@ def test_cli_grant_access_and_import_with_a_url(pg_server, pg_url: str):
     assert done.returncode == 0, done.stderr
     assert "erin" not in subprocess.run([*cli, "access", pg_url], capture_output=True,
                                         text=True, env=ENV).stdout  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- GIS and schema
+
+
+@pytest.mark.postgres
+@pytest.mark.realdata
+def test_store_keeps_area_outlines_and_a_postgis_layer_of_their_status(
+    pg_url: str, tmp_path: Path, tambons
+):
+    import geopandas as gpd
+
+    sq = make_store(tmp_path / "kpi.sqlite")
+    pg = make_store(pg_url)
+    for s in (sq, pg):
+        s.import_file(DATA / "monitor_q1_long.csv")
+        assert s.set_boundaries(tambons) == 7
+        got = s.boundaries()
+        assert got.crs.to_epsg() == 4326 and len(got) == 7
+        want = tambons.set_index("tambon_code").loc[got["tambon_code"]].to_crs(4326)
+        # the stored outline is the layer's (as a one-part MultiPolygon), vertex for vertex
+        assert got.geom_type.eq("MultiPolygon").all()
+        parts = gpd.GeoSeries(got.geometry.explode(index_parts=False).to_numpy(), crs=4326)
+        assert parts.geom_equals_exact(
+            gpd.GeoSeries(want.geometry.to_numpy(), crs=4326), 0.0
+        ).all()
+        assert got.loc[got["tambon_code"] == "320101", "tambon_th"].iloc[0] == want["tambon_th"].iloc[0]
+        assert s.publish_status("Q1 FY2566") == 7 * 3
+    with psycopg.connect(pg_url) as con:
+        gc = con.execute(
+            "SELECT type, srid, coord_dimension FROM geometry_columns "
+            "WHERE f_table_name = 'area_status' AND f_geometry_column = 'geom'"
+        ).fetchone()
+        assert gc == ("MULTIPOLYGON", 4326, 2)
+    with psycopg.connect(pg_url) as con:
+        rows = con.execute(
+            "SELECT tambon_code, indicator_id, status, ST_AsBinary(geom) FROM area_status "
+            "ORDER BY tambon_code, indicator_id"
+        ).fetchall()
+    status = sq.status("Q1 FY2566").to_frame().sort_values(["tambon_code", "indicator_id"])
+    assert [r[:3] for r in rows] == list(
+        zip(status["tambon_code"], status["indicator_id"], status["status"], strict=True)
+    )
+    sq.close()
+    pg.close()
+
+
+def test_an_old_sqlite_store_upgrades_itself(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    make_store(path).close()
+    con = sqlite3.connect(path)  # make it look like a version-1 store
+    con.executescript("DROP TABLE area_shapes; DROP TABLE published_status; "
+                      "UPDATE meta SET value = '1' WHERE key = 'schema_version';")  # fmt: skip
+    con.close()
+    with open_store(path, create=False) as s:
+        assert s.meta["schema_version"] == SCHEMA_VERSION
+        assert len(s.boundaries()) == 0 and len(s.areas()) == 7
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(ValidationError, match="schema version '99', newer"):
+        open_store(path, create=False)
+
+
+@pytest.mark.postgres
+def test_an_old_postgres_store_upgrades_itself(pg_url: str):
+    make_store(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("DROP VIEW area_status; DROP TABLE area_shapes; DROP TABLE published_status")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with open_store(pg_url, create=False) as s:
+        assert s.meta["schema_version"] == SCHEMA_VERSION
+        assert len(s.boundaries()) == 0 and len(s.areas()) == 7
+
+
+@pytest.mark.postgres
+@pytest.mark.realdata
+def test_the_report_and_map_of_a_postgres_store_match_sqlite(pg_url: str, tmp_path: Path, tambons):
+    import re
+
+    import tambon_gis
+
+    pages = []
+    for address in (tmp_path / "kpi.sqlite", pg_url):
+        with make_store(address) as s:
+            s.import_file(DATA / "monitor_q1_long.csv")
+            s.import_file(DATA / "monitor_q2_wide.xlsx")
+            out = tambon_gis.monitoring_report(
+                s, fiscal_year=2566, path=tmp_path / f"r_{s.backend}.html", gdf=tambons
+            )
+            pages.append(out.read_text(encoding="utf-8"))
+            assert s.map("Q1 FY2566", "hh_savings", gdf=tambons) is not None
+        # the store address is given as text, as the CLI gives it
+        text = tambon_gis.monitoring_report(str(address), fiscal_year=2566, maps=False,
+                                            path=tmp_path / "t.html").read_text(encoding="utf-8")
+        assert "5/7 (71%)" in text
+    assert "5/7 (71%)" in pages[1] and pages[1].count("<iframe") == 3
+
+    def strip(page: str) -> str:  # what differs by nature: times, ids, the store's address
+        page = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^<\"]*", "T", page)
+        return re.sub(r"[0-9a-f]{32}", "H", page)
+
+    assert len(strip(pages[0])) == pytest.approx(len(strip(pages[1])), rel=0.01)
