@@ -231,6 +231,20 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 def create_schema(db: Any, version: str) -> None:
     """Create (or complete) the store's tables, roles, policies and triggers; the caller locks."""
     schema = db.execute("SELECT current_schema()").fetchone()[0]
+    if not db.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+        import psycopg
+
+        try:
+            db.execute("SAVEPOINT postgis")
+            db.execute("CREATE EXTENSION postgis")
+            db.execute("RELEASE SAVEPOINT postgis")
+        except psycopg.Error as exc:
+            db.execute("ROLLBACK TO SAVEPOINT postgis")
+            raise ValidationError(
+                f"the database has no PostGIS and {db.user!r} cannot add it "
+                f"({str(exc).splitlines()[0]}): ask its administrator to run "
+                "CREATE EXTENSION postgis; in it (Debian: apt-get install postgresql-15-postgis-3)"
+            ) from None
     db.executescript(_ROLES_SQL)
     from tambon_gis._store_shapes import PG_SHAPES
 

@@ -520,3 +520,12 @@ def test_the_report_and_map_of_a_postgres_store_match_sqlite(pg_url: str, tmp_pa
         return re.sub(r"[0-9a-f]{32}", "H", page)
 
     assert len(strip(pages[0])) == pytest.approx(len(strip(pages[1])), rel=0.01)
+
+
+@pytest.mark.postgres
+def test_a_database_without_postgis_gets_it_when_the_user_may_add_it(pg_server):
+    url = pg_server.url(pg_server.new_database(postgis=False))
+    with open_store(url) as s:
+        assert s.meta["schema_version"] == SCHEMA_VERSION
+    with psycopg.connect(url) as con:
+        assert con.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone()
