@@ -92,7 +92,7 @@ CREATE TABLE IF NOT EXISTS observations (
     recorded_at TEXT NOT NULL,
     revision INTEGER NOT NULL,
     row_hash BIGINT NOT NULL,
-    import_id BIGINT NOT NULL REFERENCES imports(import_id),
+    import_id BIGINT NOT NULL,  -- the import row is written in the same transaction
     source_row INTEGER,
     UNIQUE (tambon_code, indicator_id, period, revision)
 );
@@ -158,7 +158,8 @@ CREATE TRIGGER observations_no_change BEFORE UPDATE OR DELETE ON observations
     FOR EACH ROW EXECUTE FUNCTION tambon_gis_append_only();
 DROP TRIGGER IF EXISTS observations_stamp ON observations;
 CREATE TRIGGER observations_stamp BEFORE INSERT ON observations
-    FOR EACH ROW EXECUTE FUNCTION tambon_gis_stamp();
+    FOR EACH ROW WHEN (NEW.recorded_by IS DISTINCT FROM session_user)
+    EXECUTE FUNCTION tambon_gis_stamp();
 DROP TRIGGER IF EXISTS imports_stamp ON imports;
 CREATE TRIGGER imports_stamp BEFORE INSERT ON imports
     FOR EACH ROW EXECUTE FUNCTION tambon_gis_stamp();

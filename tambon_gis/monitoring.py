@@ -1171,7 +1171,7 @@ class MonitoringStore:
         if layout not in ("auto", "long", "wide"):
             raise ValueError(f"layout={layout!r}: expected 'auto', 'long' or 'wide'")
         long, layout_used, ignored, n_empty = mio.to_long(df, layout=layout)
-        who = recorded_by or _login()
+        who = recorded_by or self.user
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self._write() as con:
             if con.execute("SELECT 1 FROM imports WHERE file_hash = ?", (digest,)).fetchone():
