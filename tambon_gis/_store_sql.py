@@ -330,6 +330,11 @@ class PostgresDB:
     def close(self) -> None:
         self.con.close()
 
+    def __del__(self) -> None:  # a store dropped without close(): close quietly, as sqlite3 does
+        con = getattr(self, "con", None)
+        if con is not None and not con.closed:
+            con.close()
+
     def is_connection_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.OperationalError) or bool(
             isinstance(exc, self._psycopg.Error) and (self.con.closed or self.con.broken)
