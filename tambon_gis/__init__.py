@@ -25,6 +25,7 @@ from typing import Any
 from tambon_gis import _errors as errors
 from tambon_gis import settings
 from tambon_gis._errors import (
+    AccessDeniedError,
     CodeError,
     CorruptFileError,
     CRSError,
@@ -37,7 +38,9 @@ from tambon_gis._errors import (
     ReadOnlyError,
     SchemaError,
     SolverError,
+    StoreAddressError,
     StoreBusyError,
+    StoreConnectionError,
     TambonGISError,
     ValidationError,
 )
@@ -47,7 +50,7 @@ _ERRORS = [
     "TambonGISError", "SchemaError", "EncodingError", "CRSError", "CodeError",
     "DataNotFoundError", "InfeasibleError", "ValidationError", "PeriodError",
     "ImportRejectedError", "SolverError", "CorruptFileError", "ReadOnlyError", "StoreBusyError",
-    "LimitError",
+    "LimitError", "StoreAddressError", "StoreConnectionError", "AccessDeniedError",
 ]  # fmt: skip
 
 __version__ = "0.1.0"

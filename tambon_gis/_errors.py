@@ -100,3 +100,13 @@ def excerpt(value: object, limit: int | None = None) -> str:
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}… ({len(text):,} characters)"
+class StoreAddressError(TambonGISError, ValueError):
+    """A monitoring-store address names a database tambon_gis cannot serve."""
+
+
+class StoreConnectionError(TambonGISError, ConnectionError):
+    """The store's database server cannot be reached, or the connection dropped mid-write."""
+
+
+class AccessDeniedError(TambonGISError, PermissionError):
+    """The database user may not do this in the store (role or scope)."""

@@ -47,7 +47,6 @@ import datetime as dt
 import getpass
 import html
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,13 +56,17 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis import _monitoring_io as mio
+from tambon_gis import _store_shapes
+from tambon_gis import _store_sql as _sql
 from tambon_gis._errors import (
+    AccessDeniedError,
     CorruptFileError,
     DataNotFoundError,
     ImportRejectedError,
     ReadOnlyError,
     SchemaError,
     StoreBusyError,
+    StoreConnectionError,
     ValidationError,
     excerpt,
 )
@@ -73,7 +76,7 @@ from tambon_gis.periods import Period, parse_period, quarter, quarters_between
 
 log = get_logger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: area_shapes, published_status (tambon_gis/_store_shapes.py)
 
 #: Status names, their Thai text and colour-blind-safe colours (Okabe–Ito palette). "no data"
 #: is a neutral grey and never shares a colour with a failure.
@@ -560,7 +563,20 @@ class MonitoringStore:
         timeout: float = 120.0,
         read_only: bool | None = None,
     ) -> None:
-        self.path = Path(path)
+        self.path: Path | None = None
+        self.read_only = False
+        if _sql.is_postgres_address(path):
+            self._con = _sql.connect(str(path), timeout=timeout)
+            self._label = self._con.label
+            try:
+                self._create_pg()
+            except BaseException:
+                self._con.rollback()
+                self._con.close()
+                raise
+            return
+        self.path = _sql.sqlite_path(path)
+        self._label = str(self.path)
         if not self.path.exists() and not create:
             raise DataNotFoundError(
                 f"no monitoring store at {str(self.path)!r}: check the path, or create one with "
@@ -577,58 +593,216 @@ class MonitoringStore:
         if self.read_only:
             if not self.path.exists():
                 raise DataNotFoundError(f"no monitoring store at {str(self.path)!r} to read")
-            self._con = _connect_read_only(self.path, timeout=timeout)
+            self._con = _sql.SQLiteDB(
+                self.path, timeout=timeout, con=_connect_read_only(self.path, timeout=timeout)
+            )
+            self._check_version()
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._con = _sql.connect(self.path, timeout=timeout)
         except sqlite3.OperationalError as exc:
             raise DataNotFoundError(
                 f"the monitoring store {str(self.path)!r} cannot be opened ({exc}): check the "
                 "path and that you may read it"
             ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from exc
         try:
-            self._con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._con.execute("PRAGMA journal_mode = WAL")
-            self._con.execute("PRAGMA synchronous = NORMAL")
-            self._con.execute("PRAGMA cache_size = -262144")  # up to 256 MB, for large imports
-            self._con.execute("PRAGMA foreign_keys = ON")
             self._con.executescript(
                 "BEGIN IMMEDIATE;\n" + _SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
-                f"('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
+                "('schema_version', '1');\n" + _store_shapes.sqlite_upgrade_script() + "\nCOMMIT;"
             )
+            self._check_version()
         except BaseException as exc:
-            if self._con.in_transaction:
-                self._con.execute("ROLLBACK")
+            self._con.rollback()
             self._con.close()
             if isinstance(exc, sqlite3.DatabaseError):
                 raise _store_error(self.path, exc) from exc
             raise
 
+    def _check_version(self) -> None:
+        version = self.meta.get("schema_version", "0")
+        if not version.isdigit() or int(version) > int(SCHEMA_VERSION):
+            raise ValidationError(
+                f"the store {self._label!r} has schema version {version!r}, newer than this "
+                f"tambon_gis understands ({SCHEMA_VERSION}): upgrade tambon_gis"
+            )
+
+    def _create_pg(self) -> None:
+        """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue)."""
+        import psycopg
+
+        from tambon_gis import _store_pg
+
+        try:
+            version = _store_pg.exists(self._con)
+        except psycopg.errors.InsufficientPrivilege:
+            raise AccessDeniedError(
+                f"{self._con.user!r} has no access to the store {self._label!r}: ask an "
+                "administrator of the store to grant it (tambon-gis monitor grant)"
+            ) from None
+        if version == SCHEMA_VERSION:
+            return
+        self._con.begin_write()
+        version = _store_pg.exists(self._con)
+        if version is None or (version.isdigit() and int(version) < int(SCHEMA_VERSION)):
+            _store_pg.create_schema(self._con, SCHEMA_VERSION)  # creates or upgrades
+            log.info("store %s: schema %s -> %s", self._label, version, SCHEMA_VERSION)
+        self._con.commit()
+        self._check_version()
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._con.dialect
+
+    @property
+    def user(self) -> str:
+        """Who the store records as having written: the database user, or the login name."""
+        return self._con.user or _login()
+
+    @property
+    def _name(self) -> str:
+        return self.path.name if self.path is not None else self._label
+
+    # ------------------------------------------------------------------ access (PostgreSQL)
+
+    def grant_access(
+        self,
+        user: str,
+        *,
+        role: str,
+        changwats: Sequence[str] | str | None = None,
+        agency: str | None = None,
+    ) -> None:
+        """Give a database user a role in this PostgreSQL store, and an editor a scope.
+
+        Parameters
+        ----------
+        user : str
+            An existing database user (login role).
+        role : {"reader", "editor", "admin"}
+            Readers read everything; editors also import observations within their scope;
+            administrators also set up the programme and manage access.
+        changwats : str or list of str, optional
+            For an editor: the 2-digit changwat codes whose tambons it may write.
+        agency : str, optional
+            For an editor: its agency; it writes that agency's indicators, and joint
+            indicators within its areas (its changwats, or the areas its agency leads).
+        """
+        from tambon_gis import _store_pg
+
+        self._pg_only("grant_access")
+        _store_pg.grant(self._con, user, role=role, changwats=changwats, agency=agency)
+
+    def revoke_access(self, user: str) -> None:
+        """Take a database user's access to this PostgreSQL store away."""
+        from tambon_gis import _store_pg
+
+        self._pg_only("revoke_access")
+        _store_pg.revoke(self._con, user)
+
+    def access(self) -> pd.DataFrame:
+        """Return who may do what: ``db_user``, ``role``, ``changwats``, ``agency``."""
+        from tambon_gis import _store_pg
+
+        self._pg_only("access")
+        return _store_pg.access(self._con)
+
+    # ------------------------------------------------------------------ boundaries and GIS
+
+    def set_boundaries(self, gdf: Any = None) -> int:
+        """Store the outlines of the operation areas, so the store maps without other files.
+
+        Parameters
+        ----------
+        gdf : GeoDataFrame, optional
+            Tambon boundaries with ``tambon_code``; default
+            :func:`tambon_gis.load_boundaries`. Only the operation areas are kept.
+
+        Returns
+        -------
+        int
+            The number of outlines stored.
+        """
+        return _store_shapes.set_boundaries(self, gdf)
+
+    def boundaries(self) -> Any:
+        """Return the stored outlines with the areas' names, as a GeoDataFrame (EPSG:4326)."""
+        return _store_shapes.boundaries(self)
+
+    def publish_status(self, period: str | Period) -> int:
+        """Write the status of a quarter into the store for GIS clients; return the row count.
+
+        On PostgreSQL the view ``area_status`` (areas, geometry and this status) is registered
+        in ``geometry_columns`` (MultiPolygon, EPSG:4326): QGIS opens it as a layer.
+        """
+        return _store_shapes.publish_status(self, _as_quarter(period))
+
+    def _pg_only(self, what: str) -> None:
+        if self.backend != "postgresql":
+            raise ValidationError(
+                f"{what}: a SQLite store is one user's file and has no access control; use a "
+                "PostgreSQL store (open_store('postgresql://...')) for shared access"
+            )
+
+    def _out_of_scope(self, rows: pd.DataFrame) -> pd.DataFrame:
+        from tambon_gis import _store_pg
+
+        return _store_pg.out_of_scope(self._con, rows)
+
     # ------------------------------------------------------------------ plumbing
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Any]:
         """One all-or-nothing write transaction that waits for other writers."""
         if self.read_only:
             raise ReadOnlyError(
-                f"the monitoring store {str(self.path)!r} is open read-only (no write access to "
+                f"the monitoring store {self._label!r} is open read-only (no write access to "
                 "the file or its folder), so nothing can be imported or changed. Copy it to a "
                 "folder you may write to, or ask for write access, and run the import again"
             )
         try:
-            self._con.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
-            raise _store_error(self.path, exc) from exc
+            self._con.begin_write()
+        except Exception as exc:
+            self._raise_lost(exc)
+            if isinstance(exc, sqlite3.DatabaseError) and self.path is not None:
+                raise _store_error(self.path, exc) from exc
+            raise
         try:
             yield self._con
         except BaseException as exc:
-            self._con.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+            self._con.rollback()
+            self._raise_lost(exc)
+            if (isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
+                    and self.path is not None):
                 raise _store_error(self.path, exc) from exc
             raise
         else:
-            self._con.execute("COMMIT")
+            try:
+                self._con.commit()
+            except Exception as exc:
+                self._raise_lost(exc)
+                raise
+
+    def _raise_lost(self, exc: BaseException) -> None:
+        """Turn a dropped server connection or a refused write into the library's errors."""
+        if self._con.dialect != "postgresql":
+            return
+        import psycopg
+
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            raise AccessDeniedError(
+                f"{self._con.user!r} may not do this in the store {self._label!r}: "
+                f"{str(exc).splitlines()[0]}; ask an administrator of the store for access"
+            ) from None
+        if self._con.is_connection_error(exc):
+            raise StoreConnectionError(
+                f"the connection to the store {self._label!r} was lost during a write: the "
+                "server rolled the transaction back, so nothing of it was stored; run it again "
+                "(the store reconnects)"
+            ) from None
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         try:
@@ -639,7 +813,7 @@ class MonitoringStore:
         return pd.DataFrame(cur.fetchall(), columns=cols)
 
     def close(self) -> None:
-        """Close the connection (the file stays consistent whether or not this is called)."""
+        """Close the connection (the store stays consistent whether or not this is called)."""
         self._con.close()
 
     def __enter__(self) -> MonitoringStore:
@@ -658,7 +832,7 @@ class MonitoringStore:
         )
         name = self.meta.get("name", "")
         return (
-            f"MonitoringStore({str(self.path)!r}{', ' + repr(name) if name else ''}: "
+            f"MonitoringStore({self._label!r}{', ' + repr(name) if name else ''}: "
             f"{counts[0]} areas, {counts[1]} indicators, {counts[2]} observations, "
             f"{counts[3]} revisions stored)"
         )
@@ -714,7 +888,7 @@ class MonitoringStore:
             updates["first_fiscal_year"], updates["last_fiscal_year"] = str(first), str(last)
         with self._write() as con:
             con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", updates.items())
-        log.info("configured store %s: %s", self.path.name, updates)
+        log.info("configured store %s: %s", self._name, updates)
 
     def set_areas(
         self,
@@ -797,7 +971,7 @@ class MonitoringStore:
         ]  # fmt: skip
         with self._write() as con:
             con.executemany("INSERT OR REPLACE INTO areas VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-        log.info("set %d operation area(s) in %s", len(rows), self.path.name)
+        log.info("set %d operation area(s) in %s", len(rows), self._name)
 
     def set_indicators(self, table: pd.DataFrame | str | Path | Iterable[dict]) -> None:
         """Add or update indicators of the catalogue.
@@ -892,7 +1066,7 @@ class MonitoringStore:
                 "max_value=excluded.max_value",
                 rows,
             )
-        log.info("set %d indicator(s) in %s", len(rows), self.path.name)
+        log.info("set %d indicator(s) in %s", len(rows), self._name)
 
     def set_targets(self, table: pd.DataFrame | str | Path | Iterable[dict]) -> None:
         """Add or update annual targets.
@@ -949,7 +1123,7 @@ class MonitoringStore:
             )
         with self._write() as con:
             con.executemany("INSERT OR REPLACE INTO targets VALUES (?,?,?,?)", rows)
-        log.info("set %d target(s) in %s", len(rows), self.path.name)
+        log.info("set %d target(s) in %s", len(rows), self._name)
 
     # ------------------------------------------------------------------ reading
 
@@ -959,7 +1133,8 @@ class MonitoringStore:
 
     def indicators(self) -> pd.DataFrame:
         """Return the indicator catalogue."""
-        return self._query("SELECT * FROM indicators ORDER BY indicator_id")
+        cols = ", ".join(_sql.COLUMNS["indicators"])
+        return self._query(f"SELECT {cols} FROM indicators ORDER BY indicator_id")
 
     def targets(self) -> pd.DataFrame:
         """Return every target (``tambon_code`` ``*`` = all areas without their own)."""
@@ -1130,7 +1305,7 @@ class MonitoringStore:
             raise ValueError(f"layout={layout!r}: expected 'auto', 'long' or 'wide'")
         extra_fields = df.attrs.get("extra_fields") or {}
         long, layout_used, ignored, n_empty = mio.to_long(df, layout=layout)
-        who = recorded_by or _login()
+        who = recorded_by or self.user
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self._write() as con:
             if con.execute("SELECT 1 FROM imports WHERE file_hash = ?", (digest,)).fetchone():
@@ -1140,6 +1315,8 @@ class MonitoringStore:
                     n_unchanged=len(long), file_hash=digest,
                 )  # fmt: skip
             rows, rejected = self._validate(long, extra_fields=extra_fields)
+            if not len(rejected) and self.backend == "postgresql":
+                rejected = self._out_of_scope(rows)
             if len(rejected):
                 report = ImportReport(
                     name, status="rejected", layout=layout_used, n_rows=len(long),
@@ -1177,7 +1354,7 @@ class MonitoringStore:
             new["obs_id"] = np.arange(start_id, start_id + len(new))
             log.info(
                 "transaction open on %s: writing %d observation(s) from %s",
-                self.path.name, len(new), name,
+                self._name, len(new), name,
             )
             self._insert(new, import_id)
         report = ImportReport(

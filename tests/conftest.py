@@ -70,3 +70,32 @@ def tambons(tambon_simplified_zip: Path):
     from tambon_gis import load_boundaries
 
     return load_boundaries(tambon_simplified_zip)
+
+
+# ---------------------------------------------------------------------------- PostgreSQL
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of the PostgreSQL store share one throwaway cluster: one xdist group."""
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL + PostGIS cluster (tests/_pgserver.py); fails, never skips."""
+    import _pgserver
+
+    try:
+        server = _pgserver.start()
+    except Exception as exc:  # noqa: BLE001 - the reason is the test failure
+        pytest.fail(f"the PostgreSQL test server could not start: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty database on the test cluster (superuser, Unix socket)."""
+    return pg_server.url(pg_server.new_database())

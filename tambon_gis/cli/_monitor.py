@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
             "targets and --fiscal-years first."
         ),
     )
-    imp.add_argument("store", help="the store file (created if missing), e.g. kpi.sqlite")
+    imp.add_argument("store", help="the store file (created if missing), e.g. kpi.sqlite, or a "
+                     "PostgreSQL URL, e.g. postgresql://user@host/dbname")
     imp.add_argument("files", nargs="+", help="CSV or Excel files")
     imp.add_argument("--what", default="observations",
                      choices=["observations", "areas", "indicators", "targets"],
@@ -79,6 +80,41 @@ def register(subparsers: Any) -> None:
     rep.add_argument("--no-maps", action="store_true", help="tables only")
     rep.add_argument("--lang", default="th", choices=["th", "en"], help="language of the maps")
     rep.set_defaults(func=run_report)
+
+    mig = sub.add_parser(
+        "migrate",
+        help="copy a store with every revision to a new store (SQLite <-> PostgreSQL)",
+        description="Copy the programme set-up, the import log and every observation revision "
+        "from SOURCE into a new, empty TARGET store, all or nothing; either may be a SQLite "
+        "file or a postgresql:// URL.",
+    )
+    mig.add_argument("source", help="the store to copy (left unchanged)")
+    mig.add_argument("target", help="the new store (no observations yet)")
+    mig.set_defaults(func=run_migrate)
+
+    gr = sub.add_parser(
+        "grant",
+        help="give a database user a role and scope in a PostgreSQL store (administrators)",
+        description="Give an existing database user a role in the store: reader, editor "
+        "(optionally limited to changwats and/or an agency's indicators) or admin.",
+    )
+    gr.add_argument("store", help="the PostgreSQL store URL")
+    gr.add_argument("user", help="the database user")
+    gr.add_argument("--role", required=True, choices=["reader", "editor", "admin"])
+    gr.add_argument("--changwat", action="append", help="changwat code an editor may write "
+                    "(repeat; default all)")  # fmt: skip
+    gr.add_argument("--agency", help="an editor's agency: its indicators, and joint ones in its "
+                    "areas")  # fmt: skip
+    gr.set_defaults(func=run_grant)
+
+    rv = sub.add_parser("revoke", help="take a database user's access to a PostgreSQL store away")
+    rv.add_argument("store", help="the PostgreSQL store URL")
+    rv.add_argument("user", help="the database user")
+    rv.set_defaults(func=run_grant, role=None)
+
+    ac = sub.add_parser("access", help="list who may do what in a PostgreSQL store")
+    ac.add_argument("store", help="the PostgreSQL store URL")
+    ac.set_defaults(func=run_access)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -184,4 +220,37 @@ def run_report(args: argparse.Namespace) -> int:
             maps=not args.no_maps, lang=args.lang,
         )  # fmt: skip
     sys.stdout.write(f"written: {out} ({out.stat().st_size:,} bytes)\n")
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    """Run ``tambon-gis monitor migrate``."""
+    from tambon_gis._store_migrate import migrate_store
+
+    with migrate_store(args.source, args.target) as store:
+        sys.stdout.write(f"copied into {store!r}\n")
+    return 0
+
+
+def run_grant(args: argparse.Namespace) -> int:
+    """Run ``tambon-gis monitor grant`` and ``revoke``."""
+    from tambon_gis.monitoring import open_store
+
+    with open_store(args.store, create=False) as store:
+        if args.role is None:
+            store.revoke_access(args.user)
+            sys.stdout.write(f"{args.user}: access revoked\n")
+        else:
+            store.grant_access(args.user, role=args.role, changwats=args.changwat,
+                               agency=args.agency)  # fmt: skip
+            sys.stdout.write(f"{args.user}: {args.role} of the store\n")
+    return 0
+
+
+def run_access(args: argparse.Namespace) -> int:
+    """Run ``tambon-gis monitor access``."""
+    from tambon_gis.monitoring import open_store
+
+    with open_store(args.store, create=False) as store:
+        sys.stdout.write(store.access().to_string(index=False) + "\n")
     return 0

@@ -1,0 +1,378 @@
+"""A thin SQL layer under the monitoring store: one set of statements, two databases.
+
+The store's rules (validation, revisions, idempotence, status arithmetic) are written once in
+:mod:`tambon_gis.monitoring` against the small DB-API surface of :mod:`sqlite3`
+(``execute``/``executemany``/``fetchone``/``fetchall``/``description``/``lastrowid``).
+:class:`SQLiteDB` is that connection itself; :class:`PostgresDB` offers the same surface over
+psycopg 3 and translates the few SQLite idioms the store uses:
+
+- ``?`` placeholders become ``%s`` (and a literal ``%`` becomes ``%%``);
+- ``INSERT OR REPLACE`` / ``INSERT OR IGNORE`` become ``INSERT ... ON CONFLICT`` on the table's
+  key (known from :data:`KEYS`);
+- an ``INSERT`` into a table with a generated key gets ``RETURNING`` so ``lastrowid`` works;
+- large ``executemany`` inserts go through ``COPY`` into a temporary table and one
+  ``INSERT ... SELECT`` (row-level security still applies: ``COPY`` does not go round it);
+- a write transaction (``BEGIN IMMEDIATE`` in SQLite) is ``BEGIN`` plus a transaction-level
+  advisory lock, so writers queue exactly as they do on a SQLite file and readers never wait.
+
+Addresses: a path (or ``sqlite:///path``) is a SQLite file; ``postgresql://`` /
+``postgres://`` URLs or libpq ``key=value`` conninfo strings go to psycopg untouched (so
+``.pgpass``, service files, ``PG*`` variables and ``sslmode`` work); any other ``scheme://``
+is refused. :func:`redact` removes passwords before an address is shown anywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from tambon_gis._errors import StoreAddressError, StoreConnectionError
+
+#: The key of each table, for ``INSERT OR REPLACE`` on PostgreSQL; then every column in order.
+KEYS: dict[str, tuple[str, ...]] = {
+    "meta": ("key",),
+    "areas": ("tambon_code",),
+    "indicators": ("indicator_id",),
+    "targets": ("indicator_id", "fiscal_year", "tambon_code"),
+    "current": ("period", "tambon_code", "indicator_id"),
+    "area_shapes": ("tambon_code",),
+    "store_users": ("db_user",),
+}
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "meta": ("key", "value"),
+    "areas": (
+        "tambon_code", "programme", "lead_agency", "start_date", "tambon_th", "tambon_en",
+        "amphoe_code", "amphoe_th", "changwat_code", "changwat_th",
+    ),
+    "indicators": (
+        "indicator_id", "name_th", "name_en", "unit", "owner", "direction", "aggregation",
+        "min_value", "max_value",
+    ),
+    "targets": ("indicator_id", "fiscal_year", "tambon_code", "target"),
+    "area_shapes": ("tambon_code", "geom"),
+    "current": (
+        "tambon_code", "indicator_id", "period", "fiscal_year", "quarter", "value", "denominator",
+        "revision", "obs_id", "row_hash", "area_int", "indicator_int",
+    ),
+}  # fmt: skip
+#: Tables whose key the database generates (``lastrowid`` after an insert).
+GENERATED: dict[str, str] = {"imports": "import_id"}
+
+#: The advisory lock that queues writers of one PostgreSQL store (any constant will do).
+WRITE_LOCK = 74250001
+
+_SCHEMES_PG = ("postgresql", "postgres")
+
+
+def is_postgres_address(address: object) -> bool:
+    """True for a ``postgresql://`` URL or a libpq ``key=value`` conninfo string."""
+    if not isinstance(address, str):
+        return False
+    text = address.strip()
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme in _SCHEMES_PG:
+        return True
+    return bool(re.match(r"^\s*(host|dbname|service|user|port)\s*=", text))
+
+
+def sqlite_path(address: str | Path) -> Path:
+    """The file of a SQLite address; raise :class:`StoreAddressError` for other URLs.
+
+    >>> sqlite_path("kpi.sqlite")
+    PosixPath('kpi.sqlite')
+    >>> sqlite_path("sqlite:///tmp/kpi.sqlite")
+    PosixPath('/tmp/kpi.sqlite')
+    >>> sqlite_path("mysql://me:secret@db/kpi")
+    Traceback (most recent call last):
+    ...
+    tambon_gis._errors.StoreAddressError: store address 'mysql://me:***@db/kpi': tambon_gis cannot serve 'mysql://' stores; give a SQLite file path (kpi.sqlite, sqlite:///path/kpi.sqlite) or a PostgreSQL URL (postgresql://user@host/dbname)
+    """
+    if isinstance(address, Path):
+        return address
+    text = str(address)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", text)
+    if not m:
+        return Path(text)
+    scheme = m.group(1).lower()
+    if scheme in ("sqlite", "file"):
+        rest = m.group(2)
+        return Path(rest if rest.startswith("/") or scheme == "file" else rest)
+    raise StoreAddressError(
+        f"store address {redact(text)!r}: tambon_gis cannot serve {scheme + '://'!r} stores; "
+        "give a SQLite file path (kpi.sqlite, sqlite:///path/kpi.sqlite) or a PostgreSQL URL "
+        "(postgresql://user@host/dbname)"
+    )
+
+
+def redact(address: str) -> str:
+    """The address with any password replaced by ``***`` (URL or conninfo).
+
+    >>> redact("postgresql://ann:s3cret@db.example/kpi?sslmode=require")
+    'postgresql://ann:***@db.example/kpi?sslmode=require'
+    >>> redact("host=db password='x y' dbname=kpi")
+    'host=db password=*** dbname=kpi'
+    """
+    text = str(address)
+    if "://" in text:
+        try:
+            parts = urlsplit(text)
+        except ValueError:
+            return re.sub(r"//[^@/]*@", "//***@", text)
+        netloc = parts.netloc
+        if "@" in netloc:
+            userinfo, host = netloc.rsplit("@", 1)
+            if ":" in userinfo:
+                userinfo = userinfo.split(":", 1)[0] + ":***"
+            netloc = f"{userinfo}@{host}"
+        query = re.sub(r"(?i)(^|&)(password)=[^&]*", r"\1\2=***", parts.query)
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return re.sub(r"(?i)\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", "password=***", text)
+
+
+# ============================================================================ SQLite
+
+
+class SQLiteDB:
+    """The SQLite side: the ``sqlite3`` connection with the store's pragmas."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, *, timeout: float, con: sqlite3.Connection | None = None) -> None:
+        self.path = path
+        self.label = str(path)
+        if con is not None:  # opened already (e.g. read-only): its pragmas are the opener's
+            self.con = con
+            return
+        self.con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        self.con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self.con.execute("PRAGMA journal_mode = WAL")
+        self.con.execute("PRAGMA synchronous = NORMAL")
+        self.con.execute("PRAGMA cache_size = -262144")  # up to 256 MB, for large imports
+        self.con.execute("PRAGMA foreign_keys = ON")
+
+    @property
+    def user(self) -> str | None:
+        return None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.con.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        return self.con.executemany(sql, rows)
+
+    def executescript(self, script: str) -> None:
+        self.con.executescript(script)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.con.in_transaction
+
+    def begin_write(self) -> None:
+        self.con.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.con.in_transaction:
+            self.con.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+# ============================================================================ PostgreSQL
+
+
+@functools.lru_cache(maxsize=512)
+def translate(sql: str) -> tuple[str, str | None]:
+    """SQLite statement -> (PostgreSQL statement, generated key to return or None).
+
+    >>> translate("INSERT OR REPLACE INTO meta VALUES (?, ?)")[0]
+    'INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
+    >>> translate("SELECT 1 FROM imports WHERE file_hash = ?")
+    ('SELECT 1 FROM imports WHERE file_hash = %s', None)
+    """
+    out = sql.replace("%", "%%")
+    returning = None
+    m = re.match(r"^\s*INSERT\s+OR\s+(REPLACE|IGNORE)\s+INTO\s+(\w+)\s*(\(([^)]*)\))?", out, re.I)
+    if m:
+        what, table = m.group(1).upper(), m.group(2)
+        out = "INSERT INTO " + out[m.end(1) :].split("INTO", 1)[1].lstrip()
+        if what == "IGNORE":
+            out += " ON CONFLICT DO NOTHING"
+        else:
+            cols = (
+                [c.strip() for c in m.group(4).split(",")] if m.group(4) else list(COLUMNS[table])
+            )
+            keys = KEYS[table]
+            sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys)
+            out += f" ON CONFLICT ({', '.join(keys)}) DO " + (f"UPDATE SET {sets}" if sets else "NOTHING")
+    else:
+        m = re.match(r"^\s*INSERT\s+INTO\s+(\w+)", out, re.I)
+        if m and m.group(1) in GENERATED:
+            returning = GENERATED[m.group(1)]
+            out += f" RETURNING {returning}"
+    out = out.replace("?", "%s")
+    return out, returning
+
+
+class _Cursor:
+    """A psycopg cursor that also answers ``lastrowid`` like sqlite3's."""
+
+    def __init__(self, cur: Any, lastrowid: Any = None) -> None:
+        self._cur = cur
+        self.lastrowid = lastrowid
+
+    @property
+    def description(self) -> Any:
+        return self._cur.description
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cur.fetchall()
+
+    def __iter__(self) -> Any:
+        return iter(self._cur)
+
+
+class PostgresDB:
+    """The PostgreSQL side: one psycopg 3 connection in autocommit, explicit transactions."""
+
+    dialect = "postgresql"
+
+    def __init__(self, address: str, *, timeout: float) -> None:
+        import psycopg
+
+        self._psycopg = psycopg
+        self._address = address
+        self.label = redact(address)
+        self.path = None
+        self.timeout = timeout
+        self.con = self._connect()
+
+    def _connect(self) -> Any:
+        psycopg = self._psycopg
+        try:
+            con = psycopg.connect(self._address, autocommit=True, connect_timeout=30)
+        except psycopg.Error as exc:
+            raise StoreConnectionError(
+                f"cannot connect to the store {self.label!r}: {_clean(exc, self._address)}. "
+                "Check the server address, the database name and your credentials (.pgpass, "
+                "PGPASSWORD or a service file)"
+            ) from None
+        _register_numpy(con)
+        return con
+
+    @property
+    def user(self) -> str:
+        return str(self.con.info.user)
+
+    def _reconnect_if_broken(self) -> None:
+        if self.con.closed or self.con.broken:
+            self.con = self._connect()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        self._reconnect_if_broken()
+        text, returning = translate(sql)
+        cur = self.con.execute(text, _nulls(params) if params else None)
+        if returning:
+            return _Cursor(cur, cur.fetchone()[0])
+        return _Cursor(cur)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = [_nulls(r) for r in rows]
+        text, _ = translate(sql)
+        m = re.match(r"^INSERT INTO (\w+) \(([^)]*)\) VALUES \([%s, ]+\)$", text)
+        if m and len(rows) > 1000:
+            table, cols = m.group(1), m.group(2)
+            tmp = f"_tg_copy_{table}"
+            self.con.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {tmp} (LIKE {table}) ON COMMIT DELETE ROWS"
+            )
+            with self.con.cursor().copy(f"COPY {tmp} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp}")
+            self.con.execute(f"TRUNCATE {tmp}")
+            return
+        with self.con.cursor() as cur:
+            cur.executemany(text, rows)
+
+    def executescript(self, script: str) -> None:
+        self.con.execute(script)
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.con.info.transaction_status != TransactionStatus.IDLE
+
+    def begin_write(self) -> None:
+        self._reconnect_if_broken()
+        self.con.execute("BEGIN")
+        self.con.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
+        self.con.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.con.closed or self.con.broken:
+            return  # the server rolled the transaction back when the connection dropped
+        if self.in_transaction:
+            self.con.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __del__(self) -> None:  # a store dropped without close(): close quietly, as sqlite3 does
+        con = getattr(self, "con", None)
+        if con is not None and not con.closed:
+            con.close()
+
+    def is_connection_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.OperationalError) or bool(
+            isinstance(exc, self._psycopg.Error) and (self.con.closed or self.con.broken)
+        )
+
+
+def _nulls(row: Sequence[Any]) -> tuple[Any, ...]:
+    """NaN becomes NULL, as sqlite3 stores it."""
+    return tuple(None if isinstance(v, float) and v != v else v for v in row)
+
+
+def _clean(exc: BaseException, address: str) -> str:
+    """An error's text with the address's password taken out."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    m = re.search(r"://[^:/@]*:([^@]*)@", address) or re.search(
+        r"(?i)password\s*=\s*'?([^'\s]+)", address
+    )
+    if m and m.group(1):
+        text = text.replace(m.group(1), "***")
+    return text
+
+
+def _register_numpy(con: Any) -> None:
+    """Let numpy integers and floats be parameters, as sqlite3 lets them."""
+    import numpy as np
+    from psycopg.types.numeric import FloatDumper, Int8Dumper
+
+    for t in (np.int64, np.int32, np.int16, np.int8, np.uint32, np.uint16, np.uint8):
+        con.adapters.register_dumper(t, Int8Dumper)
+    for t in (np.float64, np.float32):
+        con.adapters.register_dumper(t, FloatDumper)
+
+
+def connect(address: str | Path, *, timeout: float) -> SQLiteDB | PostgresDB:
+    """Open the database behind a store address (path, ``sqlite://`` or PostgreSQL)."""
+    if is_postgres_address(address):
+        return PostgresDB(str(address).strip(), timeout=timeout)
+    return SQLiteDB(sqlite_path(address), timeout=timeout)
