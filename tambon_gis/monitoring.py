@@ -47,6 +47,7 @@ import datetime as dt
 import getpass
 import html
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,9 @@ from tambon_gis._errors import (
 from tambon_gis._export import write_csv
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.periods import Period, parse_period, quarter, quarters_between
+
+#: What a damaged SQLite file raises: its own errors, or undecodable text read from it.
+_SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 log = get_logger(__name__)
 
@@ -499,7 +503,7 @@ def _connect_read_only(path: Path, *, timeout: float) -> sqlite3.Connection:
             if "no such table" in str(exc):
                 break
             continue
-        except sqlite3.DatabaseError as exc:
+        except _SQLITE_ERRORS as exc:
             con.close()
             raise _store_error(path, exc) from exc
         log.info("opened the store %s read-only (%s)", path, flags.lstrip("?"))
@@ -528,6 +532,7 @@ def _store_error(path: Path, exc: BaseException) -> Exception:
             "store file written by tambon-gis monitor import (or open_store)"
         )
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) \
+            or isinstance(exc, UnicodeDecodeError) \
             or "not a database" in text or "malformed" in text or "unable to open" in text:
         return CorruptFileError(
             f"{str(path)!r} is not a readable monitoring store ({text}): it is not an SQLite "
@@ -606,7 +611,7 @@ class MonitoringStore:
                 f"the monitoring store {str(self.path)!r} cannot be opened ({exc}): check the "
                 "path and that you may read it"
             ) from exc
-        except sqlite3.DatabaseError as exc:
+        except _SQLITE_ERRORS as exc:
             raise _store_error(self.path, exc) from exc
         try:
             self._con.executescript(
@@ -617,7 +622,7 @@ class MonitoringStore:
         except BaseException as exc:
             self._con.rollback()
             self._con.close()
-            if isinstance(exc, sqlite3.DatabaseError):
+            if isinstance(exc, _SQLITE_ERRORS):
                 raise _store_error(self.path, exc) from exc
             raise
 
@@ -767,7 +772,7 @@ class MonitoringStore:
             self._con.begin_write()
         except Exception as exc:
             self._raise_lost(exc)
-            if isinstance(exc, sqlite3.DatabaseError) and self.path is not None:
+            if isinstance(exc, _SQLITE_ERRORS) and self.path is not None:
                 raise _store_error(self.path, exc) from exc
             raise
         try:
@@ -807,10 +812,11 @@ class MonitoringStore:
     def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         try:
             cur = self._con.execute(sql, params)
-        except sqlite3.DatabaseError as exc:
+            cols = [c[0] for c in cur.description]
+            rows = cur.fetchall()
+        except _SQLITE_ERRORS as exc:
             raise _store_error(self.path, exc) from exc
-        cols = [c[0] for c in cur.description]
-        return pd.DataFrame(cur.fetchall(), columns=cols)
+        return pd.DataFrame(rows, columns=cols)
 
     def close(self) -> None:
         """Close the connection (the store stays consistent whether or not this is called)."""

@@ -157,7 +157,7 @@ def test_more_mistakes_are_one_line_in_cli_words(tmp_path: Path) -> None:
     (tmp_path / "t.xlsx").write_bytes(b"\xff\xfe not a workbook")
     line = one_error_line(cli("match", str(tmp_path / "t.xlsx"), "--out", str(tmp_path / "r.csv"),
                               cache=tmp_path / "c"), "match")  # fmt: skip
-    assert "not a readable zip or Excel workbook" in line
+    assert "t.xlsx is not an Excel workbook" in line and "save it as" in line
     line = one_error_line(cli("monitor", "status", str(tmp_path / "none.sqlite"), "--period",
                               "Q1 FY2566", cache=tmp_path / "c"), "monitor status")  # fmt: skip
     assert "open_store" not in line and "tambon-gis monitor import STORE FILE" in line

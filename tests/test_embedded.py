@@ -275,7 +275,8 @@ def test_wheel_and_sdist_contain_the_data_assets_and_examples(tmp_path: Path) ->
     sdist = next(tmp_path.glob("*.tar.gz"))
     assert wheel.stat().st_size <= 6_500_000
     names = set(zipfile.ZipFile(wheel).namelist())
-    examples = [p.name for p in (ROOT / "examples").rglob("*") if p.is_file()]
+    examples = [p.relative_to(ROOT / "examples").as_posix()
+                for p in (ROOT / "examples").rglob("*") if p.is_file()]
     for name in ["tambon_gis/_data/tambon_embedded.parquet", "tambon_gis/_data/tambon_embedded.json",
                  "tambon_gis/_assets/leaflet/leaflet.js",
                  *(f"tambon_gis/_examples/{n}" for n in examples)]:
