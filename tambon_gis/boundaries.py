@@ -376,7 +376,7 @@ def load_boundaries(
     cache_file = settings.get_cache_folder() / "boundaries" / f"{key}.parquet"
     if use_cache and cache_file.exists():
         try:
-            out = gpd.read_parquet(cache_file)
+            out = _epsg_crs(gpd.read_parquet(cache_file))
             meta = json.loads(cache_file.with_suffix(".json").read_text(encoding="utf-8"))
             report = LoadReport(**meta)
             report.from_cache = True
@@ -537,7 +537,7 @@ def _embedded_level(level: str) -> gpd.GeoDataFrame:
     with _EMBEDDED_LOCK:
         if level not in _EMBEDDED:
             if "tambon" not in _EMBEDDED:
-                _EMBEDDED["tambon"] = gpd.read_parquet(datasets.embedded_path())
+                _EMBEDDED["tambon"] = _epsg_crs(gpd.read_parquet(datasets.embedded_path()))
             tambons = _EMBEDDED["tambon"]
             if level != "tambon":
                 up = to_level(tambons, level)  # type: ignore[arg-type]
@@ -809,6 +809,12 @@ def _check_not_empty(path: Path, *, member: str | None = None, size: int | None 
         )
 
 
+def _epsg_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the frame with its CRS as ``EPSG:XXXX`` if it has one (GeoParquet keeps PROJJSON)."""
+    epsg = gdf.crs.to_epsg() if gdf.crs is not None else None
+    return gdf if epsg is None else gdf.set_crs(epsg, allow_override=True)
+
+
 def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -829,7 +835,7 @@ def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
             "build a GeoDataFrame and pass that to load_boundaries"
         )
     try:
-        return gpd.read_parquet(path)
+        return _epsg_crs(gpd.read_parquet(path))
     except (pa.ArrowException, OSError, ValueError, shapely.errors.GEOSException) as exc:
         raise CorruptFileError(
             f"{str(path)!r} could not be read as GeoParquet ({exc}): it is damaged. "

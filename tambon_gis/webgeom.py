@@ -48,6 +48,9 @@ from tambon_gis._logging import get_logger
 
 log = get_logger(__name__)
 
+#: Dropped-ring reports already logged in this process (see :func:`to_topology`).
+_DROPS_REPORTED: set[tuple[Any, ...]] = set()
+
 #: Version of the cache layout; bump when the simplification or the encoding changes.
 _CACHE_VERSION = "3"
 
@@ -872,10 +875,14 @@ def _to_topology(
     dropped = pd.DataFrame(dropped_rings, columns=["row", "polygon", "ring"])
     if len(dropped):
         dropped["id"] = [ids_col[r] for r in dropped["row"]]
-        log.warning(
-            "to_topology dropped %d rings smaller than the grid step %g° (see .dropped)",
-            len(dropped), q,
-        )
+        key = (len(dropped), q, tuple(dropped["id"].head(20).tolist()))
+        if key not in _DROPS_REPORTED:  # the same layer drawn again: said once is enough
+            _DROPS_REPORTED.add(key)
+            log.warning(
+                "to_topology dropped %d rings smaller than the grid step %g° (ids %s; see "
+                ".dropped): they cannot be seen at this precision, every feature keeps its "
+                "other rings", len(dropped), q, ", ".join(map(str, dict.fromkeys(key[2]))),
+            )
     topology = {
         "type": "Topology",
         "transform": {"scale": [q, q], "translate": [xmin, ymin]},

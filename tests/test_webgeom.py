@@ -175,10 +175,13 @@ def test_tiny_island_dropped_is_reported(caplog: pytest.LogCaptureFixture) -> No
     big = box(100, 14, 100.1, 14.1)
     islands = MultiPolygon([box(100.2, 14, 100.3, 14.1), box(100.5, 14.5, 100.50001, 14.50001)])
     gdf = gpd.GeoDataFrame({"tambon_code": ["a", "b"]}, geometry=[big, islands], crs="EPSG:4326")
+    webgeom._DROPS_REPORTED.clear()
     with caplog.at_level(logging.WARNING, logger="tambon_gis"):
         topo = webgeom.to_topology(gdf, tolerance=0, quantum=0.001, cache=False)
-    assert topo.dropped["id"].tolist() == ["b"]
-    assert "dropped 1 rings" in caplog.text
+        again = webgeom.to_topology(gdf, tolerance=0, quantum=0.001, cache=False)
+    assert topo.dropped["id"].tolist() == ["b"] == again.dropped["id"].tolist()
+    assert caplog.text.count("dropped 1 rings") == 1, "the same layer again is not reported again"
+    assert "ids b" in caplog.text
 
 
 def test_auto_tolerance_scales_with_extent() -> None:

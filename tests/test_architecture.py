@@ -1,0 +1,87 @@
+"""The package's module-level imports form no cycle (issue 9: one direction for every import)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "tambon_gis"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _module_level_imports() -> dict[str, set[str]]:
+    """Map each module of the package to the package modules it imports at module level."""
+    paths = {_module_name(p): p for p in ROOT.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        deps: set[str] = set()
+        body = list(ast.parse(path.read_text(encoding="utf-8")).body)
+        for node in body:
+            if isinstance(node, ast.If):  # e.g. ``if TYPE_CHECKING:`` is not a runtime import
+                continue
+            if isinstance(node, ast.Try):
+                body.extend(node.body)
+            if isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name in paths)
+            elif isinstance(node, ast.ImportFrom) and node.module in paths:
+                subs = {f"{node.module}.{a.name}" for a in node.names} & set(paths)
+                # ``from tambon_gis import names`` imports the submodule (after the package
+                # __init__, which is lazy); ``from tambon_gis.names import x`` the module.
+                deps.update(subs or {node.module})
+                if not subs and node.module != "tambon_gis":
+                    deps.add(node.module)
+        graph[name] = deps - {name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return one cycle per strongly connected component bigger than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_module_level_imports_have_no_cycle() -> None:
+    graph = _module_level_imports()
+    assert len(graph) > 20 and "tambon_gis.monitoring" in graph
+    assert "tambon_gis.names" in graph["tambon_gis.matching"]
+    assert _cycles(graph) == [], "modules that import each other at module level"
