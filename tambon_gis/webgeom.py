@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -380,7 +381,7 @@ def _extract_arcs(geoms: np.ndarray, *, origin: tuple[float, float], quantum: fl
                 closed_ring = np.concatenate([rolled, rolled[:1]])
                 rings.append(
                     [ref(closed_ring[s : e + 1])
-                     for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
+                     for s, e in itertools.pairwise(bounds)]
                 )
             if rings and rings[0] and part_ok(part_off, p, ok_ring):
                 polys.append(rings)
@@ -1007,7 +1008,7 @@ class CoverageCheck:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """The figures as a one-column table."""
+        """Return the figures as a one-column table."""
         return pd.DataFrame({"value": pd.Series(vars(self))})
 
     def __repr__(self) -> str:

@@ -167,7 +167,7 @@ def test_bad_inputs_have_clear_errors() -> None:
 def test_projected_input_is_reprojected() -> None:
     gdf = _grid(2).to_crs("EPSG:32647")
     topo = webgeom.to_topology(gdf, tolerance=0, cache=False)
-    xmin, ymin, xmax, ymax = topo.topology["bbox"]
+    xmin, ymin, _xmax, _ymax = topo.topology["bbox"]
     assert 99.9 < xmin < 100.1 and 13.9 < ymin < 14.1
 
 
