@@ -41,14 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import tambon_gis as tg  # noqa: E402
-from tambon_gis import datasets, webgeom  # noqa: E402
+from tambon_gis import datasets, settings, webgeom  # noqa: E402
 
 log = logging.getLogger("build_embedded_boundaries")
 
-#: Equal-area projection for areas: Albers conic on Thailand's extent.
-ALBERS_TH = "+proj=aea +lat_0=13 +lon_0=101 +lat_1=8 +lat_2=18 +datum=WGS84 +units=m +no_defs"
-#: Projection for distances (UTM 47N, as webgeom.check_coverage).
-UTM = "EPSG:32647"
+#: Equal-area projection for areas: the library's (an Albers conic on Thailand's extent).
+ALBERS_TH = settings.area_crs
+#: Projection for distances: the library's (UTM 47N, as webgeom.check_coverage).
+UTM = settings.distance_crs
 OUT_NAME = "tambon_embedded.parquet"
 META_NAME = "tambon_embedded.json"
 COLUMNS = [*tg.CANONICAL_COLUMNS["tambon"][:-1], "area_km2", "origin", "geometry"]

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from tambon_gis import settings
 from tambon_gis._errors import CRSError, ValidationError
 from tambon_gis._logging import get_logger
 
@@ -226,8 +227,6 @@ def _geometry_hash(geoms: np.ndarray, *extra: object) -> str:
 
 
 def _cache_path(key: str, suffix: str) -> Path:
-    from tambon_gis import settings
-
     folder = settings.get_cache_folder() / "webgeom"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{key}{suffix}"
@@ -1037,7 +1036,7 @@ def _overlap_km2(geoms: np.ndarray) -> float:
     poly = inter[shapely.get_type_id(inter) != 7]
     series = gpd.GeoSeries(shapely.get_parts(poly), crs="EPSG:4326")
     series = series[series.geom_type.isin(["Polygon", "MultiPolygon"])]
-    return float(series.to_crs("EPSG:32647").area.sum() / 1e6)
+    return float(series.to_crs(settings.area_crs).area.sum() / 1e6)
 
 
 def check_coverage(
@@ -1074,8 +1073,8 @@ def check_coverage(
             "same order"
         )
     empty = int((shapely.is_empty(b) | shapely.is_missing(b)).sum())
-    ua = gpd.GeoSeries(a, crs="EPSG:4326").to_crs("EPSG:32647").values
-    ub = gpd.GeoSeries(b, crs="EPSG:4326").to_crs("EPSG:32647").values
+    ua = gpd.GeoSeries(a, crs="EPSG:4326").to_crs(settings.distance_crs).values
+    ub = gpd.GeoSeries(b, crs="EPSG:4326").to_crs(settings.distance_crs).values
     shift = shapely.hausdorff_distance(ua, ub)
     check = CoverageCheck(
         features=len(a),
