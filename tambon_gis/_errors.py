@@ -11,11 +11,11 @@ class TambonGISError(Exception):
     """Base class of every tambon_gis error."""
 
 
-class SchemaError(TambonGISError, KeyError):
-    """The columns of a table or layer are not what tambon_gis can read."""
+class SchemaError(TambonGISError, ValueError):
+    """The columns of a table or layer are not what tambon_gis can read.
 
-    def __str__(self) -> str:  # KeyError quotes its message; keep it readable.
-        return str(self.args[0]) if self.args else ""
+    A ``ValueError`` (a wrong table is a wrong value), no longer a ``KeyError`` since 0.1.
+    """
 
 
 class EncodingError(TambonGISError, UnicodeError):

@@ -85,3 +85,11 @@ def test_module_level_imports_have_no_cycle() -> None:
     assert len(graph) > 20 and "tambon_gis.monitoring" in graph
     assert "tambon_gis.names" in graph["tambon_gis.matching"]
     assert _cycles(graph) == [], "modules that import each other at module level"
+
+
+def test_schema_error_is_a_value_error_with_a_plain_message() -> None:
+    from tambon_gis import SchemaError
+
+    error = SchemaError("column 'x' is missing: pass tambon=COLUMN")
+    assert isinstance(error, ValueError) and not isinstance(error, KeyError)
+    assert str(error) == "column 'x' is missing: pass tambon=COLUMN"  # not quoted as a KeyError
