@@ -39,6 +39,7 @@ demo: setup
 	$(PY) -m tambon_gis.cli demo --out out
 
 test: setup-system setup
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadgroup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 	$(MAKE) package-check

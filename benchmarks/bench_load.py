@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from _common import best_of, data_dir  # noqa: E402 - benchmarks/ is on sys.path
 
+from _common import best_of, data_dir  # benchmarks/ is on sys.path
 
 
 def main() -> int:

@@ -22,8 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import best_of, data_dir  # noqa: E402 - benchmarks/ is on sys.path
-
+from _common import best_of, data_dir  # benchmarks/ is on sys.path
 
 
 def main() -> int:
@@ -72,7 +71,9 @@ def main() -> int:
     t_frame, _ = best_of(lambda: big_report.to_frame(), repeat=1)
 
     hard_path = Path(__file__).parent.parent / "tests" / "data" / "match_hard_cases.csv"
-    hard = pd.read_csv(hard_path, dtype=str, keep_default_na=False)[["province", "amphoe", "tambon"]]
+    hard = pd.read_csv(hard_path, dtype=str, keep_default_na=False)[
+        ["province", "amphoe", "tambon"]
+    ]
     hard_rows = list(hard.itertuples(index=False))
 
     def run_geothai_hard() -> int:
@@ -92,19 +93,37 @@ def main() -> int:
     print()
     print("| what | rows | time (s) | rows/s | rows given one tambon |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| geothai.match, row by row (baseline) | {n:,} | {t_geo:.3f} | {n / t_geo:,.0f} | {geo_found:,} |")
-    print(f"| tambon_gis.match_areas, all rows distinct | {n:,} | {t_ours:.3f} | {n / t_ours:,.0f} | {ours_found:,} |")
+    print(
+        f"| geothai.match, row by row (baseline) | {n:,} | {t_geo:.3f} | {n / t_geo:,.0f} "
+        f"| {geo_found:,} |"
+    )
+    print(
+        f"| tambon_gis.match_areas, all rows distinct | {n:,} | {t_ours:.3f} | {n / t_ours:,.0f} "
+        f"| {ours_found:,} |"
+    )
     print(
         f"| tambon_gis.match_areas, {distinct:,} distinct combinations | {len(big):,} | "
         f"{t_big:.3f} | {len(big) / t_big:,.0f} | {big_report.n_matched:,} |"
     )
-    print(f"| geothai.match, row by row, hard cases (issue 13) | {nh:,} | {t_geo_h:.3f} | {nh / t_geo_h:,.0f} | {geo_found_h:,} |")
-    print(f"| tambon_gis.match_areas, hard cases, all distinct | {nh:,} | {t_ours_h:.3f} | {nh / t_ours_h:,.0f} | {report_h.n_matched:,} |")
+    print(
+        f"| geothai.match, row by row, hard cases (issue 13) | {nh:,} | {t_geo_h:.3f} "
+        f"| {nh / t_geo_h:,.0f} | {geo_found_h:,} |"
+    )
+    print(
+        f"| tambon_gis.match_areas, hard cases, all distinct | {nh:,} | {t_ours_h:.3f} "
+        f"| {nh / t_ours_h:,.0f} | {report_h.n_matched:,} |"
+    )
     print()
     print(f"one-off gazetteer index build (first call only): {build:.2f} s")
     print(f"MatchReport.to_frame() on the 1,000,000-row report: {t_frame:.2f} s")
-    print("statuses of the 7,425 HDX triples: " + ", ".join(f"{s} {c:,}" for s, c in counts.items() if c))
-    print(f"speed-up per row vs geothai: {t_geo / t_ours:.1f}x (HDX triples), {t_geo_h / t_ours_h:.1f}x (hard cases); 1 M rows under 2 s: {t_big < 2}")
+    print(
+        "statuses of the 7,425 HDX triples: "
+        + ", ".join(f"{s} {c:,}" for s, c in counts.items() if c)
+    )
+    print(
+        f"speed-up per row vs geothai: {t_geo / t_ours:.1f}x (HDX triples), "
+        f"{t_geo_h / t_ours_h:.1f}x (hard cases); 1 M rows under 2 s: {t_big < 2}"
+    )
     return 0
 
 

@@ -108,7 +108,7 @@ def main() -> None:
         print(f"| {name} | {a:.2f} | {b:.2f} | {verdict} |")
 
 
-def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # noqa: ANN001 - a script
+def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # a script
     rows = []
     store = open_store(address, fiscal_years=(2566, 2567))
     store.set_areas(pd.DataFrame({"tambon_code": codes, "programme": ["A", "B", "C"] * 2475}))
@@ -125,7 +125,9 @@ def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # noqa: ANN001 - a scr
     rows.append(("import 1,000,000 observations (CSV, validated, all-or-nothing)", t_import, 60))
     t = time.perf_counter()
     again = store.import_file(f1)
-    rows.append(("import the same file again (idempotent, adds nothing)", time.perf_counter() - t, None))
+    rows.append(
+        ("import the same file again (idempotent, adds nothing)", time.perf_counter() - t, None)
+    )
     assert again.status == "already imported"
     store.import_file(f2)
 
@@ -133,7 +135,9 @@ def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # noqa: ANN001 - a scr
     t = time.perf_counter()
     pd.read_csv(f1, dtype=str).to_sql("obs", conn, index=False, chunksize=50_000)
     conn.commit()
-    rows.append(("baseline: pandas read_csv + to_sql, no validation", time.perf_counter() - t, None))
+    rows.append(
+        ("baseline: pandas read_csv + to_sql, no validation", time.perf_counter() - t, None)
+    )
     conn.close()
 
     last = QUARTERS[-1]
@@ -148,7 +152,9 @@ def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # noqa: ANN001 - a scr
     for q in QUARTERS:
         s = store.status(q)
         store.rollup(q, level="changwat", status=s)
-    rows.append(("status + changwat roll-up for each of the 8 quarters", time.perf_counter() - t, None))
+    rows.append(
+        ("status + changwat roll-up for each of the 8 quarters", time.perf_counter() - t, None)
+    )
 
     # baseline: the same status arithmetic in plain pandas on the in-memory frame
     t = time.perf_counter()
@@ -166,7 +172,13 @@ def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # noqa: ANN001 - a scr
     df[df["q"] == 4].groupby(["changwat_code", "indicator_id"]).agg(
         v=("value", "sum"), n=("value", "count")
     )
-    rows.append(("baseline: plain pandas status + 1 roll-up (no trend, no store)", time.perf_counter() - t, None))
+    rows.append(
+        (
+            "baseline: plain pandas status + 1 roll-up (no trend, no store)",
+            time.perf_counter() - t,
+            None,
+        )
+    )
 
     if store.backend == "sqlite":
         size = store.path.stat().st_size / 1e6

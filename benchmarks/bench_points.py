@@ -18,7 +18,8 @@ import gc
 import os
 import sys
 import time
-from _common import data_dir  # noqa: E402 - benchmarks/ is on sys.path
+
+from _common import data_dir  # benchmarks/ is on sys.path
 
 
 def rss_gb() -> float:
@@ -68,7 +69,9 @@ def main(argv: list[str]) -> int:
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
         t_pts = time.perf_counter() - t0
         t0 = time.perf_counter()
-        joined = gpd.sjoin(pts, tambons[["tambon_code", "geometry"]], predicate="within", how="left")
+        joined = gpd.sjoin(
+            pts, tambons[["tambon_code", "geometry"]], predicate="within", how="left"
+        )
         t_sjoin = time.perf_counter() - t0
         mem_sjoin = rss_gb()
         first = joined[~joined.index.duplicated(keep="first")]["tambon_code"].to_numpy(dtype=object)
@@ -79,11 +82,16 @@ def main(argv: list[str]) -> int:
         del pts, joined, first, df
         gc.collect()
 
-    print(f"tambon_gis {tg.__version__}; full-resolution layer: {len(tambons):,} tambons, "
-          f"{vertices:,} vertices (load_boundaries {t_load:.1f} s, cached GeoParquet if warm)")
+    print(
+        f"tambon_gis {tg.__version__}; full-resolution layer: {len(tambons):,} tambons, "
+        f"{vertices:,} vertices (load_boundaries {t_load:.1f} s, cached GeoParquet if warm)"
+    )
     print(f"machine: {os.cpu_count()} cores, shared with other jobs (figures taken under load)")
     print()
-    print("| points | assign_points (s) | points/s | sjoin only (s) | points_from_xy + sjoin (s) | sjoin points/s (with points) | inside | same answer | RSS after ours / sjoin (GB) |")
+    print(
+        "| points | assign_points (s) | points/s | sjoin only (s) | points_from_xy + sjoin (s) "
+        "| sjoin points/s (with points) | inside | same answer | RSS after ours / sjoin (GB) |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n, t_ours, t_pts, t_sjoin, inside, same, m1, m2 in rows:
         print(

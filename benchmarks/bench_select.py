@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import best_of  # benchmarks/ is on sys.path
 
 import tambon_gis as tg
 from tambon_gis import settings
 from tambon_gis.selection import _Model, score_areas, select_areas, sensitivity
-from _common import best_of  # noqa: E402 - benchmarks/ is on sys.path
 
 N = 23
 QUOTAS = {

@@ -107,7 +107,7 @@ def monitoring(pilot: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.Da
                 continue
             target = 200 if i < 3 else 120
             rows.append([code, "hh_savings", f"ไตรมาส {q}/2566",
-                         int(round(target / 4 * skill[i] * rng.uniform(0.8, 1.2))), "", ""])
+                         round(float(target / 4 * skill[i] * rng.uniform(0.8, 1.2))), "", ""])
             rows.append([code, "debt", f"ไตรมาส {q}/2566",
                          int(round(debt0[i] * (1 - 0.03 * q * skill[i]), -2)), "", ""])
             rows.append([code, "plan_share", f"ไตรมาส {q}/2566",

@@ -45,14 +45,6 @@ from tambon_gis._errors import (
     ValidationError,
 )
 
-#: The error classes, exported flat: ``tambon_gis.TambonGISError`` and ``tambon_gis.SchemaError``.
-_ERRORS = [
-    "TambonGISError", "SchemaError", "EncodingError", "CRSError", "CodeError",
-    "DataNotFoundError", "InfeasibleError", "ValidationError", "PeriodError",
-    "ImportRejectedError", "SolverError", "CorruptFileError", "ReadOnlyError", "StoreBusyError",
-    "LimitError", "StoreAddressError", "StoreConnectionError", "AccessDeniedError",
-]  # fmt: skip
-
 __version__ = "0.1.0"
 
 #: Public submodules, imported on first attribute access.
@@ -97,7 +89,29 @@ _SHORTCUTS = {
     "monitoring_report": "monitoring",
 }
 
-__all__ = ["__version__", "settings", "errors", *sorted(_MODULES), *sorted(_SHORTCUTS), *_ERRORS]
+__all__ = ["__version__", "settings", "errors", *sorted(_MODULES), *sorted(_SHORTCUTS)]
+#: The error classes, exported flat: ``tambon_gis.TambonGISError`` and ``tambon_gis.SchemaError``.
+#: A literal list, so that linters see the imports above as re-exports.
+__all__ += [
+    "AccessDeniedError",
+    "CRSError",
+    "CodeError",
+    "CorruptFileError",
+    "DataNotFoundError",
+    "EncodingError",
+    "ImportRejectedError",
+    "InfeasibleError",
+    "LimitError",
+    "PeriodError",
+    "ReadOnlyError",
+    "SchemaError",
+    "SolverError",
+    "StoreAddressError",
+    "StoreBusyError",
+    "StoreConnectionError",
+    "TambonGISError",
+    "ValidationError",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

@@ -84,13 +84,16 @@ def _fmt(v: Any) -> str:
 def bullet_bar(
     actual: float, expected: float, target: float, colour: str, *, width: int = 110
 ) -> str:
-    """A small bullet bar: a track to 150 % of target, the actual bar and a tick at expected."""
+    """Return a small bullet bar.
+
+    A track to 150 % of target, the actual bar and a tick at expected.
+    """
     if not (np.isfinite(actual) and np.isfinite(target)) or target <= 0:
         return ""
     top = max(target * 1.5, actual, 1e-9)
-    w = int(round(width * min(actual, top) / top))
-    x_exp = int(round(width * min(expected, top) / top)) if np.isfinite(expected) else None
-    x_tgt = int(round(width * target / top))
+    w = round(float(width * min(actual, top) / top))
+    x_exp = round(float(width * min(expected, top) / top)) if np.isfinite(expected) else None
+    x_tgt = round(float(width * target / top))
     tick = (
         f'<span style="position:absolute;left:{x_exp}px;top:0;width:2px;height:12px;'
         'background:#000" title="expected"></span>'
@@ -319,7 +322,7 @@ def timeslider_map(
     basemap: str | Sequence[str] | None = None,
     title: str | None = None,
 ) -> Any:
-    """A map of one indicator with a slider over the four quarters of a fiscal year."""
+    """Return a map of one indicator with a slider over the four quarters of a fiscal year."""
     from tambon_gis import maps
 
     areas, columns, labels = quarter_columns(

@@ -271,7 +271,7 @@ def write_report(
                      "fy_target": "เป้าหมายทั้งปี (fy_target)", "ratio": "สัดส่วน (ratio)"},
                     numeric=["value", "ytd_actual", "ytd_target", "fy_target", "ratio"],
                     status_col="status",
-                ),  # fmt: skip
+                ),
                 f'<p class="note">{_esc(THRESHOLDS_NOTE)}</p>',
             ]
         # --- completeness
@@ -302,7 +302,7 @@ def write_report(
                 numeric=["value", "ytd_actual", "ytd_target", "fy_target", "ratio",
                          "revision"],
                 status_col="status",
-            ),  # fmt: skip
+            ),
         ]
         # --- provenance
         imp = st_obj.imports()

@@ -265,7 +265,7 @@ def create_schema(db: Any, version: str) -> None:
 
 
 def exists(db: Any) -> str | None:
-    """The schema version of the store in this database, or None when there is none."""
+    """Return the schema version of the store in this database, or None when there is none."""
     if db.execute("SELECT to_regclass('meta')").fetchone()[0] is None:
         return None
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -351,7 +351,7 @@ def revoke(db: Any, user: str) -> None:
 
 
 def access(db: Any) -> pd.DataFrame:
-    """The users of the store with their role and scope."""
+    """Return the users of the store with their role and scope."""
     cur = db.execute("SELECT db_user, role, changwats, agency FROM store_users ORDER BY db_user")
     return pd.DataFrame(cur.fetchall(), columns=["db_user", "role", "changwats", "agency"])
 

@@ -114,7 +114,7 @@ def set_boundaries(store: Any, gdf: Any = None) -> int:
 
 
 def boundaries(store: Any) -> Any:
-    """The stored outlines joined to the areas, as a GeoDataFrame in EPSG:4326."""
+    """Return the stored outlines joined to the areas, as a GeoDataFrame in EPSG:4326."""
     import geopandas as gpd
     import shapely
 
@@ -156,5 +156,5 @@ def publish_status(store: Any, period: Any) -> int:
 
 
 def published(store: Any) -> pd.DataFrame:
-    """The published status rows."""
+    """Return the published status rows."""
     return store._query("SELECT * FROM published_status ORDER BY tambon_code, indicator_id")

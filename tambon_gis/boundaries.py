@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
@@ -190,7 +191,8 @@ class LoadReport:
     def summary_lines(self) -> list[str]:
         """Return the report as short human-readable lines."""
         lines = [
-            f"{self.rows:,} {self.level} areas from {self.features_read:,} features of {self.source}",
+            f"{self.rows:,} {self.level} areas from {self.features_read:,} features of "
+            f"{self.source}",
             f"encoding: {self.encoding or 'n/a'} ({self.encoding_from or 'n/a'}); "
             f"CRS: {self.crs or 'n/a'} ({self.crs_from or 'n/a'})",
         ]
@@ -371,8 +373,15 @@ def load_boundaries(
 
     path = _resolve_path(Path(source), level=level)
     use_cache = settings.use_cache if use_cache is None else use_cache
-    key = _cache_key(path, level=level, columns=columns, encoding=encoding, crs=crs, layer=layer,
-                     **({"allow_partial": True} if allow_partial else {}))
+    key = _cache_key(
+        path,
+        level=level,
+        columns=columns,
+        encoding=encoding,
+        crs=crs,
+        layer=layer,
+        **({"allow_partial": True} if allow_partial else {}),
+    )
     cache_file = settings.get_cache_folder() / "boundaries" / f"{key}.parquet"
     if use_cache and cache_file.exists():
         try:
@@ -395,7 +404,8 @@ def load_boundaries(
                                allow_partial=allow_partial)  # fmt: skip
         if len(raw) == 0:
             raise DataNotFoundError(
-                f"{str(path)!r} has no features{f' in layer {layer!r}' if layer is not None else ''}:"
+                f"{str(path)!r} has no features"
+                f"{f' in layer {layer!r}' if layer is not None else ''}:"
                 " check the file (or pass layer=... for a multi-layer file)"
             )
         if raw.crs is None:
@@ -501,8 +511,11 @@ def to_level(
             merged = shapely.union_all(parts)
         geoms.append(_fill_slivers(merged, parts))
     if fallbacks:
-        logger.info("to_level: %d of %d groups overlap inside and were unioned robustly",
-                    fallbacks, len(keys))
+        logger.info(
+            "to_level: %d of %d groups overlap inside and were unioned robustly",
+            fallbacks,
+            len(keys),
+        )
     out = pd.DataFrame({key: keys})
     if level == "amphoe":
         names = gazetteer.amphoes()[CANONICAL_COLUMNS["amphoe"][:-3]]
@@ -518,7 +531,9 @@ def to_level(
     out["region_en"] = out["region"].map(lambda r: REGION_EN.get(r, r))
     out = gpd.GeoDataFrame(out, geometry=geoms, crs=4326)
     out = out[CANONICAL_COLUMNS[level]]
-    logger.info("to_level returned %s %s areas from %s rows", f"{len(out):,}", level, f"{len(gdf):,}")
+    logger.info(
+        "to_level returned %s %s areas from %s rows", f"{len(out):,}", level, f"{len(gdf):,}"
+    )
     return out
 
 
@@ -554,8 +569,13 @@ def _load_embedded(
 
     info = datasets.embedded_info()
     src = _embedded_level(level)
-    report = LoadReport(source=f"embedded:{datasets.embedded_path().name}", level=level,
-                        features_read=len(src), crs="EPSG:4326", crs_from="file")
+    report = LoadReport(
+        source=f"embedded:{datasets.embedded_path().name}",
+        level=level,
+        features_read=len(src),
+        crs="EPSG:4326",
+        crs_from="file",
+    )
     out = _finish(src, report, level=level, region_scheme=region_scheme)
     area = src.set_index(f"{level}_code")["area_km2"]
     out.insert(len(out.columns) - 1, "area_km2", out[f"{level}_code"].map(area).to_numpy())
@@ -628,7 +648,7 @@ def _level_score(name: str, level: str) -> int:
 
 
 def _is_junk_member(name: str) -> bool:
-    """macOS resource forks and folders zipped by Finder."""
+    """MacOS resource forks and folders zipped by Finder."""
     norm = name.replace("\\", "/")
     return norm.startswith("__MACOSX/") or "/__MACOSX/" in norm or Path(norm).name.startswith("._")
 
@@ -682,6 +702,7 @@ def _pick_zip_member(path: Path, *, level: str) -> str:
         )
     if len(vectors) == 1:
         return vectors[0]
+
     def name(m: str) -> str:
         return Path(m.replace("\\", "/")).name
 
@@ -838,8 +859,7 @@ def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
         return _epsg_crs(gpd.read_parquet(path))
     except (pa.ArrowException, OSError, ValueError, shapely.errors.GEOSException) as exc:
         raise CorruptFileError(
-            f"{str(path)!r} could not be read as GeoParquet ({exc}): it is damaged. "
-            f"{_again(path)}"
+            f"{str(path)!r} could not be read as GeoParquet ({exc}): it is damaged. {_again(path)}"
         ) from exc
 
 
@@ -978,8 +998,12 @@ def _read_file(
                 raise _zip_error(path, exc) from exc
             codec = _cpg_to_codec(cpg) if cpg else None
             if cpg and codec is None:
-                logger.warning("%s: the .cpg says %r, which is not an encoding; detecting it "
-                               "from the bytes instead", path.name, cpg)
+                logger.warning(
+                    "%s: the .cpg says %r, which is not an encoding; detecting it "
+                    "from the bytes instead",
+                    path.name,
+                    cpg,
+                )
             if codec:
                 report.encoding, report.encoding_from = codec, f".cpg file ({cpg})"
             elif data is not None:
@@ -1016,7 +1040,9 @@ def _read_file(
                 # Damaged coordinates (e.g. a ring that no longer closes): read the rest and
                 # mark the features whose geometry cannot be built.
                 gdf = pyogrio.read_dataframe(uri, use_arrow=True, on_invalid="ignore", **kwargs)
-                unreadable = np.flatnonzero(pd.isna(np.asarray(gdf.geometry.values, dtype=object))).tolist()
+                unreadable = np.flatnonzero(
+                    pd.isna(np.asarray(gdf.geometry.values, dtype=object))
+                ).tolist()
             # Arrow keeps undecodable bytes until the strings are used: use them now.
             _check_mojibake(gdf, path=path, given=given)
     except (UnicodeDecodeError, pa.ArrowException) as exc:
@@ -1059,8 +1085,10 @@ def _read_file(
                 f"{_again(path)}"
             )
         if expected is not None and len(gdf) <= expected:
-            empty = np.flatnonzero(shapely.is_empty(np.asarray(gdf.geometry.values, dtype=object))
-                                   | pd.isna(np.asarray(gdf.geometry.values, dtype=object)))
+            empty = np.flatnonzero(
+                shapely.is_empty(np.asarray(gdf.geometry.values, dtype=object))
+                | pd.isna(np.asarray(gdf.geometry.values, dtype=object))
+            )
             suspect = sorted(set(empty.tolist()) - set(index["bad"]))
             if suspect:
                 try:
@@ -1072,12 +1100,18 @@ def _read_file(
                 index["bad"] = sorted(set(index["bad"]) | set(scanned))
         bad = sorted(i for i in set(index["bad"]) | set(unreadable) if i < len(gdf))
         report.features_read = max(len(gdf), expected or 0)
-        gdf.attrs["_unreadable"] = {"rows": bad, "lost": lost,
-                                    "why": index["why"] or "their coordinates are damaged"}
+        gdf.attrs["_unreadable"] = {
+            "rows": bad,
+            "lost": lost,
+            "why": index["why"] or "their coordinates are damaged",
+        }
     elif unreadable:
         report.features_read = len(gdf)
-        gdf.attrs["_unreadable"] = {"rows": unreadable, "lost": [],
-                                    "why": "their coordinates are damaged"}
+        gdf.attrs["_unreadable"] = {
+            "rows": unreadable,
+            "lost": [],
+            "why": "their coordinates are damaged",
+        }
     for w in caught:
         if "converted correctly" in str(w.message):
             message = (
@@ -1107,10 +1141,8 @@ def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> No
     counts: dict[str, int] = {}
     try:
         problems = [row[0] for row in con.execute("PRAGMA quick_check(5)")]
-        try:
+        with contextlib.suppress(sqlite3.Error):  # written by a tool that keeps no counts
             counts = dict(con.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents"))
-        except sqlite3.Error:
-            pass  # written by a tool that keeps no counts
     except sqlite3.OperationalError:
         return  # cannot be checked here (e.g. a WAL file on a read-only share)
     except sqlite3.DatabaseError as exc:
@@ -1152,7 +1184,9 @@ def _drop_unreadable(
         return raw
     try:
         code_col = _find_columns(raw, level=level, columns=columns)[f"{level}_code"]
-        codes = [normalise_code(v, length=CODE_LENGTH[level]) for v in raw[code_col].iloc[info["rows"]]]
+        codes = [
+            normalise_code(v, length=CODE_LENGTH[level]) for v in raw[code_col].iloc[info["rows"]]
+        ]
     except (SchemaError, KeyError):
         codes = [None] * len(info["rows"])
     names = [c or f"feature {i + 1}" for i, c in zip(info["rows"], codes, strict=True)]
@@ -1201,7 +1235,6 @@ def _pick_layer(uri: str, *, level: str, source: str | None = None) -> str | Non
             f"{source} has {len(top)} layers that could be the {level} layer "
             f"({', '.join(top[:10])}); tambon_gis does not guess between them. Pass the one "
             f"to read with layer=..., e.g. load_boundaries(path, layer={top[0]!r}) "
-
         )
     return top[0]
 
@@ -1214,10 +1247,7 @@ def _cpg_to_codec(cpg: str) -> str | None:
         return "utf-8"
     if low in ("874", "tis620", "iso885911", "thai", "x-mac-thai"):
         return "cp874"
-    if low.isdigit():
-        candidate = f"cp{low}"
-    else:
-        candidate = cpg.strip()
+    candidate = f"cp{low}" if low.isdigit() else cpg.strip()
     try:
         return codecs.lookup(candidate).name
     except LookupError:
@@ -1225,8 +1255,12 @@ def _cpg_to_codec(cpg: str) -> str | None:
 
 
 def _check_mojibake(gdf: pd.DataFrame, *, path: Path | None, given: bool) -> None:
-    text_cols = [c for c in gdf.columns if c != "geometry"
-                 and (gdf[c].dtype.kind in "OTU" or str(gdf[c].dtype) in ("string", "str"))]  # fmt: skip
+    text_cols = [
+        c
+        for c in gdf.columns
+        if c != "geometry"
+        and (gdf[c].dtype.kind in "OTU" or str(gdf[c].dtype) in ("string", "str"))
+    ]
     sample = " ".join(
         str(v) for c in text_cols[:20] for v in gdf[c].head(200).tolist() if isinstance(v, str)
     )
@@ -1283,7 +1317,7 @@ def _guess_crs(bounds: np.ndarray) -> str:
         try:
             tr = Transformer.from_crs(code, 4326, always_xy=True)
             xs, ys = tr.transform([bounds[0], bounds[2]], [bounds[1], bounds[3]])
-        except Exception:  # noqa: BLE001 - pyproj raises several kinds
+        except Exception:  # pyproj raises several kinds
             continue
         b = np.array([min(xs), min(ys), max(xs), max(ys)])
         if np.all(np.isfinite(b)) and _inside_thailand(b):
@@ -1304,7 +1338,9 @@ def _canonicalise(
     """Map columns, fix codes and geometry, merge duplicates, take names from the gazetteer."""
     mapping = _find_columns(raw, level=level, columns=columns)
     code_col = f"{level}_code"
-    codes = _normalise_codes(raw[mapping[code_col]], length=CODE_LENGTH[level], column=mapping[code_col])
+    codes = _normalise_codes(
+        raw[mapping[code_col]], length=CODE_LENGTH[level], column=mapping[code_col]
+    )
     provinces = set(gazetteer.changwats()["changwat_code"])
     unknown = sorted({c for c in codes if c[:2] not in provinces})
     if unknown:
@@ -1355,7 +1391,9 @@ def _canonicalise(
     return gdf
 
 
-def _find_columns(raw: pd.DataFrame, *, level: str, columns: Mapping[str, str] | None) -> dict[str, str]:
+def _find_columns(
+    raw: pd.DataFrame, *, level: str, columns: Mapping[str, str] | None
+) -> dict[str, str]:
     wanted = [c for c in CANONICAL_COLUMNS[level] if c not in ("region", "region_en", "geometry")]
     found: dict[str, str] = {}
     if columns:
@@ -1494,7 +1532,9 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts)
 
 
-def _merge_duplicates(gdf: gpd.GeoDataFrame, *, code_col: str, report: LoadReport) -> gpd.GeoDataFrame:
+def _merge_duplicates(
+    gdf: gpd.GeoDataFrame, *, code_col: str, report: LoadReport
+) -> gpd.GeoDataFrame:
     dup = gdf[code_col].duplicated(keep=False)
     if not dup.any():
         return gdf
@@ -1599,7 +1639,8 @@ def _finish(
     if notes:
         # Said once per file: a read from the cache (the same file again) only logs it.
         (logger.info if report.from_cache else logger.warning)(
-            "%s: %s (details in gdf.attrs['load_report'])", Path(report.source).name,
+            "%s: %s (details in gdf.attrs['load_report'])",
+            Path(report.source).name,
             "; ".join(line.split(" (")[0] for line in notes if not line.startswith("abolished")),
         )
     logger.info("load_boundaries returned %s", report.summary_lines()[0])
@@ -1617,7 +1658,9 @@ def _fill_names_from(out: pd.DataFrame, src: pd.DataFrame, *, level: str) -> pd.
     return out
 
 
-def _fill_slivers(merged: shapely.Geometry, parts: np.ndarray, *, max_area_km2: float = 0.01) -> shapely.Geometry:
+def _fill_slivers(
+    merged: shapely.Geometry, parts: np.ndarray, *, max_area_km2: float = 0.01
+) -> shapely.Geometry:
     """Drop interior rings of a dissolved area that are tiny gaps between its parts."""
     if merged.is_empty:
         return merged
@@ -1630,7 +1673,10 @@ def _fill_slivers(merged: shapely.Geometry, parts: np.ndarray, *, max_area_km2: 
         keep = []
         for ring in holes:
             hole = shapely.Polygon(ring)
-            if hole.area < limit and not shapely.intersects(hole.representative_point(), parts).any():
+            if (
+                hole.area < limit
+                and not shapely.intersects(hole.representative_point(), parts).any()
+            ):
                 changed = True
                 continue
             keep.append(ring)

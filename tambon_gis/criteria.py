@@ -904,7 +904,9 @@ def _load_yaml_unique(text: str, *, source: str) -> Any:
     class _UniqueKeyLoader(yaml.SafeLoader):
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    def construct_mapping(
+        loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+    ) -> Any:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=True)
@@ -922,8 +924,10 @@ def _load_yaml_unique(text: str, *, source: str) -> Any:
             seen[key] = line
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
-    _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    _UniqueKeyLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping
+    )
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
 
 
 def _unknown(column: str, columns: Iterable[str]) -> str:

@@ -88,7 +88,8 @@ class Source:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td>{html.escape(str(v))}</td></tr>"
             for k, v in (
                 ("title", self.title), ("url", self.url), ("license", self.license),
                 ("attribution", self.attribution), ("vintage", self.vintage),
@@ -140,7 +141,9 @@ def get_source(name: str = DEFAULT_SOURCE) -> Source:
     """
     reg = _registry()
     if name not in reg:
-        raise KeyError(f"no boundary source {name!r} in the registry: expected one of {sorted(reg)}")
+        raise KeyError(
+            f"no boundary source {name!r} in the registry: expected one of {sorted(reg)}"
+        )
     return reg[name]
 
 
@@ -273,8 +276,10 @@ def fetch(name: str = DEFAULT_SOURCE, *, url: str | None = None) -> Path:
             progressbar=settings.progress,
         )
     except ValueError as exc:
-        where = "published in the registry" if src.hash else (
-            f"recorded at the first download in {_download_folder() / 'hashes.json'}"
+        where = (
+            "published in the registry"
+            if src.hash
+            else (f"recorded at the first download in {_download_folder() / 'hashes.json'}")
         )
         raise ValueError(
             f"the downloaded {src.filename} does not have the expected sha256 {expected} "
@@ -282,7 +287,7 @@ def fetch(name: str = DEFAULT_SOURCE, *, url: str | None = None) -> Path:
             f"a new release on purpose, delete the {src.filename!r} entry of hashes.json and "
             f"fetch again; otherwise try again later ({exc})"
         ) from exc
-    except Exception as exc:  # noqa: BLE001 - network errors come in many classes
+    except Exception as exc:  # network errors come in many classes
         raise DataNotFoundError(
             _offline_message(src, failure=f"download of {source_url}: {exc}")
         ) from exc
@@ -329,7 +334,11 @@ def extract(name: str = DEFAULT_SOURCE, *, level: str = "tambon", url: str | Non
         return shp
     with zipfile.ZipFile(archive) as zf:
         by_name = {PurePosixPath(m.replace("\\", "/")).name.lower(): m for m in zf.namelist()}
-        wanted = [by_name[f"{stem}{ext}".lower()] for ext in _SHAPEFILE_PARTS if f"{stem}{ext}".lower() in by_name]
+        wanted = [
+            by_name[f"{stem}{ext}".lower()]
+            for ext in _SHAPEFILE_PARTS
+            if f"{stem}{ext}".lower() in by_name
+        ]
         if not any(w.lower().endswith(".shp") for w in wanted):
             raise DataNotFoundError(
                 f"{archive} has no {stem}.shp (the {level} layer the registry expects); "
@@ -463,9 +472,7 @@ def example_path(name: str | None = None) -> Path:
             str(p.relative_to(folder)) for p in folder.rglob("*")
             if p.is_file() and p.name not in ("__init__.py",) and "__pycache__" not in p.parts
         )  # fmt: skip
-        raise DataNotFoundError(
-            f"no example file {name!r} in {folder}: expected one of {known}"
-        )
+        raise DataNotFoundError(f"no example file {name!r} in {folder}: expected one of {known}")
     return path
 
 

@@ -171,7 +171,15 @@ def _abolished() -> pd.DataFrame:
     ]
     return pd.DataFrame(
         rows,
-        columns=["code", "level", "name_th", "name_en", "parent_code", "abolished_on", "successors"],
+        columns=[
+            "code",
+            "level",
+            "name_th",
+            "name_en",
+            "parent_code",
+            "abolished_on",
+            "successors",
+        ],
     )
 
 
@@ -250,7 +258,7 @@ _neighbour_memo: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
 
 
 def _tambon_codes(boundaries: object) -> object:
-    """The tambon codes of a layer (``tambon_code``, or COD-AB ``ADM3_PCODE``)."""
+    """Return the tambon codes of a layer (``tambon_code``, or COD-AB ``ADM3_PCODE``)."""
     import geopandas as gpd
 
     from tambon_gis._errors import SchemaError, ValidationError

@@ -812,8 +812,10 @@ def _raw_class() -> type:
     from jinja2 import Template
 
     class Raw(Element):  # type: ignore[misc]
-        """Text put in the page as it is: never parsed as a Jinja template (fast, and safe
-        for JSON or JavaScript that contains ``{{`` or ``{%``)."""
+        """Text put in the page as it is: never parsed as a Jinja template.
+
+        Fast, and safe for JSON or JavaScript that contains ``{{`` or ``{%``.
+        """
 
         _template = Template("{{ this.text }}")
 
@@ -877,8 +879,8 @@ def _build(
     value_fields: dict[str, list[str | None]],
     palette: list[str],
     legend: str | None,
-    tooltip: Sequence[str] | None | bool,
-    popup: Sequence[str] | None | bool,
+    tooltip: Sequence[str] | bool | None,
+    popup: Sequence[str] | bool | None,
     popup_html: str | None,
     lang: str,
     outlines: Sequence[str] | None,
@@ -926,9 +928,9 @@ def _build(
 
     if m is None:
         m = _new_map(gdf)
-    TopoLayer, _ = _element_classes()
+    topo_layer_class, _ = _element_classes()
     context_spec, context_ids = _context_spec(m, gdf, context, level=level, lang=lang, fn=fn)
-    topo_id, topo, simple = _topology_for(m, gdf, tolerance=tolerance, code=code)
+    topo_id, _topo, simple = _topology_for(m, gdf, tolerance=tolerance, code=code)
 
     fields: dict[str, dict[str, Any]] = {}
 
@@ -936,7 +938,7 @@ def _build(
         fields[key] = _encode_field(values)
         return key
 
-    for level_name, col in names.items():
+    for _level_name, col in names.items():
         add_field(col, gdf[col].tolist())
     for key, values in value_fields.items():
         add_field(key, values)
@@ -1097,12 +1099,12 @@ def _build(
         "credit": html.escape(credit(lang=lang, source=credit_text)),
     }
     ids = [*context_ids, topo_id]
-    m.add_child(TopoLayer(spec, [(i, _page_json(m, i)) for i in ids]))
+    m.add_child(topo_layer_class(spec, [(i, _page_json(m, i)) for i in ids]))
     return m
 
 
 def _page_topology(topo: webgeom.WebTopology) -> str:
-    """The topology as embedded in a page: arcs as flat integer lists, no feature ids.
+    """Return the topology as embedded in a page: arcs as flat integer lists, no feature ids.
 
     ``[[x0, y0], [dx, dy], ...]`` becomes ``[x0, y0, dx, dy, ...]`` (the runtime expands it),
     which saves about a fifth of the page.
@@ -1586,7 +1588,7 @@ def add_panel(
     title: str | None = None,
     position: str = "topright",
 ) -> Any:
-    """Add a side panel (a legend box, a table of region quotas...) to a map.
+    r"""Add a side panel (a legend box, a table of region quotas...) to a map.
 
     Parameters
     ----------
@@ -1611,7 +1613,7 @@ def add_panel(
     >>> m = folium.Map(tiles=None)
     >>> quotas = pd.DataFrame({"ภาค": ["เหนือ", "<b>ใต้</b>"], "โควตา": [12, 1500]})
     >>> page = add_panel(m, quotas, title="โควตา").get_root().render()
-    >>> "1,500" in page and "\\\\u0026lt;b\\\\u0026gt;ใต้" in page
+    >>> "1,500" in page and "\\u0026lt;b\\u0026gt;ใต้" in page
     True
     """
     positions = ("topright", "topleft", "bottomright", "bottomleft")
@@ -1626,8 +1628,8 @@ def add_panel(
             f"add_panel() takes HTML text or a DataFrame, got {type(html_or_dataframe).__name__}"
         )
     head = f"<div class='tg-panel-title'>{html.escape(title)}</div>" if title else ""
-    _, Panel = _element_classes()
-    m.add_child(Panel(head + body, position))
+    _, panel_class = _element_classes()
+    m.add_child(panel_class(head + body, position))
     log.info("add_panel returned the map with a %s panel at %s", "table" if isinstance(
         html_or_dataframe, pd.DataFrame) else "HTML", position)
     return m

@@ -144,7 +144,7 @@ RULES: tuple[str, ...] = tuple(v for k, v in dict(globals()).items() if k.starts
 
 
 def _noted(notes: Sequence[str], rule: str) -> str:
-    """The notes of a row, with the rule that decided it last."""
+    """Return the notes of a row, with the rule that decided it last."""
     return "; ".join([*(n for n in notes if n), f"rule: {rule}"])
 
 
@@ -175,7 +175,7 @@ def _rows(df: pd.DataFrame, columns: list[str]) -> list[Any]:
     from collections import namedtuple
 
     row = namedtuple("row", columns)  # type: ignore[misc]
-    return [row(*values) for values in zip(*(df[c].tolist() for c in columns))]
+    return [row(*values) for values in zip(*(df[c].tolist() for c in columns), strict=True)]
 
 
 def _add(d: dict[Any, list[str]], key: Any, value: str) -> None:
@@ -197,7 +197,8 @@ class _Index:
         cols = ["tambon_th", "tambon_en", "amphoe_code", "amphoe_th", "amphoe_en"]
         cols += ["changwat_code", "changwat_th", "changwat_en"]
         self.tambon: dict[str, tuple[str, ...]] = {
-            r[0]: tuple(r[1:]) for r in zip(*(t[col].tolist() for col in ["tambon_code", *cols]))
+            r[0]: tuple(r[1:])
+            for r in zip(*(t[col].tolist() for col in ["tambon_code", *cols]), strict=True)
         }
         self.changwat_names: dict[str, set[str]] = {
             r.changwat_code: {r.changwat_th, r.changwat_en} for r in c.itertuples(index=False)
@@ -360,9 +361,12 @@ def _fuzzy(
 
 
 def _few_edits(typed: str, official: str) -> bool:
-    """Whether two name keys differ by a spelling slip: at most one edit per four letters of
-    their loose skeletons (a tone, a vowel length, a look-alike letter, a letter dropped or
-    doubled), not a different word (``คลองม่วง`` is not ``หนองม่วง``)."""
+    """Tell whether two name keys differ by a spelling slip.
+
+    At most one edit per four letters of their loose skeletons (a tone, a vowel length, a
+    look-alike letter, a letter dropped or doubled), not a different word (``คลองม่วง`` is not
+    ``หนองม่วง``).
+    """
     from rapidfuzz.distance import Levenshtein
 
     a, b = loose_skeleton(typed), loose_skeleton(official)
@@ -371,7 +375,7 @@ def _few_edits(typed: str, official: str) -> bool:
 
 
 def _pick(ranked: list[tuple[str, float]], key: str) -> str | None:
-    """The one clear winner of a fuzzy ranking, or ``None``."""
+    """Return the one clear winner of a fuzzy ranking, or ``None``."""
     if not ranked or len(key) < 3:
         return None
     best_code, best = ranked[0]
@@ -884,7 +888,7 @@ class _Resolver:
 
     # helpers of the hard cases ------------------------------------------------------------
     def _near(self, amps: Sequence[str]) -> set[str]:
-        """The districts next to the typed ones (from the adjacency of the boundaries)."""
+        """Return the districts next to the typed ones (from the adjacency of the boundaries)."""
         out: set[str] = set()
         for a in amps:
             out |= self.neighbours.get(a, frozenset())
@@ -914,7 +918,9 @@ class _Resolver:
         *,
         loose: bool = True,
     ) -> tuple[list[str], str, str, float] | None:
-        """A tambon of ``scope`` that the typed name is a variant of -> (codes, rule, note, score).
+        """Return a tambon of ``scope`` that the typed name is a variant of.
+
+        The result is (codes, rule, note, score).
 
         Tried in order: ``ฯ`` standing for omitted letters, ``บ้าน`` added or dropped, the
         district's own name typed for an official name that adds a word before it, and (with
@@ -1056,6 +1062,7 @@ def _without_rule(note: str) -> str:
 
 
 def raw_in(raw: str, names: set[str]) -> bool:
+    """Tell whether the typed text, stripped, is one of ``names``."""
     return raw.strip() in names
 
 
@@ -1573,7 +1580,8 @@ def match_areas(
     p_strip = [v.strip() for v in text["province"]]
     a_strip = [v.strip() for v in text["amphoe"]]
     t_strip = [v.strip() for v in text["tambon"]]
-    fast, cw_names, am_names, tb_names = ix.fast, ix.changwat_names, ix.amphoe_names, ix.tambon_names
+    fast, cw_names = ix.fast, ix.changwat_names
+    am_names, tb_names = ix.amphoe_names, ix.tambon_names
     names_rule = f"rule: {RULE_NAMES}"
     append = results.append
     for pos in rows_iter:

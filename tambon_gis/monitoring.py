@@ -531,7 +531,7 @@ def _store_error(path: Path, exc: BaseException) -> Exception:
             f"{str(path)!r} is an SQLite file but not a monitoring store ({text}). Pass the "
             "store file written by tambon-gis monitor import (or open_store)"
         )
-    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) \
+    if (isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)) \
             or isinstance(exc, UnicodeDecodeError) \
             or "not a database" in text or "malformed" in text or "unable to open" in text:
         return CorruptFileError(
@@ -780,8 +780,11 @@ class MonitoringStore:
         except BaseException as exc:
             self._con.rollback()
             self._raise_lost(exc)
-            if (isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
-                    and self.path is not None):
+            if (
+                isinstance(exc, sqlite3.DatabaseError)
+                and not isinstance(exc, sqlite3.IntegrityError)
+                and self.path is not None
+            ):
                 raise _store_error(self.path, exc) from exc
             raise
         else:
@@ -1360,7 +1363,9 @@ class MonitoringStore:
             new["obs_id"] = np.arange(start_id, start_id + len(new))
             log.info(
                 "transaction open on %s: writing %d observation(s) from %s",
-                self._name, len(new), name,
+                self._name,
+                len(new),
+                name,
             )
             self._insert(new, import_id)
         report = ImportReport(
@@ -1449,16 +1454,29 @@ class MonitoringStore:
         areas = self.areas()
         indicators = self.indicators().set_index("indicator_id")
         if areas.empty:
-            flag(np.ones(len(long), bool), "the store has no operation areas yet: add them "
-                 "with store.set_areas(...) or `tambon-gis monitor import --what areas`")
+            flag(
+                np.ones(len(long), bool),
+                "the store has no operation areas yet: add them "
+                "with store.set_areas(...) or `tambon-gis monitor import --what areas`",
+            )
         if extra_fields:
             n_cells = long["row"].map(extra_fields)
-            flag(n_cells.notna(), lambda m: "row " + long["row"][m].astype(str) + " has "
-                 + n_cells[m].astype("int64").astype(str) + " cells, more than the header: a "
-                 "value holds the separator (quote it) or a cell was added; fix the row")
+            flag(
+                n_cells.notna(),
+                lambda m: (
+                    "row "
+                    + long["row"][m].astype(str)
+                    + " has "
+                    + n_cells[m].astype("int64").astype(str)
+                    + " cells, more than the header: a "
+                    "value holds the separator (quote it) or a cell was added; fix the row"
+                ),
+            )
         malformed = ~code.str.fullmatch(r"\d{6}")
-        flag(malformed, lambda m: "tambon_code " + code[m].map(excerpt) + " is not a 6-digit "
-             "DOPA code")
+        flag(
+            malformed,
+            lambda m: "tambon_code " + code[m].map(excerpt) + " is not a 6-digit DOPA code",
+        )
         known = set(gazetteer.tambons()["tambon_code"])
         unknown = ~malformed & ~code.isin(known)
         if unknown.any():
@@ -1524,11 +1542,21 @@ class MonitoringStore:
         empty = long["value"] == ""
         flag(empty, "value is empty: fill it in, or remove the row if nothing was reported")
         word = long["value"].str.lower().isin(["none", "nan", "null", "n/a", "na"])
-        flag(bad_value & word, lambda m: "cell " + long["column"][m] + " holds the text "
-             + long["value"][m].map(repr) + ", not a number: leave the cell blank when "
-             "nothing was reported")
-        flag(bad_value & ~word, lambda m: "value " + long["value"][m].map(excerpt)
-             + " is not a number")
+        flag(
+            bad_value & word,
+            lambda m: (
+                "cell "
+                + long["column"][m]
+                + " holds the text "
+                + long["value"][m].map(repr)
+                + ", not a number: leave the cell blank when "
+                "nothing was reported"
+            ),
+        )
+        flag(
+            bad_value & ~word,
+            lambda m: "value " + long["value"][m].map(excerpt) + " is not a number",
+        )
         lo = ind.map(indicators["min_value"]).astype("float64")
         hi = ind.map(indicators["max_value"]).astype("float64")
         below = values.notna() & lo.notna() & (values < lo)
@@ -1538,8 +1566,14 @@ class MonitoringStore:
         flag(above, lambda m: "value " + long["value"][m] + " is above the maximum "
              + hi[m].map("{:g}".format) + " of indicator " + ind[m])  # fmt: skip
         denominators, bad_den = mio.parse_numbers(long["denominator"])
-        flag(bad_den | (denominators < 0), lambda m: "denominator "
-             + long["denominator"][m].map(excerpt) + " is not a non-negative number")
+        flag(
+            bad_den | (denominators < 0),
+            lambda m: (
+                "denominator "
+                + long["denominator"][m].map(excerpt)
+                + " is not a non-negative number"
+            ),
+        )
 
         long["period_code"] = qcode
         keyed = qcode != ""
@@ -1816,7 +1850,8 @@ class MonitoringStore:
             )
         needed = ["tambon_code", "indicator_id", "indicator_th", "aggregation", "direction",
                   "unit", "value", "actual", "expected", "target", "denominator",
-                  "amphoe_code", "amphoe_th", "changwat_code", "changwat_th", "programme"]  # fmt: skip
+                  "amphoe_code", "amphoe_th", "changwat_code", "changwat_th",
+                  "programme"]  # fmt: skip
         f = st._frame[needed]
         if indicators is not None:
             f = f[f["indicator_id"].isin(list(indicators))]
@@ -2105,9 +2140,8 @@ def _unknown_tambon_reason(code: str) -> str:
     hit = ab[ab["code"] == code]
     if len(hit):
         succ = hit["successors"].iloc[0]
-        return (
-            f"tambon {code} was abolished on {hit['abolished_on'].iloc[0]}"
-            + (f": use its successor(s) {succ}" if succ else "")
+        return f"tambon {code} was abolished on {hit['abolished_on'].iloc[0]}" + (
+            f": use its successor(s) {succ}" if succ else ""
         )
     return f"tambon {code} is not in the official gazetteer: check the code (รหัสตำบล 6 หลัก)"
 

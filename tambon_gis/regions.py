@@ -160,6 +160,8 @@ def region_of(
     mapping = region_mapping(scheme)
     code = str(changwat_code)[:2]
     if code not in mapping:
-        raise CodeError(f"{changwat_code!r} is not a changwat code: expected 2 digits from 10 to 96")
+        raise CodeError(
+            f"{changwat_code!r} is not a changwat code: expected 2 digits from 10 to 96"
+        )
     region = mapping[code]
     return REGION_EN.get(region, region) if lang == "en" else region

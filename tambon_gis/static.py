@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -300,7 +301,7 @@ def _paths(geoms: np.ndarray) -> list[Any]:
     codes[ring_off[:-1]] = MPath.MOVETO
     codes[ring_off[1:] - 1] = MPath.CLOSEPOLY
     starts = ring_off[part_off[geom_off]]
-    return [MPath(coords[a:b], codes[a:b]) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    return [MPath(coords[a:b], codes[a:b]) for a, b in itertools.pairwise(starts)]
 
 
 def _draw(
@@ -603,7 +604,7 @@ def small_multiples(
         fig = Figure(figsize=(panel_size * ncols, panel_size * aspect * nrows + 1.2),
                      layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False)
-        for i, (col, label) in enumerate(zip(columns, labels, strict=True)):
+        for i, (_col, label) in enumerate(zip(columns, labels, strict=True)):
             ax = axes[i // ncols][i % ncols]
             _draw(ax, data, cls_all[i * n : (i + 1) * n], palette, outlines=outlines,
                   highlight=highlight_set, edge_width=0.05 if n > 2000 else 0.2, ctx=ctx)

@@ -1,4 +1,4 @@
-"""Read hand-made tables of tambons: CSV in any encoding Thai Excel writes, and Excel sheets.
+r"""Read hand-made tables of tambons: CSV in any encoding Thai Excel writes, and Excel sheets.
 
 :func:`read_table` detects the encoding of a CSV from its bytes (UTF-8, UTF-8 with BOM as
 Excel's "CSV UTF-8" writes it, UTF-16 as Excel's "Unicode text" writes it, or cp874 as Excel
@@ -12,7 +12,7 @@ Examples
 >>> import tempfile, pathlib
 >>> from tambon_gis.tables import read_table, detect_columns
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "pilot.csv"
->>> text = "รายชื่อตำบลนำร่อง\\nจังหวัด,อำเภอ,ตำบล\\nสุรินทร์,ท่าตูม,ทุ่งกุลา\\n"
+>>> text = "รายชื่อตำบลนำร่อง\nจังหวัด,อำเภอ,ตำบล\nสุรินทร์,ท่าตูม,ทุ่งกุลา\n"
 >>> _ = path.write_bytes(text.encode("cp874"))
 >>> df = read_table(path)
 >>> df.attrs["read_table"]["encoding"], df.attrs["read_table"]["header_row"], len(df)
@@ -136,7 +136,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     try:
         text = raw.decode("utf-8")
         enc = "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as utf8_error:
         try:
             text = raw.decode("cp874")
             enc = "cp874"
@@ -149,7 +149,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
             raise EncodingError(
                 f"{path} is not UTF-8, and read as cp874 it holds no Thai letters: save it as "
                 "'CSV UTF-8', or pass encoding='...'"
-            )
+            ) from utf8_error
     if _MOJIBAKE.search(text):
         raise EncodingError(
             f"{path} holds mojibake such as 'à¸': Thai UTF-8 text was once read as Latin-1 and "
@@ -434,7 +434,7 @@ def read_table(
     fill_down: bool | None = None,
     dtype_str: bool = False,
 ) -> pd.DataFrame:
-    """Read a CSV or Excel table of tambons typed by hand.
+    r"""Read a CSV or Excel table of tambons typed by hand.
 
     Parameters
     ----------
@@ -497,8 +497,8 @@ def read_table(
     >>> import tempfile, pathlib
     >>> from tambon_gis.tables import read_table
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> text = ("รหัสตำบล,จังหวัด,ตำบล,ครัวเรือน\\n๓๒๐๓๑๐,สุรินทร์,ทุ่งกุลา,1452\\n"
-    ...         ",น่าน,ศิลาแลง,982\\n")
+    >>> text = ("รหัสตำบล,จังหวัด,ตำบล,ครัวเรือน\n๓๒๐๓๑๐,สุรินทร์,ทุ่งกุลา,1452\n"
+    ...         ",น่าน,ศิลาแลง,982\n")
     >>> _ = path.write_text(text, encoding="utf-8-sig")
     >>> df = read_table(path)
     >>> df.attrs["read_table"]["encoding"], len(df), str(df["ครัวเรือน"].dtype)

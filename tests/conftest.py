@@ -35,7 +35,9 @@ def real_data_dir() -> Path:
         )
     path = Path(value)
     if not (path / HDX / "tha_adm3_tambon_simplified.zip").is_file():
-        pytest.fail(f"TAMBON_GIS_TEST_DATA={value!r} does not hold {HDX}/tha_adm3_tambon_simplified.zip")
+        pytest.fail(
+            f"TAMBON_GIS_TEST_DATA={value!r} does not hold {HDX}/tha_adm3_tambon_simplified.zip"
+        )
     return path
 
 
@@ -89,7 +91,7 @@ def pg_server():
 
     try:
         server = _pgserver.start()
-    except Exception as exc:  # noqa: BLE001 - the reason is the test failure
+    except Exception as exc:  # the reason is the test failure
         pytest.fail(f"the PostgreSQL test server could not start: {exc}")
     yield server
     server.stop()

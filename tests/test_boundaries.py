@@ -15,12 +15,12 @@ import pytest
 import shapely
 
 import tambon_gis as tg
-from tambon_gis.boundaries import load_report
 from tambon_gis._errors import CodeError, CRSError, EncodingError, SchemaError
 from tambon_gis.boundaries import (
     CANONICAL_COLUMNS,
     BoundaryWarning,
     detect_encoding,
+    load_report,
     normalise_code,
 )
 
@@ -32,7 +32,8 @@ def check_canonical(gdf: gpd.GeoDataFrame, level: str) -> None:
     assert list(gdf.columns) == CANONICAL_COLUMNS[level]
     assert gdf.crs.to_epsg() == 4326
     code = gdf[f"{level}_code"]
-    assert code.str.fullmatch(r"\d{%d}" % {"tambon": 6, "amphoe": 4, "changwat": 2}[level]).all()
+    width = {"tambon": 6, "amphoe": 4, "changwat": 2}[level]
+    assert code.str.fullmatch(rf"\d{{{width}}}").all()
     assert code.is_unique and code.is_monotonic_increasing
     for col in [c for c in gdf.columns if c.endswith("_th")]:
         assert gdf[col].map(lambda s: bool(THAI.search(s))).all(), col
@@ -157,13 +158,22 @@ def test_surin_full_resolution_with_cpg(surin_zip: Path) -> None:
 @pytest.fixture(scope="module")
 def surin_raw(tambon_simplified_zip: Path) -> gpd.GeoDataFrame:
     """Surin's 159 tambons in the raw HDX schema (names as the DBF has them)."""
-    raw = pyogrio.read_dataframe(tambon_simplified_zip, encoding="utf-8", where="ADM1_PCODE = 'TH32'")
+    raw = pyogrio.read_dataframe(
+        tambon_simplified_zip, encoding="utf-8", where="ADM1_PCODE = 'TH32'"
+    )
     assert len(raw) == 159
     return raw[["ADM3_PCODE", "ADM3_TH", "ADM3_EN", "ADM2_PCODE", "ADM1_PCODE", "geometry"]]
 
 
-def write_shp(gdf: gpd.GeoDataFrame, folder: Path, *, encoding: str = "utf-8", cpg: bool = False,
-              prj: bool = True, name: str = "tambon") -> Path:
+def write_shp(
+    gdf: gpd.GeoDataFrame,
+    folder: Path,
+    *,
+    encoding: str = "utf-8",
+    cpg: bool = False,
+    prj: bool = True,
+    name: str = "tambon",
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.shp"
     pyogrio.write_dataframe(gdf, path, encoding=encoding)
@@ -215,7 +225,9 @@ def test_cp874_zip_without_cpg(surin_raw, tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_wrong_cpg_gives_mojibake_error_and_explicit_encoding_wins(surin_raw, tmp_path: Path) -> None:
+def test_wrong_cpg_gives_mojibake_error_and_explicit_encoding_wins(
+    surin_raw, tmp_path: Path
+) -> None:
     shp = write_shp(surin_raw, tmp_path / "w", encoding="utf-8")
     shp.with_suffix(".cpg").write_text("ISO-8859-1")
     with pytest.raises(EncodingError, match="mojibake"):
@@ -292,7 +304,9 @@ def test_invalid_and_empty_geometries(surin_raw, tmp_path: Path) -> None:
 def test_duplicate_codes_are_merged(surin_raw) -> None:
     row = surin_raw.iloc[[0]]
     geom = row.geometry.iloc[0]
-    west = shapely.clip_by_rect(geom, *geom.bounds[:2], (geom.bounds[0] + geom.bounds[2]) / 2, geom.bounds[3])
+    west = shapely.clip_by_rect(
+        geom, *geom.bounds[:2], (geom.bounds[0] + geom.bounds[2]) / 2, geom.bounds[3]
+    )
     east = shapely.clip_by_rect(geom, (geom.bounds[0] + geom.bounds[2]) / 2, *geom.bounds[1:])
     pieces = pd.concat([row.assign(geometry=[west]), row.assign(geometry=[east])])
     gdf = pd.concat([surin_raw.iloc[1:], pieces], ignore_index=True)
@@ -510,7 +524,9 @@ def test_empty_layer_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_multi_layer_geopackage_picks_the_level(surin_raw, tmp_path: Path, changwat_zip: Path) -> None:
+def test_multi_layer_geopackage_picks_the_level(
+    surin_raw, tmp_path: Path, changwat_zip: Path
+) -> None:
     path = tmp_path / "both.gpkg"
     tg.load_boundaries(changwat_zip, level="changwat").to_file(path, layer="changwat")
     surin_raw.to_file(path, layer="tambon")
@@ -522,7 +538,10 @@ def test_multi_layer_geopackage_picks_the_level(surin_raw, tmp_path: Path, chang
 def test_one_stray_feature_is_named(surin_raw) -> None:
     gdf = surin_raw.copy()
     gdf.loc[gdf.index[5], "geometry"] = shapely.box(0, 0, 0.01, 0.01)
-    with pytest.raises(CRSError, match=f"1 of 159 features lie outside Thailand \\(codes {gdf['ADM3_PCODE'].iloc[5][2:]}"):
+    with pytest.raises(
+        CRSError,
+        match=f"1 of 159 features lie outside Thailand \\(codes {gdf['ADM3_PCODE'].iloc[5][2:]}",
+    ):
         tg.load_boundaries(gdf)
 
 
@@ -579,7 +598,9 @@ def test_corrupted_shp_bytes_are_a_library_error(surin_raw, tmp_path: Path) -> N
     data[at : at + 8] = np.float64(104.0).tobytes()  # the ring no longer closes
     shp.write_bytes(bytes(data))
     code = surin_raw["ADM3_PCODE"].iloc[3][2:]
-    with pytest.raises(tg.TambonGISError, match=f"1 of its 159 features cannot be read.*{code}.*allow_partial=True") as info:
+    with pytest.raises(
+        tg.TambonGISError, match=f"1 of its 159 features cannot be read.*{code}.*allow_partial=True"
+    ) as info:
         tg.load_boundaries(shp)
     assert isinstance(info.value, tg.errors.CorruptFileError) and str(shp) in str(info.value)
     assert not isinstance(info.value, shapely.errors.GEOSException)
@@ -602,7 +623,10 @@ def test_truncated_shp_is_refused_unless_allow_partial(surin_raw, tmp_path: Path
     cut = index[:, 0] + 8 + index[:, 1] > len(data) * 2 // 3
     n_missing = int(cut.sum())
     assert 0 < n_missing < 159 and struct.unpack(">i", shx[24:28])[0] * 2 == len(shx)
-    with pytest.raises(tg.errors.CorruptFileError, match=f"{n_missing} of its 159 features cannot be read \\(the .shp ends after"):
+    with pytest.raises(
+        tg.errors.CorruptFileError,
+        match=f"{n_missing} of its 159 features cannot be read \\(the .shp ends after",
+    ):
         tg.load_boundaries(shp)
     with pytest.warns(BoundaryWarning, match="left out"):
         gdf = tg.load_boundaries(shp, allow_partial=True)
@@ -621,7 +645,10 @@ def test_truncated_dbf_names_the_lost_features(surin_raw, tmp_path: Path) -> Non
     data = dbf.read_bytes()
     header_len, rec_len = np.frombuffer(data[8:12], dtype="<u2")
     dbf.write_bytes(data[: int(header_len) + 100 * int(rec_len)])
-    with pytest.raises(tg.errors.CorruptFileError, match="59 of its 159 features cannot be read \\(the .dbf holds 100"):
+    with pytest.raises(
+        tg.errors.CorruptFileError,
+        match=r"59 of its 159 features cannot be read \(the .dbf holds 100",
+    ):
         tg.load_boundaries(shp)
     with pytest.warns(BoundaryWarning):
         gdf = tg.load_boundaries(shp, allow_partial=True)
@@ -633,13 +660,13 @@ def test_truncated_dbf_names_the_lost_features(surin_raw, tmp_path: Path) -> Non
 def test_shp_without_dbf_says_the_dbf_is_missing(surin_raw, tmp_path: Path) -> None:
     shp = write_shp(surin_raw, tmp_path / "nodbf")
     shp.with_suffix(".dbf").unlink()
-    with pytest.raises(tg.errors.CorruptFileError, match="has no .dbf \\(tambon.dbf is missing\\)"):
+    with pytest.raises(tg.errors.CorruptFileError, match=r"has no .dbf \(tambon.dbf is missing\)"):
         tg.load_boundaries(shp)
     zpath = tmp_path / "nodbf.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
         for p in shp.parent.iterdir():
             zf.write(p, p.name)
-    with pytest.raises(tg.TambonGISError, match="tambon.shp' inside .*nodbf.zip' has no .dbf"):
+    with pytest.raises(tg.TambonGISError, match=r"tambon.shp' inside .*nodbf.zip' has no .dbf"):
         tg.load_boundaries(zpath)
 
 
@@ -648,7 +675,9 @@ def test_truncated_zip_is_a_library_error(surin_zip: Path, tmp_path: Path) -> No
     data = surin_zip.read_bytes()
     cut = tmp_path / "Surin.zip"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(tg.errors.CorruptFileError, match="Surin.zip' is not a readable zip file.*truncated") as info:
+    with pytest.raises(
+        tg.errors.CorruptFileError, match=r"Surin.zip' is not a readable zip file.*truncated"
+    ) as info:
         tg.load_boundaries(cut)
     assert isinstance(info.value, ValueError) and not isinstance(info.value, zipfile.BadZipFile)
 
@@ -657,7 +686,9 @@ def test_truncated_zip_is_a_library_error(surin_zip: Path, tmp_path: Path) -> No
 def test_zero_byte_files_are_library_errors(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"tambon{suffix}"
     path.write_bytes(b"")
-    with pytest.raises(tg.TambonGISError, match=f"tambon\\{suffix}' is empty \\(0 bytes\\).*again") as info:
+    with pytest.raises(
+        tg.TambonGISError, match=f"tambon\\{suffix}' is empty \\(0 bytes\\).*again"
+    ) as info:
         tg.load_boundaries(path)
     assert isinstance(info.value, tg.errors.CorruptFileError)
 
@@ -673,7 +704,9 @@ def test_garbage_with_a_vector_suffix_is_a_library_error(tmp_path: Path) -> None
 def test_parquet_without_geo_metadata(tmp_path: Path) -> None:
     path = tmp_path / "tambon.parquet"
     pd.DataFrame({"ADM3_PCODE": ["TH320101"], "wkt": ["POINT (103 15)"]}).to_parquet(path)
-    with pytest.raises(tg.errors.CorruptFileError, match="without GeoParquet metadata.*GeoDataFrame.to_parquet"):
+    with pytest.raises(
+        tg.errors.CorruptFileError, match=r"without GeoParquet metadata.*GeoDataFrame.to_parquet"
+    ):
         tg.load_boundaries(path)
 
 
@@ -682,7 +715,10 @@ def test_geopackage_with_several_tambon_layers_is_refused(surin_raw, tmp_path: P
     path = tmp_path / "two.gpkg"
     surin_raw.to_file(path, layer="tambon_2022")
     surin_raw.iloc[:10].to_file(path, layer="tambon_2024")
-    with pytest.raises(tg.TambonGISError, match="2 layers that could be the tambon layer \\(tambon_2022, tambon_2024\\).*layer="):
+    with pytest.raises(
+        tg.TambonGISError,
+        match=r"2 layers that could be the tambon layer \(tambon_2022, tambon_2024\).*layer=",
+    ):
         tg.load_boundaries(path)
     assert len(tg.load_boundaries(path, layer="tambon_2024")) == 10
     assert len(tg.load_boundaries(path, layer="tambon_2022")) == 159
@@ -691,9 +727,13 @@ def test_geopackage_with_several_tambon_layers_is_refused(surin_raw, tmp_path: P
 def test_every_error_class_is_exported() -> None:
     from tambon_gis import _errors
 
-    classes = [v for v in vars(_errors).values() if isinstance(v, type) and issubclass(v, Exception)]
+    classes = [
+        v for v in vars(_errors).values() if isinstance(v, type) and issubclass(v, Exception)
+    ]
     assert len(classes) >= 13
     for cls in classes:
         assert issubclass(cls, tg.TambonGISError)
         assert getattr(tg, cls.__name__) is cls and getattr(tg.errors, cls.__name__) is cls
-        assert cls is tg.TambonGISError or any(b.__module__ == "builtins" for b in cls.__mro__[1:-2])
+        assert cls is tg.TambonGISError or any(
+            b.__module__ == "builtins" for b in cls.__mro__[1:-2]
+        )

@@ -11,6 +11,7 @@ The seed is fixed, so a failing case is the same on every run; the time budget
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import random
@@ -46,7 +47,7 @@ def _load_in_child(path: str, level: str, allow_partial: bool, conn: Any) -> Non
         conn.send({"outcome": "load", "rows": len(gdf), "features_read": report.features_read,
                    "merged": report.merged, "unreadable": report.unreadable,
                    "empty": report.empty})  # fmt: skip
-    except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
+    except BaseException as exc:  # everything is reported to the parent
         import tambon_gis as tg
 
         conn.send({"outcome": "error", "library": isinstance(exc, tg.TambonGISError),
@@ -64,10 +65,8 @@ def run_case(path: Path, level: str, allow_partial: bool) -> dict[str, Any]:
     child.close()
     result: dict[str, Any] = {"outcome": "crash"}
     if parent.poll(CASE_TIMEOUT):
-        try:
+        with contextlib.suppress(EOFError):  # the child died before it could answer
             result = parent.recv()
-        except EOFError:  # the child died before it could answer
-            pass
     else:
         result = {"outcome": "hang"}
     proc.join(5)
@@ -132,13 +131,15 @@ def test_damaged_copies_load_whole_or_raise_library_errors(sources: list, tmp_pa
         victim = rng.choice(victims)
         data, how = mutate(victim.read_bytes(), rng)
         victim.write_bytes(data)
-        target = next((p for p in case.iterdir() if p.suffix.lower() in (".zip", ".shp", ".gpkg",
-                                                                    ".geojson", ".parquet")))  # fmt: skip
+        suffixes = (".zip", ".shp", ".gpkg", ".geojson", ".parquet")
+        target = next(p for p in case.iterdir() if p.suffix.lower() in suffixes)
         allow_partial = rng.random() < 0.5
         res = run_case(target, level, allow_partial)
         where = f"case {n_cases} ({kind}: {victim.name} {how}, allow_partial={allow_partial})"
         if res["outcome"] == "load":
-            accounted = res["rows"] + sum(v - 1 for v in res["merged"].values()) + len(res["unreadable"])
+            accounted = (
+                res["rows"] + sum(v - 1 for v in res["merged"].values()) + len(res["unreadable"])
+            )
             if res["features_read"] != n or accounted != n:
                 failures.append(f"{where}: a load that does not account for every feature: {res}")
             if res["unreadable"] and not allow_partial:

@@ -99,7 +99,9 @@ def test_quiet_by_default_and_the_load_warning_once(tambon_simplified_zip: Path,
     assert "7,425 tambon areas" in first.stdout
     lines = first.stderr.splitlines()
     # the 2022 layer differs from the gazetteer: said once, as a warning, nothing at INFO
-    assert len(lines) == 1 and lines[0].startswith("tambon-gis: warning: ") and "gazetteer" in lines[0]
+    assert (
+        len(lines) == 1 and lines[0].startswith("tambon-gis: warning: ") and "gazetteer" in lines[0]
+    )
     assert "gdf.attrs" not in lines[0] and "\r" not in first.stderr  # no half-drawn bars
     again = cli("boundaries", str(tambon_simplified_zip), cache=tmp_path / "c")
     assert again.returncode == 0 and again.stderr == ""  # the same file: not repeated
@@ -135,12 +137,18 @@ def test_debug_shows_the_traceback_on_purpose(tmp_path: Path) -> None:
 def test_for_cli_rewords_python_calls() -> None:
     from tambon_gis.cli import for_cli
 
-    assert for_cli("widen it with store.configure(fiscal_years=...)") == "widen it with --fiscal-years FIRST LAST"
+    assert (
+        for_cli("widen it with store.configure(fiscal_years=...)")
+        == "widen it with --fiscal-years FIRST LAST"
+    )
     assert for_cli("pass tambon=COLUMN (and province=, amphoe=) or code=COLUMN") == (
         "pass --tambon COLUMN (and --province, --amphoe) or --code COLUMN"
     )
     assert for_cli("or pass allow_partial=True to load") == "or pass --allow-partial to load"
-    assert for_cli("Pass encoding=... ('utf-8' or 'cp874')") == "Pass --encoding NAME ('utf-8' or 'cp874')"
+    assert (
+        for_cli("Pass encoding=... ('utf-8' or 'cp874')")
+        == "Pass --encoding NAME ('utf-8' or 'cp874')"
+    )
     assert for_cli("nothing to change") == "nothing to change"
 
 

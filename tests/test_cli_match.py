@@ -38,7 +38,9 @@ def test_match_csv_to_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert back["ตำบล"].iloc[9] == "แขวงลำผักชี"
 
 
-def test_match_xlsx_recognises_columns_and_writes_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_match_xlsx_recognises_columns_and_writes_excel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "report.xlsx"
     assert main(["match", str(EXAMPLES / "pilot_tambons.xlsx"), "--out", str(out)]) == 0
     assert "23 matched" in capsys.readouterr().out
@@ -50,11 +52,14 @@ def test_match_xlsx_recognises_columns_and_writes_excel(tmp_path: Path, capsys: 
 
 
 @pytest.mark.realdata
-def test_match_writes_a_joined_geopackage(tmp_path: Path, tambon_simplified_zip: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_match_writes_a_joined_geopackage(
+    tmp_path: Path, tambon_simplified_zip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     gpkg = tmp_path / "joined.gpkg"
     rc = main(
         [
-            "match", str(DATA / "match_messy.csv"), "--province", "province", "--amphoe", "district",
+            "match", str(DATA / "match_messy.csv"),
+            "--province", "province", "--amphoe", "district",
             "--tambon", "subdistrict", "--code", "code", "--out", str(tmp_path / "r.csv"),
             "--gpkg", str(gpkg), "--boundaries", str(tambon_simplified_zip),
         ]
@@ -67,7 +72,16 @@ def test_match_writes_a_joined_geopackage(tmp_path: Path, tambon_simplified_zip:
 
 
 def test_match_errors_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["match", str(EXAMPLES / "pilot_tambons.csv"), "--tambon", "ไม่มี", "--out", str(tmp_path / "r.csv")])
+    rc = main(
+        [
+            "match",
+            str(EXAMPLES / "pilot_tambons.csv"),
+            "--tambon",
+            "ไม่มี",
+            "--out",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     assert rc == 1
     err = capsys.readouterr().err
     assert "tambon-gis match: error:" in err and "tambon='ไม่มี'" in err

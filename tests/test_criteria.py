@@ -293,7 +293,10 @@ def test_duplicate_keys_in_yaml_name_the_key_and_both_lines(tmp_path):
     key = lines[first].split(":")[0]
     dup = tmp_path / "dup.yaml"
     dup.write_text("\n".join([*lines, f"{key}: other"]) + "\n", encoding="utf-8")
-    with pytest.raises(tg.TambonGISError, match=f"the key '{key}' twice, on line {first + 1} and on line {len(lines) + 1}"):
+    with pytest.raises(
+        tg.TambonGISError,
+        match=f"the key '{key}' twice, on line {first + 1} and on line {len(lines) + 1}",
+    ):
         load_criteria(dup)
     nested = tmp_path / "nested.yaml"
     nested.write_text(
@@ -308,5 +311,5 @@ def test_duplicate_keys_in_yaml_name_the_key_and_both_lines(tmp_path):
 def test_criteria_file_not_utf8_is_a_library_error(tmp_path):
     bad = tmp_path / "cp874.yaml"
     bad.write_bytes("agencies:\n  - name: สาธารณสุข\n".encode("cp874"))
-    with pytest.raises(tg.errors.EncodingError, match="cp874.yaml' is not UTF-8"):
+    with pytest.raises(tg.errors.EncodingError, match=r"cp874.yaml' is not UTF-8"):
         load_criteria(bad)

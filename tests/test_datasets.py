@@ -14,9 +14,9 @@ import pyogrio
 import pytest
 
 import tambon_gis as tg
-from tambon_gis.boundaries import load_report
 from tambon_gis import datasets, settings
 from tambon_gis._errors import DataNotFoundError
+from tambon_gis.boundaries import load_report
 
 
 def test_registry_entries_are_complete() -> None:
@@ -101,7 +101,7 @@ def test_download_rejects_a_changed_file(fresh_cache: Path, mirror, monkeypatch)
     path = datasets.fetch()
     path.unlink()
     archive.write_bytes(archive.read_bytes() + b"tampered")
-    with pytest.raises(ValueError, match="(?i)sha256|hash"):
+    with pytest.raises(ValueError, match=r"(?i)sha256|hash"):
         datasets.fetch()
 
 
@@ -134,7 +134,7 @@ def test_offline_without_copy_says_what_to_do(fresh_cache: Path, monkeypatch) ->
 def test_failed_download_says_what_to_do(fresh_cache: Path, monkeypatch) -> None:
     # a closed loopback port: the request is refused at once
     monkeypatch.setenv(datasets.ENV_MIRROR, "http://127.0.0.1:9")
-    with pytest.raises(DataNotFoundError, match="download of http://127.0.0.1:9"):
+    with pytest.raises(DataNotFoundError, match=r"download of http://127.0.0.1:9"):
         datasets.fetch()
 
 

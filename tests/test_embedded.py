@@ -205,15 +205,23 @@ def _fresh_clone(target: Path) -> Path:
 
 @pytest.mark.slow
 def test_demo_runs_offline_outside_the_tree(tmp_path: Path) -> None:
-    """``tambon-gis demo`` in a fresh clone: no ../shared, no variable, no download, cwd elsewhere."""
+    """``tambon-gis demo`` in a fresh clone.
+
+    No ../shared, no variable, no download, cwd elsewhere.
+    """
     clone = _fresh_clone(tmp_path / "clone")
     assert not (clone.parent / "shared").exists()
     assert not any(p.suffix != ".md" for p in (clone / "data" / "boundaries").iterdir())
     work = tmp_path / "elsewhere"
     work.mkdir()
     proc = subprocess.run(
-        [sys.executable, "-m", "tambon_gis.cli", "demo", "--out", "out"], cwd=work,
-        env=_clean_env(tmp_path, clone), capture_output=True, text=True, timeout=600, check=False,
+        [sys.executable, "-m", "tambon_gis.cli", "demo", "--out", "out"],
+        cwd=work,
+        env=_clean_env(tmp_path, clone),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "embedded national layer" in proc.stderr
@@ -234,7 +242,8 @@ def test_demo_runs_offline_outside_the_tree(tmp_path: Path) -> None:
 
             assert len(pd.read_csv(path)) > 0
     assert not (tmp_path / "cache" / "downloads").exists() or not any(
-        (tmp_path / "cache" / "downloads").glob("*.zip"))
+        (tmp_path / "cache" / "downloads").glob("*.zip")
+    )
 
 
 def test_pyproject_lists_every_package() -> None:
@@ -244,7 +253,8 @@ def test_pyproject_lists_every_package() -> None:
     listed = set(conf["tool"]["setuptools"]["packages"])
     found = {
         ".".join(p.parent.relative_to(ROOT).parts)
-        for p in (ROOT / "tambon_gis").rglob("__init__.py") if "__pycache__" not in p.parts
+        for p in (ROOT / "tambon_gis").rglob("__init__.py")
+        if "__pycache__" not in p.parts
     }
     assert found <= listed, found - listed
     assert conf["tool"]["setuptools"]["package-dir"]["tambon_gis._examples"] == "examples"
@@ -268,26 +278,45 @@ def test_wheel_and_sdist_contain_the_data_assets_and_examples(tmp_path: Path) ->
 
     proc = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=900, check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     wheel = next(tmp_path.glob("*.whl"))
     sdist = next(tmp_path.glob("*.tar.gz"))
     assert wheel.stat().st_size <= 6_500_000
     names = set(zipfile.ZipFile(wheel).namelist())
-    examples = [p.relative_to(ROOT / "examples").as_posix()
-                for p in (ROOT / "examples").rglob("*") if p.is_file()]
-    for name in ["tambon_gis/_data/tambon_embedded.parquet", "tambon_gis/_data/tambon_embedded.json",
-                 "tambon_gis/_assets/leaflet/leaflet.js",
-                 *(f"tambon_gis/_examples/{n}" for n in examples)]:
+    examples = [
+        p.relative_to(ROOT / "examples").as_posix()
+        for p in (ROOT / "examples").rglob("*")
+        if p.is_file()
+    ]
+    for name in [
+        "tambon_gis/_data/tambon_embedded.parquet",
+        "tambon_gis/_data/tambon_embedded.json",
+        "tambon_gis/_assets/leaflet/leaflet.js",
+        *(f"tambon_gis/_examples/{n}" for n in examples),
+    ]:
         assert name in names, name
-    meta = zipfile.ZipFile(wheel).read(
-        next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    meta = (
+        zipfile.ZipFile(wheel)
+        .read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+        .decode()
+    )
     assert "License-Expression: MIT AND CC-BY-3.0-IGO" in meta
     with tarfile.open(sdist) as tar:
         members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
-    assert {"tambon_gis/_data/tambon_embedded.parquet", "scripts/build_embedded_boundaries.py",
-            "LICENSES/CC-BY-3.0-IGO.txt"} <= members
-    check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(wheel),
-                            str(sdist)], capture_output=True, text=True, check=False)
+    assert {
+        "tambon_gis/_data/tambon_embedded.parquet",
+        "scripts/build_embedded_boundaries.py",
+        "LICENSES/CC-BY-3.0-IGO.txt",
+    } <= members
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(wheel), str(sdist)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert check.returncode == 0, check.stdout + check.stderr

@@ -39,7 +39,9 @@ def test_join_pilot_to_real_boundaries(pilot: pd.DataFrame, tambons: gpd.GeoData
     assert g.attrs["match_counts"]["fuzzy"] == 2
     # each row's geometry is its tambon's
     by_code = tambons.set_index("tambon_code").geometry
-    assert all(geom.equals(by_code[c]) for c, geom in zip(g["tambon_code"], g.geometry, strict=True))
+    assert all(
+        geom.equals(by_code[c]) for c, geom in zip(g["tambon_code"], g.geometry, strict=True)
+    )
     # the input columns and their order are kept
     assert g.columns[: len(pilot.columns)].tolist() == pilot.columns.tolist()
     assert g["ครัวเรือนเกษตรกร"].sum() == pilot["ครัวเรือนเกษตรกร"].sum()
@@ -62,7 +64,9 @@ def test_unmatched_rows_are_kept_without_geometry(tambons: gpd.GeoDataFrame) -> 
 
 
 @pytest.mark.realdata
-def test_tambon_missing_from_an_older_layer(tambons: gpd.GeoDataFrame, caplog: pytest.LogCaptureFixture) -> None:
+def test_tambon_missing_from_an_older_layer(
+    tambons: gpd.GeoDataFrame, caplog: pytest.LogCaptureFixture
+) -> None:
     # a layer without 320102 and without any older code of it (104702, split off after the
     # 2022-01 HDX layer, now gets its old polygon: see the test at the end)
     t = pd.DataFrame({"code": ["320102", "320101"]})
@@ -85,7 +89,9 @@ def test_join_reuses_a_report_and_checks_its_inputs() -> None:
     with pytest.raises(SchemaError, match="load_boundaries"):
         join_attributes(report, b.rename(columns={"tambon_code": "x"}))
     with pytest.raises(CRSError, match="no CRS"):
-        join_attributes(report, gpd.GeoDataFrame(b.drop(columns="geometry"), geometry=list(b.geometry)))
+        join_attributes(
+            report, gpd.GeoDataFrame(b.drop(columns="geometry"), geometry=list(b.geometry))
+        )
     with pytest.raises(ValidationError, match="expected a GeoDataFrame"):
         join_attributes(report, pd.DataFrame(b))  # type: ignore[arg-type]
     twice = pd.concat([b, b])
@@ -112,7 +118,9 @@ def surin(surin_zip: Path) -> gpd.GeoDataFrame:
 def test_points_inside_their_tambons(tambons: gpd.GeoDataFrame) -> None:
     sample = tambons.sample(300, random_state=3)
     pts = sample.geometry.representative_point()
-    df = pd.DataFrame({"id": sample["tambon_code"].to_numpy(), "lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()})
+    df = pd.DataFrame(
+        {"id": sample["tambon_code"].to_numpy(), "lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()}
+    )
     out = assign_points(df, tambons)
     assert len(out) == 300 and list(out.index) == list(df.index)
     assert (out["tambon_code"] == out["id"]).all()
@@ -126,7 +134,10 @@ def test_points_inside_their_tambons(tambons: gpd.GeoDataFrame) -> None:
     utm = gdf.to_crs("EPSG:32647")
     assert assign_points(utm, tambons)["tambon_code"].tolist() == out["tambon_code"].tolist()
     xy = pd.DataFrame({"x": utm.geometry.x, "y": utm.geometry.y})
-    assert assign_points(xy, tambons, crs="EPSG:32647")["tambon_code"].tolist() == out["tambon_code"].tolist()
+    assert (
+        assign_points(xy, tambons, crs="EPSG:32647")["tambon_code"].tolist()
+        == out["tambon_code"].tolist()
+    )
 
 
 @pytest.mark.realdata
@@ -155,7 +166,9 @@ def test_points_outside_and_snapped(tambons: gpd.GeoDataFrame) -> None:
     island = tambons[tambons["changwat_code"] == "83"].to_crs("EPSG:32647").union_all()
     xy = shapely.get_coordinates(island)
     west = xy[np.argmin(xy[:, 0])]
-    near = gpd.GeoSeries([Point(west[0] - 200, west[1])], crs="EPSG:32647").to_crs("EPSG:4326").iloc[0]
+    near = (
+        gpd.GeoSeries([Point(west[0] - 200, west[1])], crs="EPSG:32647").to_crs("EPSG:4326").iloc[0]
+    )
     c = surin.geometry.iloc[0].representative_point()
     df = pd.DataFrame({"lon": [near.x, 97.5, c.x, None], "lat": [near.y, 7.0, c.y, None]})
     plain = assign_points(df, tambons)
@@ -163,10 +176,18 @@ def test_points_outside_and_snapped(tambons: gpd.GeoDataFrame) -> None:
     assert plain["tambon_code"].isna().tolist() == [True, True, False, True]
     snapped = assign_points(df, tambons, snap_distance=1000)
     assert snapped["assign_status"].tolist() == ["snapped", "outside", "inside", "no_location"]
-    assert snapped["tambon_code"].iloc[0] is not None and snapped["tambon_code"].iloc[0].startswith("83")
+    assert snapped["tambon_code"].iloc[0] is not None and snapped["tambon_code"].iloc[0].startswith(
+        "83"
+    )
     assert 0 < snapped["snap_m"].iloc[0] <= 1000
     assert np.isnan(snapped["snap_m"].iloc[2])
-    assert snapped.attrs["assign_counts"] == {"inside": 1, "snapped": 1, "outside": 1, "no_location": 1, "on_several": 0}
+    assert snapped.attrs["assign_counts"] == {
+        "inside": 1,
+        "snapped": 1,
+        "outside": 1,
+        "no_location": 1,
+        "on_several": 0,
+    }
 
 
 def test_points_on_a_shared_edge_count_both_tambons() -> None:
@@ -182,7 +203,9 @@ def test_points_on_a_shared_edge_count_both_tambons() -> None:
 
 
 def test_point_errors_name_the_fix() -> None:
-    b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(103, 14, 104, 15)], crs="EPSG:4326")
+    b = gpd.GeoDataFrame(
+        {"tambon_code": ["320101"]}, geometry=[box(103, 14, 104, 15)], crs="EPSG:4326"
+    )
     with pytest.raises(CRSError, match="set_crs"):
         assign_points(gpd.GeoDataFrame(geometry=[Point(103.5, 14.5)]), b)
     with pytest.raises(SchemaError, match="x='LON_COLUMN'"):
@@ -201,7 +224,9 @@ def test_point_errors_name_the_fix() -> None:
 
 def test_assign_points_keeps_input_and_names_columns() -> None:
     b = gpd.GeoDataFrame(
-        {"tambon_code": ["320101"], "tambon_th": ["ในเมือง"]}, geometry=[box(103, 14, 104, 15)], crs="EPSG:4326"
+        {"tambon_code": ["320101"], "tambon_th": ["ในเมือง"]},
+        geometry=[box(103, 14, 104, 15)],
+        crs="EPSG:4326",
     )
     df = pd.DataFrame({"ลองจิจูด": [103.5], "ละติจูด": [14.5], "tambon_code": ["typed"]}, index=[7])
     before = df.copy()
@@ -229,24 +254,28 @@ def test_assign_points_one_non_finite_coordinate_is_no_location(tambons, bad) ->
         rest = out.drop(index=3)
         assert (rest["assign_status"] == "inside").all()
         assert rest["tambon_code"].tolist() == some["tambon_code"].drop(some.index[3]).tolist()
-    gdf = gpd.GeoDataFrame(table.fillna(0), geometry=gpd.points_from_xy(table.lon, table.lat), crs=4326)
+    gdf = gpd.GeoDataFrame(
+        table.fillna(0), geometry=gpd.points_from_xy(table.lon, table.lat), crs=4326
+    )
     out = assign_points(gdf, tambons)
     assert out["assign_status"].iloc[3] == "no_location"
     assert (out["assign_status"].drop(index=out.index[3]) == "inside").all()
 
 
 @pytest.mark.realdata
-def test_a_layer_older_than_the_gazetteer_gives_its_polygon_and_code(tambon_simplified_zip: Path) -> None:
+def test_a_layer_older_than_the_gazetteer_gives_its_polygon_and_code(
+    tambon_simplified_zip: Path,
+) -> None:
     """Issue 13: renumbered tambons get the layer's polygon and code; split ones the old polygon."""
-    from tambon_gis import gazetteer
-
-    from tambon_gis import load_boundaries
+    from tambon_gis import gazetteer, load_boundaries
 
     layer = load_boundaries(tambon_simplified_zip)
     ab = gazetteer.abolished()
     in_layer = set(layer["tambon_code"])
     current = set(gazetteer.tambons()["tambon_code"])
-    olds = ab[(ab["level"] == "subdistrict") & ab["code"].isin(in_layer) & ~ab["code"].isin(current)]
+    olds = ab[
+        (ab["level"] == "subdistrict") & ab["code"].isin(in_layer) & ~ab["code"].isin(current)
+    ]
     assert len(olds) >= 3  # 104701, 105001 (split in 2022), 530306 (renumbered in 2015)
     rows, expect = [], []
     for o in olds.itertuples(index=False):
@@ -262,4 +291,6 @@ def test_a_layer_older_than_the_gazetteer_gives_its_polygon_and_code(tambon_simp
         assert cur in note and old in note
         assert ("split-after-layer" if n > 1 else "older-layer-code") in note
     polygons = layer.set_index("tambon_code").geometry
-    assert all(geom.equals(polygons[old]) for geom, (old, _) in zip(g.geometry, expect, strict=True))
+    assert all(
+        geom.equals(polygons[old]) for geom, (old, _) in zip(g.geometry, expect, strict=True)
+    )

@@ -182,7 +182,7 @@ def test_bad_input_errors_name_the_problem() -> None:
     with pytest.raises(CRSError, match="set_crs"):
         maps.choropleth(gdf.set_crs(None, allow_override=True), "households")
     with pytest.raises(ValidationError, match="no geometry"):
-        maps.choropleth(gdf.assign(geometry=[None] + list(gdf.geometry[1:])), "households")
+        maps.choropleth(gdf.assign(geometry=[None, *list(gdf.geometry[1:])]), "households")
 
 
 def test_inputs_are_not_mutated() -> None:

@@ -58,21 +58,35 @@ def build(seed: int = 20261126) -> pd.DataFrame:
         key_prov.setdefault((r.changwat_code, k), set()).add(r.tambon_code)
         skel_amp.setdefault((r.amphoe_code, skeleton(k)), set()).add(r.tambon_code)
     rows = []
-    TONES = "่้๊๋"
-    SUBS = {"ณ": "น", "ศ": "ส", "ษ": "ส", "ธ": "ท", "ไ": "ใ", "ใ": "ไ", "ร": "ล", "ญ": "ย", "ภ": "พ"}
+    tones = "่้๊๋"
+    subs = {
+        "ณ": "น",
+        "ศ": "ส",
+        "ษ": "ส",
+        "ธ": "ท",
+        "ไ": "ใ",
+        "ใ": "ไ",
+        "ร": "ล",
+        "ญ": "ย",
+        "ภ": "พ",
+    }
 
     def typo(name):
         kind = rng.choice(["tone", "sub", "drop", "double", "ee"])
-        if kind == "tone" and any(c in TONES for c in name):
-            i = rng.choice([i for i, c in enumerate(name) if c in TONES]); return name[:i] + name[i + 1:], "fuzzy"
-        if kind == "sub" and any(c in SUBS for c in name):
-            i = rng.choice([i for i, c in enumerate(name) if c in SUBS]); return name[:i] + SUBS[name[i]] + name[i + 1:], "fuzzy"
+        if kind == "tone" and any(c in tones for c in name):
+            i = rng.choice([i for i, c in enumerate(name) if c in tones])
+            return name[:i] + name[i + 1 :], "fuzzy"
+        if kind == "sub" and any(c in subs for c in name):
+            i = rng.choice([i for i, c in enumerate(name) if c in subs])
+            return name[:i] + subs[name[i]] + name[i + 1 :], "fuzzy"
         if kind == "ee" and "แ" in name:
             return name.replace("แ", "เเ", 1), "clean"
         if kind == "drop" and len(name) >= 6:
-            i = rng.randrange(1, len(name) - 1); return name[:i] + name[i + 1:], "fuzzy"
+            i = rng.randrange(1, len(name) - 1)
+            return name[:i] + name[i + 1 :], "fuzzy"
         if kind == "double" and len(name) >= 4:
-            i = rng.randrange(1, len(name)); return name[:i] + name[i - 1] + name[i:], "fuzzy"
+            i = rng.randrange(1, len(name))
+            return name[:i] + name[i - 1] + name[i:], "fuzzy"
         return name, "clean"
 
     for r in t.itertuples(index=False):
@@ -102,7 +116,11 @@ def build(seed: int = 20261126) -> pd.DataFrame:
             if kind == "fuzzy":
                 k2 = normalize_name(tn2, level="tambon")
                 # a typo that lands on another real name, or whose skeleton is shared: skip it
-                if (r.changwat_code, k2) in key_prov or len(skel_amp.get((r.amphoe_code, skeleton(k2)), ())) > 1 or len(tn) < 4:
+                if (
+                    (r.changwat_code, k2) in key_prov
+                    or len(skel_amp.get((r.amphoe_code, skeleton(k2)), ())) > 1
+                    or len(tn) < 4
+                ):
                     tn2, kind = tn, "clean"
             tn = tn2
         pre = rng.random()
@@ -123,7 +141,16 @@ def build(seed: int = 20261126) -> pd.DataFrame:
             p_word = "" if p.startswith(("จ.", "จังหวัด")) else "จ."
             t_word = "" if tn.startswith(("ต.", "ตำบล", "แขวง")) else ("แขวง" if bkk else "ต.")
             tn, a, p = f"{t_word}{tn} {a_word}{a} {p_word}{p}", "", ""
-        rows.append(dict(province=p, amphoe=a, tambon=tn, expected=r.tambon_code, kind=kind, ambiguous=expect_amb))
+        rows.append(
+            dict(
+                province=p,
+                amphoe=a,
+                tambon=tn,
+                expected=r.tambon_code,
+                kind=kind,
+                ambiguous=expect_amb,
+            )
+        )
     # English rows
     sample = t.sample(600, random_state=seed)
     for r in sample.itertuples(index=False):
@@ -134,28 +161,64 @@ def build(seed: int = 20261126) -> pd.DataFrame:
         tn = r.tambon_en if rng.random() < 0.5 else r.tambon_en.upper()
         expect_amb = False
         # English names can collide where Thai ones do not
-        same = t[(t.changwat_code == r.changwat_code) & (t.amphoe_en == r.amphoe_en)
-                 & (t.tambon_en.str.lower().str.replace(" ", "").str.replace("-", "") == r.tambon_en.lower().replace(" ", "").replace("-", ""))]
+        same = t[
+            (t.changwat_code == r.changwat_code)
+            & (t.amphoe_en == r.amphoe_en)
+            & (
+                t.tambon_en.str.lower().str.replace(" ", "").str.replace("-", "")
+                == r.tambon_en.lower().replace(" ", "").replace("-", "")
+            )
+        ]
         if len(same) > 1:
             expect_amb = True
-        rows.append(dict(province=p, amphoe=a, tambon=tn, expected=r.tambon_code, kind="english", ambiguous=expect_amb))
+        rows.append(
+            dict(
+                province=p,
+                amphoe=a,
+                tambon=tn,
+                expected=r.tambon_code,
+                kind="english",
+                ambiguous=expect_amb,
+            )
+        )
     # moved and abolished tambons from the gazetteer's history (single successor)
     cur = set(t.tambon_code)
-    amph = dict(zip(gazetteer.amphoes().amphoe_code, gazetteer.amphoes().amphoe_th))
+    amph = dict(zip(gazetteer.amphoes().amphoe_code, gazetteer.amphoes().amphoe_th, strict=True))
     ab_am = ab[ab.level == "district"].set_index("code")["name_th"].to_dict()
-    chw = dict(zip(gazetteer.changwats().changwat_code, gazetteer.changwats().changwat_th))
+    chw = dict(
+        zip(gazetteer.changwats().changwat_code, gazetteer.changwats().changwat_th, strict=True)
+    )
     for r in ab[(ab.level == "subdistrict")].itertuples(index=False):
         succ = str(r.successors).split()
         if len(succ) != 1 or succ[0] not in cur:
             continue
         old_amp = amph.get(r.code[:4]) or ab_am.get(r.code[:4])
-        if not old_amp or r.code[:2] not in chw or "(" in old_amp or "สาขา" in old_amp or "เทศบาล" in old_amp:
+        if (
+            not old_amp
+            or r.code[:2] not in chw
+            or "(" in old_amp
+            or "สาขา" in old_amp
+            or "เทศบาล" in old_amp
+        ):
             continue
-        # a historical row is unambiguous if the name is unique among old+current names in that amphoe scope: keep simple
-        rows.append(dict(province=chw[r.code[:2]], amphoe=old_amp, tambon=r.name_th, expected=succ[0], kind="history", ambiguous=False))
+        # a historical row is unambiguous if the name is unique among old+current names in that
+        # amphoe scope: keep simple
+        rows.append(
+            dict(
+                province=chw[r.code[:2]],
+                amphoe=old_amp,
+                tambon=r.name_th,
+                expected=succ[0],
+                kind="history",
+                ambiguous=False,
+            )
+        )
     # moved: a current tambon typed with another district of its province
     amps_by_prov = t.groupby("changwat_code")["amphoe_th"].unique().to_dict()
-    amp_code = {(r.changwat_code, r.amphoe_th): r.amphoe_code for r in gazetteer.amphoes().itertuples(index=False)}
+    amp_code = {
+        (r.changwat_code, r.amphoe_th): r.amphoe_code
+        for r in gazetteer.amphoes().itertuples(index=False)
+    }
     nbrs = gazetteer.neighbours_by_amphoe()
     lineage = {}
     for o in ab[ab.level == "subdistrict"].itertuples(index=False):
@@ -163,7 +226,10 @@ def build(seed: int = 20261126) -> pd.DataFrame:
             if s_[:4] != o.code[:4]:
                 lineage.setdefault(o.code[:4], set()).add(s_[:4])
                 lineage.setdefault(s_[:4], set()).add(o.code[:4])
-    key_amp = {(r.amphoe_th, r.changwat_code, normalize_name(r.tambon_th, level="tambon")) for r in t.itertuples(index=False)}
+    key_amp = {
+        (r.amphoe_th, r.changwat_code, normalize_name(r.tambon_th, level="tambon"))
+        for r in t.itertuples(index=False)
+    }
     for r in t.sample(800, random_state=seed + 1).itertuples(index=False):
         others = [a for a in amps_by_prov[r.changwat_code] if a != r.amphoe_th]
         if not others:
@@ -183,9 +249,25 @@ def build(seed: int = 20261126) -> pd.DataFrame:
             if decider and decider != [r.tambon_code]:
                 continue  # a random district next to another tambon of the name: no one can tell
             amb = not decider
-        rows.append(dict(province=r.changwat_th, amphoe=a, tambon=r.tambon_th, expected=r.tambon_code, kind="moved", ambiguous=amb))
+        rows.append(
+            dict(
+                province=r.changwat_th,
+                amphoe=a,
+                tambon=r.tambon_th,
+                expected=r.tambon_code,
+                kind="moved",
+                ambiguous=amb,
+            )
+        )
     # split provinces: typed with the province they were split from
-    split = {"38": "หนองคาย", "37": "อุบลราชธานี", "39": "อุดรธานี", "27": "ปราจีนบุรี", "49": "นครพนม", "56": "เชียงราย"}
+    split = {
+        "38": "หนองคาย",
+        "37": "อุบลราชธานี",
+        "39": "อุดรธานี",
+        "27": "ปราจีนบุรี",
+        "49": "นครพนม",
+        "56": "เชียงราย",
+    }
     old_succ = {}
     for o in ab[ab.level == "subdistrict"].itertuples(index=False):
         if o.code[:2] in chw:
@@ -197,16 +279,35 @@ def build(seed: int = 20261126) -> pd.DataFrame:
         amb = len(key_prov[(r.changwat_code, k)]) > 1 or bool(
             old_succ.get((split[r.changwat_code], k), set()) - {r.tambon_code}
         )
-        rows.append(dict(province=split[r.changwat_code], amphoe=r.amphoe_th, tambon=r.tambon_th, expected=r.tambon_code, kind="split", ambiguous=amb))
+        rows.append(
+            dict(
+                province=split[r.changwat_code],
+                amphoe=r.amphoe_th,
+                tambon=r.tambon_th,
+                expected=r.tambon_code,
+                kind="split",
+                ambiguous=amb,
+            )
+        )
     # HDX 50-byte names
     for r in t.itertuples(index=False):
         b = r.tambon_th.encode("utf-8")
         if len(b) > 50:
             cut = b[:50].decode("utf-8", errors="ignore")
-            amb = sum(1 for x in t[t.amphoe_code == r.amphoe_code].tambon_th if x.startswith(cut)) > 1
-            rows.append(dict(province=r.changwat_th, amphoe=r.amphoe_th, tambon=cut, expected=r.tambon_code, kind="hdx", ambiguous=amb))
+            amb = (
+                sum(1 for x in t[t.amphoe_code == r.amphoe_code].tambon_th if x.startswith(cut)) > 1
+            )
+            rows.append(
+                dict(
+                    province=r.changwat_th,
+                    amphoe=r.amphoe_th,
+                    tambon=cut,
+                    expected=r.tambon_code,
+                    kind="hdx",
+                    ambiguous=amb,
+                )
+            )
     return pd.DataFrame(rows)
-
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +328,9 @@ def test_accuracy_set_is_large_and_varied(accuracy_set: pd.DataFrame) -> None:
     assert kinds["fuzzy"] > 500 and kinds["history"] > 1000 and kinds["moved"] > 500
 
 
-def test_accuracy_on_unambiguous_rows(accuracy_set: pd.DataFrame, accuracy_frame: pd.DataFrame) -> None:
+def test_accuracy_on_unambiguous_rows(
+    accuracy_set: pd.DataFrame, accuracy_frame: pd.DataFrame
+) -> None:
     f = accuracy_frame
     assert len(f) == len(accuracy_set)
     assert f.index.equals(accuracy_set.index)
@@ -237,7 +340,9 @@ def test_accuracy_on_unambiguous_rows(accuracy_set: pd.DataFrame, accuracy_frame
     per_kind = unamb.assign(right=right).groupby("kind")["right"].mean()
     assert right.mean() >= 0.995, per_kind.to_dict()
     assert (per_kind >= 0.98).all(), per_kind.to_dict()
-    assert int(wrong.sum()) == 0, unamb[wrong][["province", "amphoe", "tambon", "expected", "tambon_code", "status"]].head(10)
+    assert int(wrong.sum()) == 0, unamb[wrong][
+        ["province", "amphoe", "tambon", "expected", "tambon_code", "status"]
+    ].head(10)
     # rows left without a code say why and offer candidates
     missed = unamb[unamb["tambon_code"].isna()]
     assert missed["status"].isin(["ambiguous", "unmatched"]).all()
@@ -254,12 +359,21 @@ def test_ambiguous_rows_are_never_guessed(accuracy_frame: pd.DataFrame) -> None:
     assert ((amb["status"] == "ambiguous") | (amb["tambon_code"] == amb["expected"])).mean() > 0.9
     listed = amb[amb["status"] == "ambiguous"]
     assert all(
-        e in c for e, c in zip(listed["expected"], listed["candidates"], strict=True) if isinstance(c, str) and c.count(";") < 4
+        e in c
+        for e, c in zip(listed["expected"], listed["candidates"], strict=True)
+        if isinstance(c, str) and c.count(";") < 4
     )
 
 
 def test_every_status_is_used_by_the_accuracy_set(accuracy_frame: pd.DataFrame) -> None:
-    assert set(accuracy_frame["status"]) >= {"exact", "normalized", "moved", "historical", "fuzzy", "ambiguous"}
+    assert set(accuracy_frame["status"]) >= {
+        "exact",
+        "normalized",
+        "moved",
+        "historical",
+        "fuzzy",
+        "ambiguous",
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -351,7 +465,13 @@ def test_statuses(row: tuple, code: str, status: str) -> None:
 
 
 def test_ambiguous_is_never_resolved() -> None:
-    f = _match([("นครราชสีมา", "", "ในเมือง"), ("นครศรีธรรมราช", "ปากพนัง", "ปากพนังฝั่งตะวัน"), ("", "", "หนองบัว")])
+    f = _match(
+        [
+            ("นครราชสีมา", "", "ในเมือง"),
+            ("นครศรีธรรมราช", "ปากพนัง", "ปากพนังฝั่งตะวัน"),
+            ("", "", "หนองบัว"),
+        ]
+    )
     assert f["status"].tolist() == ["ambiguous"] * 3
     assert f["tambon_code"].isna().all()
     assert f["candidates"].str.count(";").tolist()[:2] == [1, 1]
@@ -359,7 +479,13 @@ def test_ambiguous_is_never_resolved() -> None:
 
 
 def test_abolished_tambon_split_in_two_is_ambiguous_unless_the_names_choose() -> None:
-    f = _match([("", "", "", "104701"), ("กทม", "บางนา", "บางนาใต้", "104701"), ("กทม", "บางนา", "บางนา", None)])
+    f = _match(
+        [
+            ("", "", "", "104701"),
+            ("กทม", "บางนา", "บางนาใต้", "104701"),
+            ("กทม", "บางนา", "บางนา", None),
+        ]
+    )
     assert f["status"].tolist() == ["ambiguous", "historical", "ambiguous"]
     assert f["tambon_code"].iloc[1] == "104703"
     assert "104702" in f["candidates"].iloc[0] and "104703" in f["candidates"].iloc[0]
@@ -373,7 +499,9 @@ def test_abolished_tambon_with_one_successor() -> None:
     assert f["tambon_code"].item() == row["successors"]
 
 
-@pytest.mark.parametrize("code", [320310, 320310.0, "320310", "TH320310", "๓๒๐๓๑๐", "32 03 10", "32-0310", " 320310 "])
+@pytest.mark.parametrize(
+    "code", [320310, 320310.0, "320310", "TH320310", "๓๒๐๓๑๐", "32 03 10", "32-0310", " 320310 "]
+)
 def test_codes_in_every_form(code: object) -> None:
     f = _match([("", "", "", code)])
     assert (f["tambon_code"].item(), f["status"].item()) == ("320310", "code")
@@ -428,7 +556,13 @@ def test_zero_width_decomposed_sara_am_and_thai_digits() -> None:
 
 
 def test_wrong_mark_order_and_double_sara_e() -> None:
-    f = _match([("ตาก", "แม่สอด", "พระธาตุผาเเดง"), ("น่าน", "ปัว", "ศิลาแลง"), ("ขอนแก่น", "น้ำพอง", "น\u0e33\u0e49พอง")])
+    f = _match(
+        [
+            ("ตาก", "แม่สอด", "พระธาตุผาเเดง"),
+            ("น่าน", "ปัว", "ศิลาแลง"),
+            ("ขอนแก่น", "น้ำพอง", "น\u0e33\u0e49พอง"),
+        ]
+    )
     assert f["tambon_code"].tolist() == ["630610", "550504", "400701"]
     assert f["status"].tolist() == ["normalized", "exact", "normalized"]
 
@@ -441,7 +575,9 @@ def test_wrong_mark_order_and_double_sara_e() -> None:
 @pytest.fixture(scope="module")
 def messy_report() -> MatchReport:
     table = read_table(DATA / "match_messy.csv", dtype_str=True)
-    return match_areas(table, province="province", amphoe="district", tambon="subdistrict", code="code")
+    return match_areas(
+        table, province="province", amphoe="district", tambon="subdistrict", code="code"
+    )
 
 
 def test_report_counts_and_attention(messy_report: MatchReport) -> None:
@@ -494,7 +630,12 @@ def test_report_exports(messy_report: MatchReport, tmp_path: Path) -> None:
 
 def test_to_frame_keeps_input_columns_index_and_order() -> None:
     df = pd.DataFrame(
-        {"tambon_code": ["x", "y"], "status": ["keep", "me"], "ตำบล": ["ทุ่งกุลา", "ศิลาแลง"], "จังหวัด": ["สุรินทร์", "น่าน"]},
+        {
+            "tambon_code": ["x", "y"],
+            "status": ["keep", "me"],
+            "ตำบล": ["ทุ่งกุลา", "ศิลาแลง"],
+            "จังหวัด": ["สุรินทร์", "น่าน"],
+        },
         index=[10, 5],
     )
     before = df.copy()
@@ -509,7 +650,12 @@ def test_to_frame_keeps_input_columns_index_and_order() -> None:
 
 def test_columns_are_recognised_when_not_named() -> None:
     report = match_areas(read_table(EXAMPLES / "pilot_tambons.csv"))
-    assert report.columns == {"province": "จังหวัด", "amphoe": "อำเภอ", "tambon": "ตำบล", "code": "รหัสตำบล"}
+    assert report.columns == {
+        "province": "จังหวัด",
+        "amphoe": "อำเภอ",
+        "tambon": "ตำบล",
+        "code": "รหัสตำบล",
+    }
     assert report.n_matched == 23
 
 
@@ -633,7 +779,9 @@ HARD = DATA / "match_hard_cases.csv"
 def _hard_generator():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_match_hard_cases", DATA / "make_match_hard_cases.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_match_hard_cases", DATA / "make_match_hard_cases.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -646,7 +794,10 @@ def hard_frame() -> pd.DataFrame:
     f = match_areas(df, province="province", amphoe="amphoe", tambon="tambon").to_frame()
     f["right"] = f["tambon_code"] == f["expected"]
     f["wrong"] = f["tambon_code"].notna() & ~f["right"]
-    listed = [isinstance(c, str) and f"({e})" in c for c, e in zip(f["candidates"], f["expected"], strict=True)]
+    listed = [
+        isinstance(c, str) and f"({e})" in c
+        for c, e in zip(f["candidates"], f["expected"], strict=True)
+    ]
     f["listed"] = (f["status"] == "ambiguous") & pd.Series(listed, index=f.index)
     return f
 
@@ -660,19 +811,35 @@ def test_hard_case_set_is_the_generators_output() -> None:
 def test_hard_case_set_covers_every_class_of_the_issue(hard_frame: pd.DataFrame) -> None:
     counts = hard_frame["cls"].value_counts()
     assert len(hard_frame) >= 2000
-    classes = {"words", "abbreviation", "spelling", "spelling-malay", "moved", "province", "code-in-name"}
+    classes = {
+        "words",
+        "abbreviation",
+        "spelling",
+        "spelling-malay",
+        "moved",
+        "province",
+        "code-in-name",
+    }
     assert set(counts.index) == classes
     assert (counts >= 100).all(), counts.to_dict()
     hows = set(hard_frame["how"])
-    assert {"บ้าน added", "บ้าน dropped", "กิ่งอ. + name", "district's name for the official name",
-            "old district, province with several of the name", "old province and old district",
-            "Malay: ะ as า"} <= hows
+    assert {
+        "บ้าน added",
+        "บ้าน dropped",
+        "กิ่งอ. + name",
+        "district's name for the official name",
+        "old district, province with several of the name",
+        "old province and old district",
+        "Malay: ะ as า",
+    } <= hows
 
 
 def test_hard_cases_right_and_never_wrong(hard_frame: pd.DataFrame) -> None:
     f = hard_frame
     wrong = f[f["wrong"]]
-    assert wrong.empty, wrong[["cls", "how", "province", "amphoe", "tambon", "expected", "tambon_code", "note"]]
+    assert wrong.empty, wrong[
+        ["cls", "how", "province", "amphoe", "tambon", "expected", "tambon_code", "note"]
+    ]
     decidable = f[~f["may_be_ambiguous"]]
     per_cls = decidable.groupby("cls")["right"].mean()
     assert decidable["right"].mean() >= 0.995, per_cls.to_dict()
@@ -682,7 +849,9 @@ def test_hard_cases_right_and_never_wrong(hard_frame: pd.DataFrame) -> None:
     assert (hesitant["right"] | hesitant["listed"]).all()
 
 
-def test_every_note_names_the_rule_that_decided_it(hard_frame: pd.DataFrame, accuracy_frame: pd.DataFrame) -> None:
+def test_every_note_names_the_rule_that_decided_it(
+    hard_frame: pd.DataFrame, accuracy_frame: pd.DataFrame
+) -> None:
     from tambon_gis.matching import RULES
 
     for f in (hard_frame, accuracy_frame):
@@ -691,8 +860,15 @@ def test_every_note_names_the_rule_that_decided_it(hard_frame: pd.DataFrame, acc
         assert set(rule) <= set(RULES)
     # the hard cases are decided by the new rules
     rules = hard_frame["note"].str.extract(r"rule: ([\w-]+)$")[0]
-    assert {"ban-word", "district-name", "abbreviation", "spelling-variant", "moved-history",
-            "province-transfer", "code"} <= set(rules)
+    assert {
+        "ban-word",
+        "district-name",
+        "abbreviation",
+        "spelling-variant",
+        "moved-history",
+        "province-transfer",
+        "code",
+    } <= set(rules)
 
 
 def _one(p: str, a: str, t: str) -> pd.Series:
@@ -760,7 +936,12 @@ def test_a_lower_threshold_only_within_a_typed_district() -> None:
     # district; those are right, say the threshold in the note, and are never taken without it
     t = gazetteer.tambons()
     rows = [
-        (r.changwat_th, r.amphoe_th, r.tambon_th[:2] + r.tambon_th[3:5] + r.tambon_th[6:], r.tambon_code)
+        (
+            r.changwat_th,
+            r.amphoe_th,
+            r.tambon_th[:2] + r.tambon_th[3:5] + r.tambon_th[6:],
+            r.tambon_code,
+        )
         for r in t.itertuples(index=False)
         if len(r.tambon_th) >= 9
     ]
@@ -842,7 +1023,10 @@ def test_names_of_other_provinces_are_not_forced_onto_a_tambon() -> None:
     """
     rng = random.Random(7)
     t = gazetteer.tambons()
-    keys = {(c, normalize_name(n, level="tambon")) for c, n in zip(t["changwat_code"], t["tambon_th"], strict=True)}
+    keys = {
+        (c, normalize_name(n, level="tambon"))
+        for c, n in zip(t["changwat_code"], t["tambon_th"], strict=True)
+    }
     recs = list(t.itertuples(index=False))
     rows = []
     while len(rows) < 2000:
@@ -861,10 +1045,16 @@ def test_adjacency_from_boundaries_of_any_schema_and_bad_boundaries() -> None:
 
     layer = _boxes({"320101": (0, 0), "320301": (1, 0), "320401": (9, 9)})
     assert amphoe_neighbours(layer) == {("3201", "3203")}
-    hdx = layer.rename(columns={"tambon_code": "ADM3_PCODE"}).assign(ADM3_PCODE=lambda d: "TH" + d["ADM3_PCODE"])
+    hdx = layer.rename(columns={"tambon_code": "ADM3_PCODE"}).assign(
+        ADM3_PCODE=lambda d: "TH" + d["ADM3_PCODE"]
+    )
     assert amphoe_neighbours(hdx) == {("3201", "3203")}
     with pytest.raises(ValidationError, match="GeoDataFrame"):
-        match_areas(pd.DataFrame({"t": ["ในเมือง"]}), tambon="t", boundaries=pd.DataFrame({"tambon_code": ["320101"]}))
+        match_areas(
+            pd.DataFrame({"t": ["ในเมือง"]}),
+            tambon="t",
+            boundaries=pd.DataFrame({"tambon_code": ["320101"]}),
+        )
     with pytest.raises(SchemaError, match="tambon_code"):
         amphoe_neighbours(layer.rename(columns={"tambon_code": "x"}))
 

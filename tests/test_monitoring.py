@@ -142,7 +142,8 @@ def test_set_targets_validates(store: MonitoringStore):
         store.set_targets([
             {"indicator_id": "nope", "fiscal_year": 2566, "target": 1},
             {"indicator_id": "debt", "fiscal_year": "1/2566", "target": 1},
-            {"indicator_id": "debt", "fiscal_year": 2566, "target": "many", "tambon_code": "320106"},
+            {"indicator_id": "debt", "fiscal_year": 2566, "target": "many",
+             "tambon_code": "320106"},
         ])  # fmt: skip
     msg = str(info.value)
     assert "unknown indicator 'nope'" in msg
@@ -269,13 +270,13 @@ def test_unreadable_layouts_are_refused(store: MonitoringStore, tmp_path: Path):
         store.import_file(p)
     p2 = tmp_path / "x.json"
     p2.write_text("{}", encoding="utf-8")
-    with pytest.raises(SchemaError, match="expected a .csv"):
+    with pytest.raises(SchemaError, match=r"expected a .csv"):
         store.import_file(p2)
     with pytest.raises(FileNotFoundError, match="no file"):
         store.import_file(tmp_path / "missing.csv")
 
 
-# ---------------------------------------------------------------------------- idempotency, revisions
+# ------------------------------------------------------------------------ idempotency, revisions
 
 
 def test_importing_the_same_file_twice_adds_nothing(store: MonitoringStore):
@@ -457,7 +458,8 @@ def test_rollup_arithmetic_by_changwat(loaded: MonitoringStore):
 def test_rollup_share_weighted_by_denominator(store: MonitoringStore):
     store.import_table(pd.DataFrame({
         "tambon_code": ["320101", "320102", "320103"], "indicator_id": "plan_share",
-        "period": "Q1 FY2566", "value": ["50", "100", "80"], "denominator": ["10", "30", "10"]}))  # fmt: skip
+        "period": "Q1 FY2566", "value": ["50", "100", "80"],
+        "denominator": ["10", "30", "10"]}))  # fmt: skip
     f = store.rollup("Q1 FY2566", level="amphoe").to_frame().set_index(["group", "indicator_id"])
     r = f.loc[("3201", "plan_share")]
     assert r["weighted"]
@@ -543,9 +545,7 @@ def test_concurrent_writers_in_separate_processes_lose_nothing(tmp_path: Path):
     a = _big_files(tmp_path, codes, 5, "A", 1.0)
     b = _big_files(tmp_path, codes, 5, "B", 2.0)
     c_grid = pd.read_csv(a, dtype=str)
-    c_grid["indicator_id"] = c_grid["indicator_id"].map(
-        lambda k: f"k{int(k[1:]) + 5}"
-    )
+    c_grid["indicator_id"] = c_grid["indicator_id"].map(lambda k: f"k{int(k[1:]) + 5}")
     c_grid["value"] = "3"
     c = tmp_path / "C.csv"
     c_grid.to_csv(c, index=False)
@@ -632,7 +632,7 @@ def test_status_map_with_popups_of_every_indicator(loaded: MonitoringStore, tamb
     popups = mm.popup_tables(loaded.status("Q2 FY2566"))
     p = popups["320101"]
     assert "หนี้สินเฉลี่ยต่อครัวเรือน" in p and "สัดส่วนหมู่บ้านที่มีแผนชุมชน" in p
-    assert "47,000" in p and "title=\"expected\"" in p  # value and the bullet bar's tick
+    assert "47,000" in p and 'title="expected"' in p  # value and the bullet bar's tick
     value_map = mm.status_map(loaded, "Q2 FY2566", "debt", kind="value", gdf=tambons, lang="en")
     assert "Average household debt (บาท)" in value_map.get_root().render()
     with pytest.raises(ValidationError, match="kind='colour'"):
@@ -663,11 +663,15 @@ def test_timeslider_and_quarter_panels(loaded: MonitoringStore, tambons, tmp_pat
     titles = [a.get_title() for a in fig.axes if a.get_title()]
     assert titles == ["ไตรมาส 1/2566", "ไตรมาส 2/2566", "ไตรมาส 3/2566", "ไตรมาส 4/2566"]
     assert (tmp_path / "q.png").stat().st_size > 10_000
-    areas, cols, _ = mm.quarter_columns(loaded, "hh_savings", 2566, tambons, kind="value", lang="th")
+    areas, cols, _ = mm.quarter_columns(
+        loaded, "hh_savings", 2566, tambons, kind="value", lang="th"
+    )
     assert areas.set_index("tambon_code").loc["320101", cols].tolist()[:2] == [25.0, 30.0]
 
 
-def test_areas_missing_from_the_layer_are_named_not_dropped(loaded: MonitoringStore, tambons, caplog):
+def test_areas_missing_from_the_layer_are_named_not_dropped(
+    loaded: MonitoringStore, tambons, caplog
+):
     from tambon_gis import _monitoring_maps as mm
 
     layer = tambons[tambons["tambon_code"] != "900101"]
@@ -677,12 +681,16 @@ def test_areas_missing_from_the_layer_are_named_not_dropped(loaded: MonitoringSt
     assert "900101" in caplog.text
 
 
-def test_monitoring_report_is_one_self_contained_file(loaded: MonitoringStore, tambons, tmp_path: Path):
+def test_monitoring_report_is_one_self_contained_file(
+    loaded: MonitoringStore, tambons, tmp_path: Path
+):
     import re
 
     import tambon_gis
 
-    out = tambon_gis.monitoring_report(loaded, fiscal_year=2566, path=tmp_path / "r.html", gdf=tambons)
+    out = tambon_gis.monitoring_report(
+        loaded, fiscal_year=2566, path=tmp_path / "r.html", gdf=tambons
+    )
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "รายงานติดตามตัวชี้วัดร่วม โครงการนำร่อง ปีงบประมาณ 2566" in page

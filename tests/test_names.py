@@ -112,7 +112,7 @@ def test_normalize_name_without_level_removes_any_abbreviation() -> None:
 
 
 def test_normalize_name_rejects_unknown_level() -> None:
-    with pytest.raises(ValidationError, match="district.*expected one of"):
+    with pytest.raises(ValidationError, match=r"district.*expected one of"):
         normalize_name("x", level="district")  # type: ignore[arg-type]
 
 
@@ -213,7 +213,10 @@ def test_skeleton_merges_what_typists_confuse() -> None:
 
 def test_skeletons_rarely_collide_within_an_amphoe() -> None:
     t = gazetteer.tambons()
-    keys = [(a, skeleton(normalize_name(n, level="tambon"))) for a, n in zip(t["amphoe_code"], t["tambon_th"], strict=True)]
+    keys = [
+        (a, skeleton(normalize_name(n, level="tambon")))
+        for a, n in zip(t["amphoe_code"], t["tambon_th"], strict=True)
+    ]
     names = {(a, n) for a, n in zip(t["amphoe_code"], t["tambon_th"], strict=True)}
     collisions = sum(c - 1 for c in Counter(keys).values() if c > 1)
     # skeleton collisions are reported as ambiguous, never resolved: keep them rare
@@ -223,11 +226,27 @@ def test_skeletons_rarely_collide_within_an_amphoe() -> None:
 @pytest.mark.parametrize(
     ("typed", "parts"),
     [
-        ("ต.ในเมือง อ.เมือง จ.ขอนแก่น", {"tambon": "ต.ในเมือง", "amphoe": "อ.เมือง", "changwat": "จ.ขอนแก่น"}),
-        ("ตำบลบ้านเป็ด อำเภอเมืองขอนแก่น จังหวัดขอนแก่น", {"tambon": "ตำบลบ้านเป็ด", "amphoe": "อำเภอเมืองขอนแก่น", "changwat": "จังหวัดขอนแก่น"}),
-        ("ลำผักชี เขตหนองจอก กรุงเทพมหานคร", {"tambon": "ลำผักชี", "amphoe": "เขตหนองจอก", "changwat": "กรุงเทพมหานคร"}),
+        (
+            "ต.ในเมือง อ.เมือง จ.ขอนแก่น",
+            {"tambon": "ต.ในเมือง", "amphoe": "อ.เมือง", "changwat": "จ.ขอนแก่น"},
+        ),
+        (
+            "ตำบลบ้านเป็ด อำเภอเมืองขอนแก่น จังหวัดขอนแก่น",
+            {"tambon": "ตำบลบ้านเป็ด", "amphoe": "อำเภอเมืองขอนแก่น", "changwat": "จังหวัดขอนแก่น"},
+        ),
+        (
+            "ลำผักชี เขตหนองจอก กรุงเทพมหานคร",
+            {"tambon": "ลำผักชี", "amphoe": "เขตหนองจอก", "changwat": "กรุงเทพมหานคร"},
+        ),
         ("ในเมือง อ.เมือง", {"tambon": "ในเมือง", "amphoe": "อ.เมือง"}),
-        ("Tambon Nai Mueang Amphoe Mueang Changwat Khon Kaen", {"tambon": "Tambon Nai Mueang", "amphoe": "Amphoe Mueang", "changwat": "Changwat Khon Kaen"}),
+        (
+            "Tambon Nai Mueang Amphoe Mueang Changwat Khon Kaen",
+            {
+                "tambon": "Tambon Nai Mueang",
+                "amphoe": "Amphoe Mueang",
+                "changwat": "Changwat Khon Kaen",
+            },
+        ),
         ("ต.ในเมือง", {}),
         ("หลักเขต", {}),  # a name ending in เขต is not an address
         ("หาดใหญ่ เขต ส.", {}),  # nor one with the sukhaphiban suffix

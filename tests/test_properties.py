@@ -4,6 +4,7 @@ errors, and the table reader loses no row."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import random
@@ -29,7 +30,7 @@ TEXT = st.text(
     st.one_of(THAI, st.characters(codec="utf-8", exclude_categories=("Cs",))), max_size=60
 )
 PERIODISH = st.lists(
-    st.sampled_from(list("0123456789๐๑๒๓๔๕/.- QqFfYy") + ["ไตรมาส", "ปีงบ", "ต.ค.", "พ.ศ."]),
+    st.sampled_from([*list("0123456789๐๑๒๓๔๕/.- QqFfYy"), "ไตรมาส", "ปีงบ", "ต.ค.", "พ.ศ."]),
     max_size=30,
 ).map("".join)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,10 +39,8 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 @FAST
 @given(TEXT)
 def test_normalize_name_returns_text_or_a_library_error(text: str) -> None:
-    try:
+    with contextlib.suppress(TambonGISError):
         assert isinstance(normalize_name(text), str)
-    except TambonGISError:
-        pass
 
 
 @FAST

@@ -82,7 +82,7 @@ def test_read_only_store_reads_without_write_access(tmp_path: Path) -> None:
                 assert not os.access(store_path, os.W_OK)
                 try:
                     res = read_everything(store_path, out)
-                except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                except BaseException as exc:  # reported to the parent
                     res = {"crash": f"{type(exc).__name__}: {exc}"}
                 os.write(write, json.dumps(res, default=str).encode())
                 code = 0
@@ -124,7 +124,7 @@ def test_read_only_flag_opens_with_mode_ro_and_refuses_writes(tmp_path: Path) ->
             store.import_file(DATA / "monitor_q1_correction.csv")
         with pytest.raises(PermissionError):
             store.configure(name="x")
-        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
+        with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only"):
             store._con.execute("DELETE FROM meta")  # the connection itself cannot write
     con = sqlite3.connect(path)
     assert con.execute("SELECT count(*) FROM observations").fetchone()[0] == n_before
@@ -138,7 +138,9 @@ def test_a_file_that_is_not_sqlite_is_named(tmp_path: Path, content: bytes) -> N
     path = tmp_path / "kpi.sqlite"
     path.write_bytes(content)
     for read_only in (None, True):
-        with pytest.raises(tg.CorruptFileError, match=f"{path}.*not a readable monitoring store") as info:
+        with pytest.raises(
+            tg.CorruptFileError, match=f"{path}.*not a readable monitoring store"
+        ) as info:
             MonitoringStore(path, create=False, read_only=read_only)
         assert isinstance(info.value, tg.TambonGISError)
         assert not isinstance(info.value, sqlite3.DatabaseError)
@@ -152,9 +154,11 @@ def test_a_damaged_store_is_named(tmp_path: Path) -> None:
     for i in range(page, len(data), 97):  # damage every page after the first
         data[i] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(tg.CorruptFileError, match=f"{path}.*(damaged|not a monitoring store)"):
-        with open_store(path, create=False) as store:
-            store.status(PERIOD)
+    with (
+        pytest.raises(tg.CorruptFileError, match=f"{path}.*(damaged|not a monitoring store)"),
+        open_store(path, create=False) as store,
+    ):
+        store.status(PERIOD)
 
 
 def test_an_sqlite_file_that_is_not_a_store(tmp_path: Path) -> None:

@@ -118,9 +118,8 @@ def test_observations_are_append_only_on_the_server(pg_url: str):
 
 @pytest.mark.postgres
 def test_a_rejected_file_stores_nothing_on_the_server(pg_url: str):
-    with make_store(pg_url) as s:
-        with pytest.raises(ImportRejectedError):
-            s.import_file(DATA / "monitor_bad.csv")
+    with make_store(pg_url) as s, pytest.raises(ImportRejectedError):
+        s.import_file(DATA / "monitor_bad.csv")
     assert counts(pg_url) == (0, 0, 0)
 
 
@@ -440,7 +439,8 @@ def test_store_keeps_area_outlines_and_a_postgis_layer_of_their_status(
         assert parts.geom_equals_exact(
             gpd.GeoSeries(want.geometry.to_numpy(), crs=4326), 0.0
         ).all()
-        assert got.loc[got["tambon_code"] == "320101", "tambon_th"].iloc[0] == want["tambon_th"].iloc[0]
+        got_th = got.loc[got["tambon_code"] == "320101", "tambon_th"].iloc[0]
+        assert got_th == want["tambon_th"].iloc[0]
         assert s.publish_status("Q1 FY2566") == 7 * 3
     with psycopg.connect(pg_url) as con:
         gc = con.execute(
@@ -510,8 +510,9 @@ def test_the_report_and_map_of_a_postgres_store_match_sqlite(pg_url: str, tmp_pa
             pages.append(out.read_text(encoding="utf-8"))
             assert s.map("Q1 FY2566", "hh_savings", gdf=tambons) is not None
         # the store address is given as text, as the CLI gives it
-        text = tambon_gis.monitoring_report(str(address), fiscal_year=2566, maps=False,
-                                            path=tmp_path / "t.html").read_text(encoding="utf-8")
+        text = tambon_gis.monitoring_report(
+            str(address), fiscal_year=2566, maps=False, path=tmp_path / "t.html"
+        ).read_text(encoding="utf-8")
         assert "5/7 (71%)" in text
     assert "5/7 (71%)" in pages[1] and pages[1].count("<iframe") == 3
 

@@ -13,7 +13,10 @@ from tambon_gis.tables import detect_columns, read_table
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parent.parent / "examples"
-HEADER = "ลำดับ,รหัสตำบล,จังหวัด,อำเภอ,ตำบล,หน่วยงานนำ,สภาองค์กรชุมชนตำบล,แผนเกษตรตำบล,ครัวเรือนเกษตรกร,ประเด็นนโยบาย"
+HEADER = (
+    "ลำดับ,รหัสตำบล,จังหวัด,อำเภอ,ตำบล,หน่วยงานนำ,"
+    "สภาองค์กรชุมชนตำบล,แผนเกษตรตำบล,ครัวเรือนเกษตรกร,ประเด็นนโยบาย"
+)
 
 
 def test_pilot_csv_is_utf8_with_bom_and_exact_headers() -> None:
@@ -113,9 +116,7 @@ def test_fill_down_can_be_turned_off(tmp_path: Path) -> None:
 
 def test_amphoe_not_filled_across_a_new_province(tmp_path: Path) -> None:
     p = tmp_path / "blank.csv"
-    p.write_text(
-        "จังหวัด,อำเภอ,ตำบล\nสุรินทร์,ท่าตูม,ทุ่งกุลา\n,,กระโพ\nน่าน,,ศิลาแลง\n", encoding="utf-8"
-    )
+    p.write_text("จังหวัด,อำเภอ,ตำบล\nสุรินทร์,ท่าตูม,ทุ่งกุลา\n,,กระโพ\nน่าน,,ศิลาแลง\n", encoding="utf-8")
     plain = read_table(p)
     assert plain["จังหวัด"].isna().sum() == 1  # CSV: no fill-down unless asked
     df = read_table(p, fill_down=True)
@@ -136,7 +137,10 @@ def test_no_row_is_lost(tmp_path: Path) -> None:
 
 def test_numbers_become_int64_but_codes_and_leading_zeros_stay_text(tmp_path: Path) -> None:
     p = tmp_path / "n.csv"
-    p.write_text("code,households,phone,area\n320101,1452,081234,1.5\n320102,\"1,240\",089999,2\n", encoding="utf-8")
+    p.write_text(
+        'code,households,phone,area\n320101,1452,081234,1.5\n320102,"1,240",089999,2\n',
+        encoding="utf-8",
+    )
     df = read_table(p)
     assert df["code"].tolist() == ["320101", "320102"]
     assert df["households"].tolist() == [1452, 1240]
@@ -166,10 +170,10 @@ def test_bad_paths_and_types(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="check the path"):
         read_table(tmp_path / "missing.csv")
     (tmp_path / "old.xls").write_bytes(b"x")
-    with pytest.raises(ValidationError, match="save it as .xlsx"):
+    with pytest.raises(ValidationError, match=r"save it as .xlsx"):
         read_table(tmp_path / "old.xls")
     (tmp_path / "x.json").write_text("{}")
-    with pytest.raises(ValidationError, match="expected a .csv"):
+    with pytest.raises(ValidationError, match=r"expected a .csv"):
         read_table(tmp_path / "x.json")
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(ValidationError, match="empty"):
@@ -204,9 +208,18 @@ def test_explicit_header_row(tmp_path: Path) -> None:
     [
         (["จังหวัด", "อำเภอ", "ตำบล"], {"province": "จังหวัด", "amphoe": "อำเภอ", "tambon": "ตำบล"}),
         (["จังหวัด", "เขต", "แขวง"], {"province": "จังหวัด", "amphoe": "เขต", "tambon": "แขวง"}),
-        (["province", "amphoe", "tambon", "code"], {"province": "province", "amphoe": "amphoe", "tambon": "tambon", "code": "code"}),
-        (["Province", "District", "Subdistrict"], {"province": "Province", "amphoe": "District", "tambon": "Subdistrict"}),
-        (["ADM1_TH", "ADM2_TH", "ADM3_TH", "ADM3_PCODE"], {"province": "ADM1_TH", "amphoe": "ADM2_TH", "tambon": "ADM3_TH", "code": "ADM3_PCODE"}),
+        (
+            ["province", "amphoe", "tambon", "code"],
+            {"province": "province", "amphoe": "amphoe", "tambon": "tambon", "code": "code"},
+        ),
+        (
+            ["Province", "District", "Subdistrict"],
+            {"province": "Province", "amphoe": "District", "tambon": "Subdistrict"},
+        ),
+        (
+            ["ADM1_TH", "ADM2_TH", "ADM3_TH", "ADM3_PCODE"],
+            {"province": "ADM1_TH", "amphoe": "ADM2_TH", "tambon": "ADM3_TH", "code": "ADM3_PCODE"},
+        ),
         (["ชื่อ", "รหัสตำบล", " ตำบล "], {"tambon": " ตำบล ", "code": "รหัสตำบล"}),
         (["a", "b"], {}),
     ],

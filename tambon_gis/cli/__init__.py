@@ -59,11 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Python calls named in library messages, and what a CLI user types instead.
 _CLI_WORDS: tuple[tuple[str, str], ...] = (
-    (r"store\.set_indicators\(\.\.\.\)", "`tambon-gis monitor import STORE FILE --what indicators`"),
+    (
+        r"store\.set_indicators\(\.\.\.\)",
+        "`tambon-gis monitor import STORE FILE --what indicators`",
+    ),
     (r"store\.set_areas\(\.\.\.\)", "`tambon-gis monitor import STORE FILE --what areas`"),
     (r"store\.set_targets\(\.\.\.\)", "`tambon-gis monitor import STORE FILE --what targets`"),
     (r"store\.configure\(fiscal_years=\.\.\.\)", "--fiscal-years FIRST LAST"),
-    (r"(call )?store\.configure\(\.\.\.\)", "`tambon-gis monitor import STORE FILE --fiscal-years FIRST LAST`"),
+    (
+        r"(call )?store\.configure\(\.\.\.\)",
+        "`tambon-gis monitor import STORE FILE --fiscal-years FIRST LAST`",
+    ),
     (r"\(see report\.rejected\)", "(all of them: --rejected FILE.csv)"),
     (r"allow_partial=True", "--allow-partial"),
     (r"load_boundaries\(path, layer=('[^']*')\)", r"--layer \1"),
@@ -77,8 +83,11 @@ _CLI_WORDS: tuple[tuple[str, str], ...] = (
     (r"\b(tambon|amphoe|province|code)=COLUMN", r"--\1 COLUMN"),
     (r"\b(amphoe|province)=(?=[,)\s])", r"--\1"),
     (r"call load_boundaries\(\) with no path", "leave out the path"),
-    (r"create one with open_store\(path\) \(tambon-gis monitor import creates it too\)",
-     "create one with `tambon-gis monitor import STORE FILE --what areas --fiscal-years FIRST LAST`"),
+    (
+        r"create one with open_store\(path\) \(tambon-gis monitor import creates it too\)",
+        "create one with `tambon-gis monitor import STORE FILE --what areas "
+        "--fiscal-years FIRST LAST`",
+    ),
     (r" to load_boundaries\b(?!\()", ""),
     (r" \(details in gdf\.attrs\['load_report'\]\)", " (details: tambon-gis boundaries FILE)"),
 )
@@ -111,8 +120,10 @@ def for_cli(message: str) -> str:
     return message
 
 
-def _deepest_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
-    """The (sub)parser of the command given, so its usage is the one printed."""
+def _deepest_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """Return the (sub)parser of the command given, so its usage is the one printed."""
     while True:
         subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
         name = getattr(args, subs[0].dest, None) if subs else None
@@ -209,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         sys.stderr.write(f"tambon-gis {command}: interrupted\n")
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug: still one line, the traceback on request
+    except Exception as exc:  # a bug: still one line, the traceback on request
         if args.debug:
             raise
         sys.stderr.write(

@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-
 _OUT_SUFFIXES = (".gpkg", ".parquet", ".geojson", ".shp", ".fgb")
 
 
@@ -28,14 +27,23 @@ def register(subparsers: Any) -> None:
     p.add_argument("--to-level", choices=["amphoe", "changwat", "region"], help="dissolve upward")
     p.add_argument("--encoding", help="DBF text encoding (default: detected)")
     p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:32647")
-    p.add_argument("--regions", default=None, choices=["six", "four", "five"], help="region grouping")
+    p.add_argument(
+        "--regions", default=None, choices=["six", "four", "five"], help="region grouping"
+    )
     p.add_argument("--layer", help="layer of a multi-layer file (GeoPackage)")
-    p.add_argument("--allow-partial", action="store_true",
-                   help="load what can be read of a truncated or damaged file (the rest is listed)")
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="load what can be read of a truncated or damaged file (the rest is listed)",
+    )
     p.add_argument("--out", help="write the result (.gpkg, .parquet, .geojson)")
-    p.add_argument("--resolution", default="auto", choices=["auto", "full", "embedded"],
-                   help="with no PATH: auto (a local full layer, else the embedded one), full "
-                        "(download if needed) or embedded")
+    p.add_argument(
+        "--resolution",
+        default="auto",
+        choices=["auto", "full", "embedded"],
+        help="with no PATH: auto (a local full layer, else the embedded one), full "
+        "(download if needed) or embedded",
+    )
     p.set_defaults(func=run)
 
 

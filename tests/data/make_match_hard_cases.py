@@ -80,7 +80,10 @@ def build(seed: int = SEED) -> pd.DataFrame:
     t = gazetteer.tambons().sort_values("tambon_code").reset_index(drop=True)
     ab = gazetteer.abolished()
     nbrs = gazetteer.neighbours_by_amphoe()
-    key = {c: normalize_name(n, level="tambon") for c, n in zip(t.tambon_code, t.tambon_th, strict=True)}
+    key = {
+        c: normalize_name(n, level="tambon")
+        for c, n in zip(t.tambon_code, t.tambon_th, strict=True)
+    }
     by_prov: dict[tuple[str, str], set[str]] = {}
     by_amp: dict[tuple[str, str], set[str]] = {}
     for c, k in key.items():
@@ -89,8 +92,12 @@ def build(seed: int = SEED) -> pd.DataFrame:
     amp_tambons: dict[str, list[str]] = {}
     for c in key:
         amp_tambons.setdefault(c[:4], []).append(c)
-    prov_name = dict(zip(gazetteer.changwats().changwat_code, gazetteer.changwats().changwat_th, strict=True))
-    amp_name = dict(zip(gazetteer.amphoes().amphoe_code, gazetteer.amphoes().amphoe_th, strict=True))
+    prov_name = dict(
+        zip(gazetteer.changwats().changwat_code, gazetteer.changwats().changwat_th, strict=True)
+    )
+    amp_name = dict(
+        zip(gazetteer.amphoes().amphoe_code, gazetteer.amphoes().amphoe_th, strict=True)
+    )
     old_amp_name = ab[ab.level == "district"].set_index("code")["name_th"].to_dict()
     abol_names = {
         (o.code[:2], normalize_name(o.name_th, level="tambon"))
@@ -104,14 +111,27 @@ def build(seed: int = SEED) -> pd.DataFrame:
                 lineage.setdefault(s_[:4], set()).add(o.code[:4])
     rows: list[dict[str, object]] = []
 
-    def add(cls: str, how: str, code: str, tambon: str, *, amphoe: str | None = None,
-            province: str | None = None, amb: bool = False) -> None:
-        rows.append(dict(
-            cls=cls, how=how,
-            province=prov_name[code[:2]] if province is None else province,
-            amphoe=amp_name[code[:4]] if amphoe is None else amphoe,
-            tambon=tambon, expected=code, may_be_ambiguous=amb,
-        ))
+    def add(
+        cls: str,
+        how: str,
+        code: str,
+        tambon: str,
+        *,
+        amphoe: str | None = None,
+        province: str | None = None,
+        amb: bool = False,
+    ) -> None:
+        rows.append(
+            dict(
+                cls=cls,
+                how=how,
+                province=prov_name[code[:2]] if province is None else province,
+                amphoe=amp_name[code[:4]] if amphoe is None else amphoe,
+                tambon=tambon,
+                expected=code,
+                may_be_ambiguous=amb,
+            )
+        )
 
     def free(code: str, typed: str) -> bool:
         """The typed name is no other tambon's name in the province, nor an old name there."""
@@ -127,15 +147,20 @@ def build(seed: int = SEED) -> pd.DataFrame:
     # 1. words that are not part of the name -------------------------------------------------
     for code in rng.sample(codes, 260):
         n = names[code]
-        how, typed = rng.choice([
-            ("เทศบาลตำบล + name", f"เทศบาลตำบล{n}"),
-            ("ทต. + name", f"ทต.{n}"),
-            ("name + สุขาภิบาล", f"{n} สุขาภิบาล"),
-            ("สุขาภิบาล + name", f"สุขาภิบาล{n}"),
-            ("name + (เขตเทศบาล)", f"{n} (เขตเทศบาล)"),
-            ("name + เทศบาลเมือง...", f"{n} เทศบาลเมือง{amp_name[code[:4]].removeprefix('เมือง')}"),
-            ("กิ่งอ. + name", f"กิ่งอ.{n}"),
-        ])
+        how, typed = rng.choice(
+            [
+                ("เทศบาลตำบล + name", f"เทศบาลตำบล{n}"),
+                ("ทต. + name", f"ทต.{n}"),
+                ("name + สุขาภิบาล", f"{n} สุขาภิบาล"),
+                ("สุขาภิบาล + name", f"สุขาภิบาล{n}"),
+                ("name + (เขตเทศบาล)", f"{n} (เขตเทศบาล)"),
+                (
+                    "name + เทศบาลเมือง...",
+                    f"{n} เทศบาลเมือง{amp_name[code[:4]].removeprefix('เมือง')}",
+                ),
+                ("กิ่งอ. + name", f"กิ่งอ.{n}"),
+            ]
+        )
         add("words", how, code, typed)
     ban = [c for c in codes if names[c].startswith("บ้าน") and len(names[c]) > 6]
     for code in rng.sample(ban, 150):
@@ -152,11 +177,28 @@ def build(seed: int = SEED) -> pd.DataFrame:
         own = a.removeprefix("เมือง") if code[2:4] == "01" and a.startswith("เมือง") else a
         own = own.removeprefix("เขต")
         n = names[code]
-        if n != own and n.endswith(own) and len(own) >= 2 and not by_amp.get((code[:4], normalize_name(own, level="tambon"))):
-            fits = [c for c in amp_tambons[code[:4]] if key[c].endswith(normalize_name(own, level="tambon")) and key[c] != normalize_name(own, level="tambon")]
+        if (
+            n != own
+            and n.endswith(own)
+            and len(own) >= 2
+            and not by_amp.get((code[:4], normalize_name(own, level="tambon")))
+        ):
+            fits = [
+                c
+                for c in amp_tambons[code[:4]]
+                if key[c].endswith(normalize_name(own, level="tambon"))
+                and key[c] != normalize_name(own, level="tambon")
+            ]
             if (code[:2], normalize_name(own, level="tambon")) in abol_names:
                 continue  # the district's old tambon of that name was split: its own case
-            add("words", "district's name for the official name", code, own, amb=len(fits) > 1 or bool(by_prov.get((code[:2], normalize_name(own, level="tambon")))))
+            add(
+                "words",
+                "district's name for the official name",
+                code,
+                own,
+                amb=len(fits) > 1
+                or bool(by_prov.get((code[:2], normalize_name(own, level="tambon")))),
+            )
     # 2. ฯ inside a long name ------------------------------------------------------------------
     long_names = [c for c in codes if len(key[c]) >= 9]
     for code in rng.sample(long_names, 220):
@@ -169,16 +211,25 @@ def build(seed: int = SEED) -> pd.DataFrame:
             tail += 1
         if head + tail + 2 > len(k):
             continue
-        typed = f"{k[:head]}ฯ{k[len(k) - tail:]}"
+        typed = f"{k[:head]}ฯ{k[len(k) - tail :]}"
         inner = normalize_name(typed, level="tambon")
-        p1, p2 = normalize_name(k[:head], level="tambon"), normalize_name(k[len(k) - tail :], level="tambon")
-        fits = [c for c in amp_tambons[code[:4]] if key[c].startswith(p1) and key[c].endswith(p2) and len(key[c]) > len(p1) + len(p2)]
+        p1, p2 = (
+            normalize_name(k[:head], level="tambon"),
+            normalize_name(k[len(k) - tail :], level="tambon"),
+        )
+        fits = [
+            c
+            for c in amp_tambons[code[:4]]
+            if key[c].startswith(p1) and key[c].endswith(p2) and len(key[c]) > len(p1) + len(p2)
+        ]
         if by_prov.get((code[:2], inner)):
             continue
         add("abbreviation", "ฯ inside", code, typed, amb=len(fits) > 1)
     # 3. spelling variants inside the right district ------------------------------------------
     south = [c for c in codes if c[:2] in DEEP_SOUTH]
-    pool = rng.sample([c for c in codes if c[:2] not in DEEP_SOUTH], 520) + rng.sample(south, min(len(south), 290))
+    pool = rng.sample([c for c in codes if c[:2] not in DEEP_SOUTH], 520) + rng.sample(
+        south, min(len(south), 290)
+    )
     for code in pool:
         variants = _mutations(names[code], rng, malay=code[:2] in DEEP_SOUTH)
         if not variants:
@@ -189,7 +240,10 @@ def build(seed: int = SEED) -> pd.DataFrame:
             continue
         # a variant as close to another tambon of the district is a coin toss: keep it out
         others = [c for c in amp_tambons[code[:4]] if c != code]
-        if any(skeleton(key[c]) == skeleton(k2) or loose_skeleton(key[c]) == loose_skeleton(k2) for c in others):
+        if any(
+            skeleton(key[c]) == skeleton(k2) or loose_skeleton(key[c]) == loose_skeleton(k2)
+            for c in others
+        ):
             continue
         cls = "spelling-malay" if code[:2] in DEEP_SOUTH else "spelling"
         add(cls, how, code, typed)
@@ -209,11 +263,20 @@ def build(seed: int = SEED) -> pd.DataFrame:
         several = len(by_prov[(new[:2], key[new])]) > 1
         # same name moved twice from the district: the history cannot choose
         twins = [
-            x for x in ab[(ab.level == "subdistrict") & (ab.code.str[:4] == o.code[:4])].itertuples(index=False)
+            x
+            for x in ab[(ab.level == "subdistrict") & (ab.code.str[:4] == o.code[:4])].itertuples(
+                index=False
+            )
             if normalize_name(x.name_th, level="tambon") == key[new] and x.code != o.code
         ]
-        add("moved", "old district, province with several of the name" if several else "old district",
-            new, o.name_th, amphoe=old_a, amb=bool(twins))
+        add(
+            "moved",
+            "old district, province with several of the name" if several else "old district",
+            new,
+            o.name_th,
+            amphoe=old_a,
+            amb=bool(twins),
+        )
     # moved to a district next to the typed one, no history (typed the neighbour's name)
     repeated = [c for c in codes if len(by_prov[(c[:2], key[c])]) > 1]
     for code in repeated:
@@ -225,24 +288,45 @@ def build(seed: int = SEED) -> pd.DataFrame:
             if by_amp.get((a, k)) or (code[:2], k) in abol_names:
                 continue
             others_near = [
-                c for c in same if c != code and (c[:4] in nbrs.get(a, ()) or c[:4] in lineage.get(a, ()))
+                c
+                for c in same
+                if c != code and (c[:4] in nbrs.get(a, ()) or c[:4] in lineage.get(a, ()))
             ]
-            add("moved", "neighbouring district, province with several of the name", code,
-                names[code], amphoe=amp_name[a], amb=bool(others_near))
+            add(
+                "moved",
+                "neighbouring district, province with several of the name",
+                code,
+                names[code],
+                amphoe=amp_name[a],
+                amb=bool(others_near),
+            )
     # 5. province changes ----------------------------------------------------------------------
     for new_p, old_p, _year in PROVINCE_SPLITS:
         pcodes = [c for c in codes if c[:2] == new_p]
         for code in rng.sample(pcodes, min(len(pcodes), 60)):
             amb = len(by_prov[(new_p, key[code])]) > 1 or bool(by_prov.get((old_p, key[code])))
-            add("province", f"typed under {prov_name[old_p]} ({_year})", code, names[code],
-                province=prov_name[old_p], amb=amb)
+            add(
+                "province",
+                f"typed under {prov_name[old_p]} ({_year})",
+                code,
+                names[code],
+                province=prov_name[old_p],
+                amb=amb,
+            )
     for o in ab[ab.level == "subdistrict"].itertuples(index=False):  # old province + old district
         succ = str(o.successors).split()
         if len(succ) == 1 and succ[0] in names and succ[0][:2] != o.code[:2]:
             old_a = old_amp_name.get(o.code[:4]) or amp_name.get(o.code[:4])
             amb = bool(by_prov.get((o.code[:2], key[succ[0]])))
-            add("province", "old province and old district", succ[0], o.name_th,
-                province=prov_name[o.code[:2]], amphoe=old_a, amb=amb)
+            add(
+                "province",
+                "old province and old district",
+                succ[0],
+                o.name_th,
+                province=prov_name[o.code[:2]],
+                amphoe=old_a,
+                amb=amb,
+            )
     # a district typed under the neighbouring province it was transferred from (no history)
     amp_keys = {(a[:2], normalize_name(n, level="amphoe")) for a, n in amp_name.items()}
     split_pairs = {(n, o) for n, o, _ in PROVINCE_SPLITS} | {(o, n) for n, o, _ in PROVINCE_SPLITS}
@@ -258,12 +342,20 @@ def build(seed: int = SEED) -> pd.DataFrame:
         if (q, normalize_name(amp_name[a], level="amphoe")) in amp_keys:
             continue
         amb = bool(by_prov.get((q, key[code])))
-        add("province", "district typed under the neighbouring province", code, names[code],
-            province=prov_name[q], amb=amb)
+        add(
+            "province",
+            "district typed under the neighbouring province",
+            code,
+            names[code],
+            province=prov_name[q],
+            amb=amb,
+        )
     # 6. codes typed into the tambon column -------------------------------------------------------
     thai_digits = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
     for code in rng.sample(codes, 150):
-        typed = rng.choice([f"TH{code}", code.translate(thai_digits), f"{code[:2]}-{code[2:4]}-{code[4:]}"])
+        typed = rng.choice(
+            [f"TH{code}", code.translate(thai_digits), f"{code[:2]}-{code[2:4]}-{code[4:]}"]
+        )
         add("code-in-name", "code in the tambon column", code, typed, amphoe="", province="")
     df = pd.DataFrame(rows, columns=COLUMNS)
     return df.drop_duplicates(["province", "amphoe", "tambon"], keep=False).reset_index(drop=True)
