@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tambon_gis import settings
 from tambon_gis._errors import (
     InfeasibleError,
     SchemaError,
@@ -789,7 +790,7 @@ class _Setup:
     prob: _Problem
     criteria: Criteria | None
     params: dict[str, Any]
-    points: Any  # projected centroids (GeoSeries, EPSG:32647) or None
+    points: Any  # projected centroids (GeoSeries, in settings.distance_crs) or None
     problems: list[str]  # conflicts found while reading include / exclude
 
 
@@ -939,7 +940,7 @@ def _prepare(
             raise CRSError(
                 "the layer has no CRS: set it (e.g. gdf.set_crs(4326)) to measure distances"
             )
-        points = frame.geometry.to_crs(32647).centroid
+        points = frame.geometry.to_crs(settings.distance_crs).centroid
         from shapely import STRtree
 
         cpts = points.to_numpy()[cand]
@@ -1130,8 +1131,9 @@ def select_areas(
     include, exclude : iterable of str, optional
         Tambon codes that must / must not be chosen.
     min_distance_km : float, optional
-        No two chosen tambons closer than this (centroids in EPSG:32647). Only pairs closer
-        than the distance become constraints (found with a spatial index).
+        No two chosen tambons closer than this (centroids in ``settings.distance_crs``, UTM
+        47N). Only pairs closer than the distance become constraints (found with a spatial
+        index).
     budget : float, optional
         Maximum total of the ``cost`` column over the chosen tambons.
     cost : str, optional
