@@ -228,6 +228,13 @@ def test_timeslider_and_categorical_pages(surin: Any, tmp_path: Path, browser: A
         expect(page.locator(".tg-slider-label")).to_have_text("ไตรมาส 2/2568")
         page.wait_for_function("(c) => TambonGIS.layers[0].byIndex[0].options.fillColor !== c",
                                arg=first, timeout=EXPECT_TIMEOUT)
+        # the legend counts the tambons of the quarter shown, not of every quarter together
+        total = ("() => Array.from(document.querySelectorAll('.tg-legend .tg-count'))"
+                 ".reduce((s, e) => s + parseInt(e.textContent.replace(/,/g, ''), 10), 0)")
+        assert page.evaluate(total) == len(gdf)
+        page.locator(".tg-slider-input").fill("0")
+        expect(page.locator(".tg-slider-label")).to_have_text("ไตรมาส 1/2568")
+        assert page.evaluate(total) == len(gdf)
         assert opened.errors() == []
     finally:
         opened.close()

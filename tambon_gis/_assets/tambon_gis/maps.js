@@ -285,8 +285,29 @@
       }
     });
     entry.legend = new Legend().addTo(map);
+    if (spec.steps && spec.steps.length > 1) recountLegend(spec, entry);
     map.on("overlayremove", function (ev) { if (ev.layer === entry.fill && entry.legend) map.removeControl(entry.legend); });
     map.on("overlayadd", function (ev) { if (ev.layer === entry.fill && entry.legend) entry.legend.addTo(map); });
+  }
+
+  // The legend's counts are those of the step shown: recount them from its classes.
+  function recountLegend(spec, entry) {
+    if (!entry.legend) return;
+    var box = entry.legend.getContainer();
+    var spans = box.querySelectorAll(".tg-count");
+    var rows = box.querySelectorAll(".tg-row");
+    if (!spans.length || spans.length !== rows.length) return;
+    var hasNodata = rows[rows.length - 1].querySelector(".tg-nodata") !== null;
+    var nclass = spans.length - (hasNodata ? 1 : 0);
+    var counts = [], nodata = 0, classes = spec.steps[spec.current].classes, i;
+    for (i = 0; i < nclass; i++) counts.push(0);
+    for (i = 0; i < classes.length; i++) {
+      var c = classes[i];
+      if (c === null || c === undefined || c < 0 || c >= nclass) nodata++;
+      else counts[c]++;
+    }
+    for (i = 0; i < nclass; i++) spans[i].textContent = counts[i].toLocaleString("en-US");
+    if (hasNodata) spans[nclass].textContent = nodata.toLocaleString("en-US");
   }
 
   function addSlider(map, spec, entry) {
@@ -311,6 +332,7 @@
           label.textContent = spec.steps[spec.current].label;
           entry.fill.setStyle(function (f) { return fillStyle(spec, f.properties.__i); });
           if (entry.restyleSymbols) entry.restyleSymbols();
+          recountLegend(spec, entry);
         });
         entry.sliderInput = input;
         return box;
