@@ -12,7 +12,11 @@ It writes, beside this script:
   แผนเกษตรตำบล, ครัวเรือนเกษตรกร, สมาชิกสภาเกษตรกร, ประเด็นนโยบาย (and หน่วยงานนำ, งบประมาณ);
 - ``monitoring/``: the programme of the 23 pilot tambons of ``pilot_tambons.csv``: areas,
   indicator catalogue, FY2566 targets, and KPI files for the four quarters of FY2566 with gaps
-  (areas that did not report) and one correction file.
+  (areas that did not report) and one correction file;
+- ``plans/``: the tambon development and agricultural plans of the 23 pilots, one row per plan
+  item as councils type them (names typed by hand, Thai headers, budget per fiscal year), in
+  CSV and Excel, and a file with typing errors that the import rejects (``python
+  examples/make_examples.py plans`` writes only these; it needs no boundaries).
 
 All values are drawn at random (seed 2566): they show how the library works and mean nothing.
 """
@@ -20,6 +24,7 @@ All values are drawn at random (seed 2566): they show how the library works and 
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -124,9 +129,112 @@ def monitoring(pilot: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.Da
     return files
 
 
+#: Activities of the illustrative plans, per policy issue as typed in the pilot table:
+#: (activity, budget range in baht, budget source, lead agency, partners, indicator ids).
+ACTIVITIES: dict[str, list[tuple[str, tuple[int, int], str, str, str, str]]] = {
+    "ที่ดินและป่าไม้": [
+        ("จัดทำแนวเขตป่าชุมชนและฐานข้อมูลที่ดินทำกินรายแปลง", (80_000, 250_000), "งบ อบต.",
+         "สภาองค์กรชุมชนตำบล", "พอช.; กรมป่าไม้", "plan_share"),
+        ("โฉนดชุมชนและบ้านมั่นคงชนบท", (150_000, 600_000), "พอช.", "พอช.",
+         "สภาองค์กรชุมชนตำบล; อบต.", "hh_savings"),
+    ],
+    "ความมั่นคงทางอาหาร": [
+        ("ธนาคารเมล็ดพันธุ์ข้าวพื้นบ้าน", (40_000, 120_000), "สสส.", "สภาเกษตรกรจังหวัด",
+         "สสส.; กรมส่งเสริมการเกษตร", "hh_savings"),
+        ("แปลงผักปลอดสารเพื่อโรงเรียนและครัวเรือน", (30_000, 90_000), "งบ อบต.",
+         "สภาองค์กรชุมชนตำบล", "กรมส่งเสริมการเกษตร", ""),
+    ],
+    "การผลิตฐานราก": [
+        ("กองทุนปัจจัยการผลิตและลดหนี้ครัวเรือนเกษตรกร", (100_000, 400_000), "ธ.ก.ส.",
+         "สภาเกษตรกรจังหวัด", "ธ.ก.ส.; พอช.", "debt; hh_savings"),
+        ("วิสาหกิจชุมชนแปรรูปผลผลิตและตลาดชุมชน", (60_000, 200_000), "กรมส่งเสริมการเกษตร",
+         "กรมส่งเสริมการเกษตร", "สภาองค์กรชุมชนตำบล", "hh_savings"),
+    ],
+    "CPTPP": [
+        ("เวทีศึกษาผลกระทบความตกลง CPTPP ต่อเกษตรกรรายย่อย", (20_000, 60_000), "สภาเกษตรกรแห่งชาติ",
+         "สภาเกษตรกรจังหวัด", "สภาองค์กรชุมชนตำบล", ""),
+        ("อนุรักษ์และขยายพันธุ์พืชท้องถิ่น (สิทธิเกษตรกรเรื่องเมล็ดพันธุ์)", (30_000, 100_000),
+         "สสส.", "สภาองค์กรชุมชนตำบล", "สสส.; กรมส่งเสริมการเกษตร", "plan_share"),
+    ],
+}
+_DEV_ITEM = ("จัดทำและทบทวนแผนชุมชนระดับหมู่บ้าน", (20_000, 60_000), "งบ อบต.",
+             "สภาองค์กรชุมชนตำบล", "พอช.; อบต.", "plan_share")
+PLAN_COLUMNS = ["รหัสตำบล", "จังหวัด", "อำเภอ", "ตำบล", "ประเภทแผน", "ปีของแผน", "สถานะแผน",
+                "ลำดับ", "กิจกรรม/โครงการ", "ประเด็นนโยบาย", "งบประมาณ 2566", "งบประมาณ 2567",
+                "แหล่งงบประมาณ", "หน่วยงานหลัก", "หน่วยงานร่วม", "ตัวชี้วัด", "หมายเหตุ"]
+
+
+def plans(pilot: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Return the illustrative plan files of the pilots (typed as in the pilot table)."""
+    rng = np.random.default_rng(SEED + 1)  # its own stream: the other files do not change
+    other = {"ที่ดินและป่าไม้": "ความมั่นคงทางอาหาร", "ความมั่นคงทางอาหาร": "การผลิตฐานราก",
+             "การผลิตฐานราก": "ความมั่นคงทางอาหาร", "CPTPP": "การผลิตฐานราก"}
+    rows: list[list[object]] = []
+    for i, p in enumerate(pilot.to_dict("records")):
+        where = [p["รหัสตำบล"] if isinstance(p["รหัสตำบล"], str) else "", p["จังหวัด"],
+                 p["อำเภอ"], p["ตำบล"]]
+        issue = p["ประเด็นนโยบาย"]
+        agri = "ประกาศใช้แล้ว" if p["แผนเกษตรตำบล"] == "มี" else (
+            "อยู่ระหว่างจัดทำ" if i % 2 else "ยังไม่มีแผน")
+        dev = "อยู่ระหว่างทบทวน" if i % 7 == 3 else "ประกาศใช้แล้ว"
+        plan_rows: list[tuple[str, str, list[tuple[str, ...]]]] = []
+        if agri == "ประกาศใช้แล้ว":
+            picks = [ACTIVITIES[issue][0], ACTIVITIES[other[issue]][int(rng.integers(0, 2))]]
+            if i % 3 == 0:
+                picks.append(ACTIVITIES[issue][1])
+            plan_rows.append(("แผนพัฒนาเกษตรกรรมระดับตำบล", agri, picks))
+        else:
+            plan_rows.append(("แผนพัฒนาเกษตรกรรมระดับตำบล", agri, []))
+        plan_rows.append(("แผนพัฒนาตำบล", dev, [_DEV_ITEM, ACTIVITIES[issue][1]]))
+        for ptype, status, picks in plan_rows:
+            if not picks:
+                rows.append([*where, ptype, "2566-2570", status, "", "", "", "", "", "", "",
+                             "", "", NOTE])
+            for n, (activity, (lo, hi), source, lead, partners, kpi) in enumerate(picks, 1):
+                issues = issue if activity in {a[0] for a in ACTIVITIES[issue]} else other[issue]
+                if activity == _DEV_ITEM[0]:
+                    issues = ""
+                elif n == 2 and i % 4 == 0 and issues != issue:
+                    issues = f"{issues}; {issue}"
+                b66 = int(round(rng.uniform(lo, hi), -3))
+                b67 = int(round(b66 * rng.uniform(0.5, 1.2), -3)) if i % 2 == 0 else ""
+                rows.append([*where, ptype, "2566-2570", status, n, activity, issues,
+                             f"{b66:,}", f"{b67:,}" if b67 != "" else "", source, lead, partners,
+                             kpi, NOTE])
+    good = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    bad = good.head(8).copy()
+    bad.loc[bad.index[1], "ตำบล"] = "ต.สันทราย"  # three tambons of this name in Chiang Mai
+    bad.loc[bad.index[1], "อำเภอ"] = ""
+    bad.loc[bad.index[1], "รหัสตำบล"] = ""
+    bad.loc[bad.index[2], "ประเด็นนโยบาย"] = "การท่องเที่ยวชุมชน"  # not in the vocabulary
+    bad.loc[bad.index[3], "งบประมาณ 2566"] = "ห้าหมื่น"  # not a number
+    bad.loc[bad.index[4], "ลำดับ"] = bad.loc[bad.index[3], "ลำดับ"]  # one item number twice
+    bad.loc[bad.index[6], "สถานะแผน"] = "เสร็จแล้วครับ"  # not a plan status
+    return {"tambon_plans_2566.csv": good, "tambon_plans_with_errors.csv": bad}
+
+
+def write_plans() -> None:
+    """Write plans/ beside this script (CSV, and the same plans as an Excel workbook)."""
+    pilot = pd.read_csv(HERE / "pilot_tambons.csv", dtype=str, encoding="utf-8-sig")
+    folder = HERE / "plans"
+    folder.mkdir(exist_ok=True)
+    for name, frame in plans(pilot).items():
+        frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
+    good = plans(pilot)["tambon_plans_2566.csv"]
+    with pd.ExcelWriter(folder / "tambon_plans_2566.xlsx", engine="openpyxl") as xw:
+        good.to_excel(xw, sheet_name="แผนตำบล", index=False, startrow=2)
+        sheet = xw.sheets["แผนตำบล"]
+        sheet["A1"] = "แผนพัฒนาตำบลและแผนพัฒนาเกษตรกรรมระดับตำบล ปี 2566-2570 (ข้อมูลตัวอย่าง)"
+        sheet["A2"] = NOTE
+    log.info("wrote %s (%d plan rows); %s", folder, len(good), NOTE)
+
+
 def main() -> None:
-    """Write candidates.csv and monitoring/ beside this script."""
+    """Write candidates.csv, monitoring/ and plans/ beside this script."""
     logging.basicConfig(level=logging.INFO)
+    if sys.argv[1:] == ["plans"]:
+        write_plans()
+        return
     rng = np.random.default_rng(SEED)
     gdf = tg.load_boundaries()
     joined = tg.join_attributes(HERE / "pilot_tambons.csv", gdf)
@@ -143,6 +251,7 @@ def main() -> None:
     for name, frame in monitoring(pilot, rng).items():
         frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
     log.info("wrote %d candidates and %s; %s", len(cand), folder, NOTE)
+    write_plans()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from tambon_gis import _store_plans
 from tambon_gis._errors import AccessDeniedError, ValidationError
 from tambon_gis._logging import get_logger
 
@@ -151,7 +152,8 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION tambon_gis_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'observations are append-only: import the correction as a new revision';
+    RAISE EXCEPTION '% are append-only: import the correction as a new revision',
+        TG_TABLE_NAME;
 END $$;
 DROP TRIGGER IF EXISTS observations_no_change ON observations;
 CREATE TRIGGER observations_no_change BEFORE UPDATE OR DELETE ON observations
@@ -167,8 +169,9 @@ CREATE TRIGGER imports_stamp BEFORE INSERT ON imports
 
 _SETUP_TABLES = (
     "meta", "areas", "indicators", "targets", "store_users", "area_shapes", "published_status",
+    *_store_plans.SETUP_TABLES,
 )  # fmt: skip
-_WRITE_TABLES = ("observations", "current", "imports")
+_WRITE_TABLES = ("observations", "current", "imports", *_store_plans.WRITE_TABLES)
 
 
 def _policies() -> str:
@@ -200,16 +203,20 @@ def _policies() -> str:
         "CREATE POLICY editor_imports ON imports FOR INSERT WITH CHECK (tambon_gis_is_admin() OR "
         "EXISTS (SELECT 1 FROM store_users WHERE db_user = session_user AND role = 'editor'));"
     )
+    out.append(_store_plans.pg_policies())
     return "\n".join(out)
 
 
 def _grants() -> str:
     r, e, a = GROUP["reader"], GROUP["editor"], GROUP["admin"]
-    tables = ", ".join((*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status"))
+    tables = ", ".join(
+        (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
+         *_store_plans.VIEWS)
+    )  # fmt: skip
     return f"""
 GRANT USAGE ON SCHEMA {{schema}} TO {r};
 GRANT SELECT ON {tables} TO {r};
-GRANT INSERT ON observations, imports, current TO {e};
+GRANT INSERT ON observations, imports, current, {", ".join(_store_plans.WRITE_TABLES)} TO {e};
 GRANT UPDATE ON current TO {e};
 GRANT INSERT, UPDATE, DELETE ON {", ".join(_SETUP_TABLES)} TO {a};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA {{schema}} TO {e};
@@ -251,6 +258,7 @@ def create_schema(db: Any, version: str) -> None:
 
     db.executescript(SCHEMA)
     db.executescript(PG_SHAPES)
+    db.executescript(_store_plans.PG_DDL)
     db.executescript(_policies())
     db.executescript(_grants().replace("{schema}", f'"{schema}"'))
     db.execute(

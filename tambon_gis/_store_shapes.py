@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from tambon_gis import _store_plans
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS published_status (
 );
 """,
     ),
+    ("3", _store_plans.SQLITE_DDL),  # policy issues, plans, plan items and their budgets
 ]
 
 PG_SHAPES = """

@@ -42,6 +42,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "current": ("period", "tambon_code", "indicator_id"),
     "area_shapes": ("tambon_code",),
     "store_users": ("db_user",),
+    "policy_issues": ("issue_id",),
 }
 COLUMNS: dict[str, tuple[str, ...]] = {
     "meta": ("key", "value"),
@@ -54,6 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "min_value", "max_value",
     ),
     "targets": ("indicator_id", "fiscal_year", "tambon_code", "target"),
+    "policy_issues": ("issue_id", "name_th", "name_en", "aliases", "builtin"),
     "area_shapes": ("tambon_code", "geom"),
     "current": (
         "tambon_code", "indicator_id", "period", "fiscal_year", "quarter", "value", "denominator",

@@ -80,7 +80,7 @@ _SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 log = get_logger(__name__)
 
-SCHEMA_VERSION = "2"  # 2: area_shapes, published_status (tambon_gis/_store_shapes.py)
+SCHEMA_VERSION = "3"  # 2: area_shapes, published_status (_store_shapes); 3: plans (_store_plans)
 
 #: Status names, their Thai text and colour-blind-safe colours (Okabe–Ito palette). "no data"
 #: is a neutral grey and never shares a colour with a failure.
@@ -246,6 +246,10 @@ class ImportReport(_Table):
         ``indicator_id``, ``period``, ``value`` and ``reason``.
     """
 
+    _columns: tuple[str, ...] = (
+        "row", "column", "tambon_code", "indicator_id", "period", "value", "reason",
+    )  # fmt: skip
+
     def __init__(
         self,
         name: str,
@@ -261,7 +265,7 @@ class ImportReport(_Table):
         rejected: pd.DataFrame | None = None,
         file_hash: str = "",
     ) -> None:
-        cols = ["row", "column", "tambon_code", "indicator_id", "period", "value", "reason"]
+        cols = list(self._columns)
         rejected = pd.DataFrame(columns=cols) if rejected is None else rejected[cols]
         super().__init__(rejected.reset_index(drop=True))
         self.name, self.status, self.layout = name, status, layout
@@ -811,6 +815,19 @@ class MonitoringStore:
                 "server rolled the transaction back, so nothing of it was stored; run it again "
                 "(the store reconnects)"
             ) from None
+
+    def transaction(self) -> Any:
+        """Return one all-or-nothing write transaction (a context manager yielding the connection).
+
+        For modules that keep their own tables in the store (:mod:`tambon_gis.plans`): writers
+        queue (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), a failure rolls
+        everything back, and refused or lost writes become the library's errors.
+        """
+        return self._write()
+
+    def read_sql(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run one read-only SQL statement (``?`` placeholders) and return its rows as a table."""
+        return self._query(sql, params)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         try:

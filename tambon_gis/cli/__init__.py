@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from tambon_gis import __version__
 
 #: Subcommand modules, in the order ``--help`` lists them.
-_SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo", "match", "map", "monitor", "select")
+_SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo", "match", "map", "monitor", "plans", "select")
 
 
 def build_parser() -> argparse.ArgumentParser:

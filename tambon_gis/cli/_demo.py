@@ -25,6 +25,9 @@ MONITORING = EXAMPLES / "monitoring"
 KPI_FILES = ("kpi_q1_2566.csv", "kpi_q2_2566.csv", "kpi_q2_2566_correction.csv",
              "kpi_q3_2566.csv", "kpi_q4_2566.csv")
 
+#: The illustrative plans of the example programme (one row per plan item, typed by hand).
+PLANS_FILE = EXAMPLES / "plans" / "tambon_plans_2566.csv"
+
 #: Columns of the pilot table that only say where a row is (matched, so not shown in popups).
 _LOCATION_COLUMNS = ("ลำดับ", "รหัสตำบล", "จังหวัด", "อำเภอ", "ตำบล")
 
@@ -41,7 +44,8 @@ def register(subparsers: Any) -> None:
             "HTML pages), a static PNG of the pilots, and the match report; then choose 23 "
             "joint operation areas from the national candidate table (selection.html, "
             "ranked.csv) and monitor the example programme over FY2566 "
-            "(monitoring_report.html). All example data is illustrative. Prints the paths."
+            "(monitoring_report.html), with the tambon plans and their policy issues "
+            "(policy_brief.html). All example data is illustrative. Prints the paths."
         ),
     )
     p.add_argument("--out", default="out", help="output folder (default: out)")
@@ -169,6 +173,7 @@ def _select(gdf: Any, out: Path, *, lang: str) -> list[Path]:
 
 def _monitor(gdf: Any, out: Path, *, lang: str) -> list[Path]:
     """Monitor the example programme over FY2566 and write the report."""
+    from tambon_gis import plans
     from tambon_gis.monitoring import monitoring_report, open_store
 
     store_path = out / "monitoring.sqlite"
@@ -182,4 +187,6 @@ def _monitor(gdf: Any, out: Path, *, lang: str) -> list[Path]:
             st.import_file(MONITORING / name)
         report = monitoring_report(st, fiscal_year=2566, path=out / "monitoring_report.html",
                                    gdf=gdf, lang=lang)
-    return [report, store_path]
+        plans.import_plans(st, PLANS_FILE)
+        brief = plans.policy_brief(st, out / "policy_brief.html", gdf=gdf)
+    return [report, brief, store_path]
