@@ -29,7 +29,8 @@ from _common import best_of  # benchmarks/ is on sys.path
 
 import tambon_gis as tg
 from tambon_gis import settings
-from tambon_gis.selection import _Model, score_areas, select_areas, sensitivity
+from tambon_gis.selection import score_areas, select_areas, sensitivity
+from tambon_gis.selection.solver import _Model
 
 N = 23
 QUOTAS = {

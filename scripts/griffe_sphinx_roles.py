@@ -3,8 +3,9 @@
 The docstrings use ``:func:`load_boundaries``` and friends (numpydoc style); mkdocstrings does
 not read those roles. This extension (``mkdocs.yml``: mkdocstrings ``extensions``) rewrites
 each to a mkdocs-autorefs link ``[`load_boundaries`][tambon_gis.boundaries.load_boundaries]``
-when the target is rendered in the API pages, and to plain code otherwise (private helpers,
-other libraries), so ``mkdocs build --strict`` never meets a dangling reference.
+when the target is rendered in the API pages (also where a documented package re-exports it in
+``__all__``), and to plain code otherwise (private helpers, other libraries), so
+``mkdocs build --strict`` never meets a dangling reference.
 """
 
 from __future__ import annotations
@@ -53,6 +54,22 @@ class SphinxRoles(griffe.Extension):
                 walk(member)  # type: ignore[arg-type]
 
         walk(pkg)
+        # a documented package that re-exports in ``__all__`` (tambon_gis.selection) renders
+        # those objects under its own path: link them there, also from their own docstrings
+        rendered_as: dict[str, str] = {}
+
+        def alias(obj: griffe.Object, path: str) -> None:
+            rendered_as[obj.path] = path
+            index.setdefault(obj.name, []).append(path)
+            for name, member in obj.members.items():
+                if not name.startswith("_") and not member.is_alias:
+                    alias(member, f"{path}.{name}")  # type: ignore[arg-type]
+
+        for mod in [o for o in objects.values() if o.is_module and o.path in documented]:
+            for name in map(str, mod.exports or ()):
+                member = mod.members.get(name)
+                if member is not None and member.is_alias and not rendered(member.final_target):
+                    alias(member.final_target, f"{mod.path}.{name}")
         linkable = {path for paths in index.values() for path in paths}
         shortcuts = {path.split(".")[-1]: path for path in linkable}
 
@@ -67,6 +84,8 @@ class SphinxRoles(griffe.Extension):
                 tail = target.split(".", 1)[1]
                 candidates.append(shortcuts.get(tail, ""))
             for cand in candidates:
+                if cand in rendered_as:
+                    return rendered_as[cand]
                 if cand in linkable:
                     return cand
             paths = index.get(target.split(".")[-1], [])

@@ -356,7 +356,7 @@ def test_rejected_rows_export_reimports_to_the_same_values(
 
 
 def test_select_areas_include_of_a_five_digit_code_is_an_error() -> None:
-    from tambon_gis.selection import _normalize_codes
+    from tambon_gis.selection.problem import _normalize_codes
 
     assert _normalize_codes(["320101", "TH320102", 320103.0], "include") == [
         "320101", "320102", "320103",

@@ -686,7 +686,7 @@ def test_selection_map_opens_in_chromium(tmp_path):
 
 
 def test_not_proven_optimal_is_reported(monkeypatch, caplog):
-    from tambon_gis import selection as sel_mod
+    from tambon_gis.selection import solver as sel_mod
 
     real_solve = sel_mod._Model.solve
 
@@ -703,8 +703,8 @@ def test_not_proven_optimal_is_reported(monkeypatch, caplog):
 
 
 def test_solver_without_answer_is_an_error(monkeypatch):
-    from tambon_gis import selection as sel_mod
     from tambon_gis._errors import SolverError
+    from tambon_gis.selection import solver as sel_mod
 
     def nothing(self, scores=None):
         return {
