@@ -44,6 +44,7 @@ QUOTAS = {
     }
 }
 MAX_PER_CHANGWAT = 1
+FACT_OF_ISSUE = ("forest_land", "food_security", "grassroots_production", "cptpp")
 
 
 def data() -> pd.DataFrame:
@@ -62,22 +63,26 @@ def data() -> pd.DataFrame:
     g["สมาชิกสภาเกษตรกร"] = rng.poisson(25, n)
     issues = np.array(["ที่ดินและป่าไม้", "ความมั่นคงทางอาหาร", "การผลิตฐานราก", "CPTPP"])
     g["ประเด็นนโยบาย"] = issues[rng.integers(0, 4, n)]
+    # the plan facts the example criteria read (tambon_gis.plans.plan_facts), as columns
+    g["has_adopted_agricultural_plan"] = g["แผนเกษตรตำบล"] == "มี"
+    for text, ident in zip(issues, FACT_OF_ISSUE, strict=True):
+        g[f"raises_{ident}"] = g["has_adopted_agricultural_plan"] & (g["ประเด็นนโยบาย"] == text)
     return g
 
 
 
 def pandas_scoring(g: pd.DataFrame) -> pd.Series:
     """The example criteria written by hand in pandas."""
-    ok = (g["สภาองค์กรชุมชนตำบล"] == "มี") & (g["สมาชิกสภาเกษตรกร"] >= 1) & (g["แผนเกษตรตำบล"] == "มี")
+    ok = (g["สภาองค์กรชุมชนตำบล"] == "มี") & (g["สมาชิกสภาเกษตรกร"] >= 1) & (
+        g["has_adopted_agricultural_plan"]
+    )
     hh = g["ครัวเรือนเกษตรกร"].rank(pct=True).fillna(0)
     m = g["สมาชิกสภาเกษตรกร"].astype(float)
     members = (m - m.min()) / (m.max() - m.min())
-    issue = (
-        g["ประเด็นนโยบาย"]
-        .map({"ที่ดินและป่าไม้": 1.0, "ความมั่นคงทางอาหาร": 1.0, "การผลิตฐานราก": 0.7, "CPTPP": 0.4})
-        .fillna(0)
-    )
-    score = 0.4 * hh + 0.3 * members + 0.3 * issue
+    weights = {"forest_land": 0.1, "food_security": 0.1, "grassroots_production": 0.07,
+               "cptpp": 0.03}  # fmt: skip
+    issue = sum(w * g[f"raises_{k}"].astype(float) for k, w in weights.items())
+    score = 0.4 * hh + 0.3 * members + issue
     return score.where(ok)
 
 

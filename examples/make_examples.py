@@ -16,7 +16,9 @@ It writes, beside this script:
 - ``plans/``: the tambon development and agricultural plans of the 23 pilots, one row per plan
   item as councils type them (names typed by hand, Thai headers, budget per fiscal year), in
   CSV and Excel, and a file with typing errors that the import rejects (``python
-  examples/make_examples.py plans`` writes only these; it needs no boundaries).
+  examples/make_examples.py plans`` writes only these; it needs no boundaries), and
+  ``candidate_plans.csv``: the adopted agricultural plans of the national candidates, whose
+  plan facts the shipped criteria read.
 
 All values are drawn at random (seed 2566): they show how the library works and mean nothing.
 """
@@ -213,6 +215,25 @@ def plans(pilot: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"tambon_plans_2566.csv": good, "tambon_plans_with_errors.csv": bad}
 
 
+def candidate_plans(cand: pd.DataFrame) -> pd.DataFrame:
+    """Return the adopted agricultural plans of the national candidates (one item each).
+
+    The candidates marked แผนเกษตรตำบล = มี get an adopted plan whose one item raises their
+    policy issue: the plan facts the shipped criteria read (``has_adopted_agricultural_plan``,
+    ``raises_<issue>``) instead of hand-made columns.
+    """
+    with_plan = cand[cand["แผนเกษตรตำบล"] == "มี"]
+    activity = {"ที่ดินและป่าไม้": "ป่าชุมชน", "ความมั่นคงทางอาหาร": "ธนาคารเมล็ดพันธุ์",
+                "การผลิตฐานราก": "กองทุนปัจจัยการผลิต", "CPTPP": "เวทีศึกษา CPTPP"}
+    return pd.DataFrame({
+        "รหัสตำบล": with_plan["tambon_code"].astype(str).to_numpy(),
+        "ประเภทแผน": "แผนเกษตรตำบล", "ปีของแผน": "2566-2570", "สถานะแผน": "ประกาศใช้", "ลำดับ": 1,
+        "กิจกรรม/โครงการ": with_plan["ประเด็นนโยบาย"].map(activity).to_numpy(),
+        "ประเด็นนโยบาย": with_plan["ประเด็นนโยบาย"].to_numpy(),
+        "งบประมาณ 2566": with_plan["งบประมาณ"].to_numpy(),
+    })  # fmt: skip
+
+
 def write_plans() -> None:
     """Write plans/ beside this script (CSV, and the same plans as an Excel workbook)."""
     pilot = pd.read_csv(HERE / "pilot_tambons.csv", dtype=str, encoding="utf-8-sig")
@@ -220,6 +241,8 @@ def write_plans() -> None:
     folder.mkdir(exist_ok=True)
     for name, frame in plans(pilot).items():
         frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
+    cand = pd.read_csv(HERE / "candidates.csv", dtype=str, encoding="utf-8-sig")
+    candidate_plans(cand).to_csv(folder / "candidate_plans.csv", index=False, encoding="utf-8-sig")
     good = plans(pilot)["tambon_plans_2566.csv"]
     with pd.ExcelWriter(folder / "tambon_plans_2566.xlsx", engine="openpyxl") as xw:
         good.to_excel(xw, sheet_name="แผนตำบล", index=False, startrow=2)

@@ -45,6 +45,7 @@ import pandas as pd
 
 from tambon_gis._errors import DataNotFoundError, EncodingError, ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.vocabulary import PLAN_FACT
 
 logger = get_logger(__name__)
 
@@ -934,6 +935,11 @@ def _unknown(column: str, columns: Iterable[str]) -> str:
     from rapidfuzz import process
 
     columns = list(columns)
+    if PLAN_FACT.match(column):
+        return (
+            f"unknown column {column!r}: it is a plan fact read from a store of tambon plans; "
+            "pass plans=STORE to score_areas / select_areas (tambon-gis select --plans STORE)"
+        )
     best = process.extractOne(column, columns, score_cutoff=60) if columns else None
     hint = f"did you mean {best[0]!r}?" if best else f"the table has {columns[:12]}"
     return f"unknown column {column!r}; {hint}"

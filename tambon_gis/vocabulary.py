@@ -91,6 +91,11 @@ POLICY_ISSUES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 #: never "และ", which is part of names such as ที่ดินและป่าไม้).
 _SPLIT = re.compile(r"\s*[,;/|\n\r、，；]+\s*")
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+#: Column names of plan facts (:func:`tambon_gis.plans.plan_facts`).
+PLAN_FACT = re.compile(
+    r"^(has_adopted_(development|agricultural)_plan|has_adopted_plans|raises_[a-z][a-z0-9_]*"
+    r"|plan_(development|agricultural|budget)|n_plan_items|n_policy_issues)$"
+)
 
 
 def issue_key(text: object) -> str:

@@ -18,6 +18,23 @@ PILOT = ROOT / "examples" / "pilot_tambons.csv"
 pytestmark = pytest.mark.realdata
 
 
+@pytest.fixture(scope="module")
+def isan_plans(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The candidates' plans as a council spreadsheet: an adopted agricultural plan where the
+    table says แผนเกษตรตำบล = มี, with one item raising its policy issue (the plan facts the
+    example criteria read)."""
+    table = pd.read_csv(CANDIDATES, dtype=str, encoding="utf-8-sig")
+    has = table[table["แผนเกษตรตำบล"] == "มี"]
+    sheet = pd.DataFrame({
+        "รหัสตำบล": has["tambon_code"], "ประเภทแผน": "แผนพัฒนาเกษตรกรรมระดับตำบล",
+        "ปีของแผน": "2566-2570", "สถานะแผน": "ประกาศใช้แล้ว", "ลำดับ": "1",
+        "กิจกรรม/โครงการ": "กิจกรรมตามประเด็น", "ประเด็นนโยบาย": has["ประเด็นนโยบาย"],
+    })  # fmt: skip
+    path = tmp_path_factory.mktemp("plans") / "isan_plans.csv"
+    sheet.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
 def test_parse_quotas():
     assert parse_quotas(["region:ภาคใต้=2:5", "changwat:*=:2", "amphoe:3201=1:"]) == {
         "region": {"ภาคใต้": (2, 5)},
@@ -27,10 +44,12 @@ def test_parse_quotas():
 
 
 @pytest.mark.slow
-def test_select_with_criteria_writes_map_and_tables(tmp_path, tambon_simplified_zip, capsys):
+def test_select_with_criteria_writes_map_and_tables(tmp_path, tambon_simplified_zip, capsys,
+                                                    isan_plans):
     out = tmp_path / "ผลลัพธ์"
     code = main([
-        "select", str(CANDIDATES), "--criteria", str(CRITERIA), "--n", "12",
+        "select", str(CANDIDATES), "--criteria", str(CRITERIA), "--plans", str(isan_plans),
+        "--n", "12",
         "--quota", "changwat:สุรินทร์=4:", "--quota", "changwat:Si Sa Ket=:5",
         "--max-per-amphoe", "1", "--boundaries", str(tambon_simplified_zip),
         "--sensitivity", "20", "--seed", "3", "--out", str(out),
@@ -83,10 +102,12 @@ def test_select_pilot_table_by_score_column(tmp_path, tambon_simplified_zip, cap
         (["--sensitivity", "5", "--score", "ครัวเรือนเกษตรกร"], "argument --score: not allowed"),
     ],
 )  # fmt: skip
-def test_select_errors_are_named(tmp_path, tambon_simplified_zip, capsys, extra, message):
+def test_select_errors_are_named(tmp_path, tambon_simplified_zip, capsys, extra, message,
+                                 isan_plans):
     argv = [
         "select", str(CANDIDATES), "--n", "5", "--boundaries", str(tambon_simplified_zip),
-        "--no-map", "--out", str(tmp_path), "--criteria", str(CRITERIA), *extra,
+        "--no-map", "--out", str(tmp_path), "--criteria", str(CRITERIA), "--plans",
+        str(isan_plans), *extra,
     ]  # fmt: skip
     if "--score" in extra:
         with pytest.raises(SystemExit) as exc:
@@ -108,14 +129,16 @@ def test_select_sensitivity_needs_criteria(tmp_path, tambon_simplified_zip, caps
     )
 
 
-def test_select_from_a_layer_file(tmp_path, tambons, capsys):
+def test_select_from_a_layer_file(tmp_path, tambons, capsys, isan_plans):
     table = pd.read_csv(CANDIDATES, encoding="utf-8-sig", dtype={"tambon_code": str})
     layer = tambons.merge(table.drop(columns=["ตำบล", "อำเภอ", "จังหวัด"]), on="tambon_code")
     layer.attrs = {}
     path = tmp_path / "ผู้สมัคร.gpkg"
     layer.to_file(path, driver="GPKG")
     code = main([
-        "select", str(path), "--criteria", str(CRITERIA), "--n", "5", "--min-distance-km", "40",
+        "select", str(path), "--criteria", str(CRITERIA), "--plans", str(isan_plans),
+        "--n", "5",
+        "--min-distance-km", "40",
         "--no-map", "--out", str(tmp_path / "out"),
     ])  # fmt: skip
     assert code == 0

@@ -245,7 +245,15 @@ def test_example_file_loads_and_applies():
     crit = load_criteria(EXAMPLE)
     assert [a.key for a in crit.agencies] == ["codi", "nfc", "both"]
     assert sum(crit.weights.values()) == pytest.approx(1.0)
-    crit.validate(pilot_like())
+    # the example reads plan facts (tambon_gis.plans.plan_facts), not hand-made columns
+    with pytest.raises(ValidationError, match=r"it is a plan fact.*plans=STORE"):
+        crit.validate(pilot_like())
+    facts = pilot_like().assign(
+        has_adopted_agricultural_plan=[True, True, False, True, True],
+        **{f"raises_{i}": [False] * 5 for i in ("forest_land", "food_security",
+                                                  "grassroots_production", "cptpp")},
+    )  # fmt: skip
+    crit.validate(facts)
     assert tg.load_criteria is load_criteria and tg.Criteria is Criteria
 
 

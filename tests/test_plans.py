@@ -321,9 +321,9 @@ def test_plan_facts_are_columns_for_selection(store: MonitoringStore):
     )
     st = plans.plan_status(store).set_index("tambon_code")
     f = facts.set_index("tambon_code")
-    assert (f.loc[st.index, "has_adopted_agricultural_plan"]
-            == st["adopted_agricultural"].map({True: "yes", False: "no"})).all()  # fmt: skip
-    assert f.loc["100101", "n_plan_items"] == 0 and f.loc["100101", "raises_cptpp"] == "no"
+    assert (f.loc[st.index, "has_adopted_agricultural_plan"] == st["adopted_agricultural"]).all()
+    assert f.loc["100101", "n_plan_items"] == 0 and not f.loc["100101", "raises_cptpp"]
+    assert facts["raises_food_security"].dtype == bool
     assert f["plan_budget"].sum() == pytest.approx(plans.plan_items(store)["budget"].sum())
 
 
@@ -444,13 +444,14 @@ def test_plans_on_postgres_same_answers_and_scopes_enforced(pg_server, pg_url: s
         pam.close()
         rex.close()
     # the database refuses what the library would have caught, for any client
-    with psycopg.connect(pg_server.tcp_url(db, user="pam", password="pw-pam-9x")) as con:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            con.execute(
-                "INSERT INTO plan_items (item_rev_id, tambon_code, plan_type, first_fy, item_no, "
-                "activity, revision, row_hash, import_id, recorded_at) VALUES (9999, '501303', "
-                "'development', 2566, 1, 'x', 1, 1, 1, 'now')"
-            )
+    pam_url = pg_server.tcp_url(db, user="pam", password="pw-pam-9x")
+    with psycopg.connect(pam_url) as con, pytest.raises(psycopg.errors.InsufficientPrivilege,
+                                                        match="row-level security"):  # fmt: skip
+        con.execute(
+            "INSERT INTO plan_items (item_rev_id, tambon_code, plan_type, first_fy, item_no, "
+            "activity, revision, row_hash, import_id, recorded_at) VALUES (9999, '501303', "
+            "'development', 2566, 1, 'x', 1, 1, 1, 'now')"
+        )
     with psycopg.connect(pg_url) as con, pytest.raises(psycopg.errors.RaiseException,
                                                        match="append-only"):  # fmt: skip
         con.execute("UPDATE plan_items SET activity = 'x'")

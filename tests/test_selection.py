@@ -17,6 +17,8 @@ from tambon_gis.criteria import Agency, Criteria, Criterion, Rule, load_criteria
 from tambon_gis.selection import Selection, score_areas, select_areas, sensitivity
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "criteria_joint.yaml"
+#: The candidates' plans, whose plan facts (has_adopted_*, raises_*) the example criteria read.
+PLANS = EXAMPLE.parent / "plans" / "candidate_plans.csv"
 
 REGIONS = {"10": "ภาคกลาง", "50": "ภาคเหนือ", "51": "ภาคเหนือ", "90": "ภาคใต้"}
 PROVINCES = {"10": "กรุงเทพมหานคร", "50": "เชียงใหม่", "51": "ลำพูน", "90": "สงขลา"}
@@ -465,18 +467,22 @@ def test_real_layer_with_score_column_and_quotas(real):
 def test_real_layer_with_criteria_object(real):
     crit = load_criteria(EXAMPLE)
     quotas = {"region": {"ภาคใต้": (2, 5)}}
-    sel = tg.select_areas(real, n=23, score=crit, quotas=quotas, max_per_amphoe=1)
+    sel = tg.select_areas(real, n=23, score=crit, quotas=quotas, max_per_amphoe=1, plans=PLANS)
     assert sel.proven_optimal and sel.criteria is crit
     f = sel.to_frame()
     assert len(f) == 23 and "tambon_code" in f
     scored = sel.scored.set_index("tambon_code")
     assert scored.loc[f["tambon_code"], "eligible"].all()
     contrib = [c for c in f.columns if c.startswith("contrib_")]
-    assert len(contrib) == 3
+    assert len(contrib) == 6  # two numeric criteria and four plan facts
     assert (f[contrib].sum(axis=1) - f["score"]).abs().max() < 1e-12
     assert f["amphoe_code"].is_unique
+    # eligibility follows the plan facts: every chosen tambon has an adopted agricultural plan
+    planned = set(pd.read_csv(PLANS, dtype=str, encoding="utf-8-sig")["รหัสตำบล"])
+    assert set(f["tambon_code"]) <= planned
+    assert "has_adopted_agricultural_plan" not in real.columns  # the input is not modified
     # the same request from a pre-scored layer gives the same set
-    pre = score_areas(real, crit)
+    pre = score_areas(real, crit, plans=PLANS)
     again = tg.select_areas(pre, n=23, score="score", quotas=quotas, max_per_amphoe=1)
     assert again.total_score == pytest.approx(sel.total_score)
     assert "พอช.: มีสภาองค์กรชุมชน" in sel.ranked().query("status == 'ineligible'")["why"].iloc[0]

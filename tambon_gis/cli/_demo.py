@@ -19,6 +19,8 @@ PILOT_TABLE = example_path("pilot_tambons.csv")
 #: The national candidate table and criteria of the selection step.
 CANDIDATES = EXAMPLES / "candidates.csv"
 CRITERIA = EXAMPLES / "criteria_joint.yaml"
+#: The adopted agricultural plans of the candidates, whose plan facts the criteria read.
+CANDIDATE_PLANS = EXAMPLES / "plans" / "candidate_plans.csv"
 
 #: The monitoring programme: set-up files and the KPI files of FY2566, in import order.
 MONITORING = EXAMPLES / "monitoring"
@@ -165,7 +167,7 @@ def _select(gdf: Any, out: Path, *, lang: str) -> list[Path]:
     attrs = [c for c in cand.columns if c not in ("ตำบล", "อำเภอ", "จังหวัด")]
     table = gdf.merge(cand[attrs], on="tambon_code", how="inner")
     sel = select_areas(table, n=23, score=load_criteria(CRITERIA),
-                       quotas={"changwat": {"*": (None, 2)}})
+                       quotas={"changwat": {"*": (None, 2)}}, plans=CANDIDATE_PLANS)
     ranked = sel.to_csv(out / "ranked.csv", table="ranked")
     page = maps.save(sel.to_map(lang=lang), out / "selection.html")
     return [page, ranked]

@@ -28,8 +28,8 @@ def register(subparsers: Any) -> None:
         ),
         epilog=(
             "example: tambon-gis select examples/candidates.csv --criteria "
-            "examples/criteria_joint.yaml --n 23 --quota region:ภาคใต้=2:5 --quota changwat:*=:2 "
-            "--out out/"
+            "examples/criteria_joint.yaml --plans examples/plans/candidate_plans.csv --n 23 "
+            "--quota region:ภาคใต้=2:5 --quota changwat:*=:2 --out out/"
         ),
     )
     p.add_argument("data", help="table of candidate tambons (.csv/.xlsx) or a layer (.gpkg, ...)")
@@ -56,6 +56,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--min-distance-km", type=float, help="minimum distance between chosen tambons")
     p.add_argument("--budget", type=float, help="maximum total cost (needs --cost)")
     p.add_argument("--cost", help="column of each tambon's cost")
+    p.add_argument("--plans", metavar="STORE_OR_FILE",
+                   help="tambon plans whose plan facts the criteria read (has_adopted_*, "
+                   "raises_*): a store (kpi.sqlite, postgresql://...) or a plan spreadsheet")
     p.add_argument("--boundaries", help="boundaries to match a table to (default: found)")
     p.add_argument("--time-limit", type=float, default=60.0, help="solver seconds (default 60)")
     p.add_argument(
@@ -152,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
         "budget": args.budget,
         "cost": args.cost,
     }
-    sel = select_areas(gdf, n=args.n, score=score, time_limit=args.time_limit, **kw)
+    sel = select_areas(gdf, n=args.n, score=score, time_limit=args.time_limit,
+                       plans=args.plans, **kw)  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = [

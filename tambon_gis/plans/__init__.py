@@ -42,6 +42,7 @@ from tambon_gis.plans.queries import (
     plan_items,
     plan_status,
     plans,
+    with_plan_facts,
 )
 from tambon_gis.plans.vocabulary import add_policy_issues, issue_names, policy_issues
 
@@ -63,4 +64,5 @@ __all__ = [
     "plans",
     "policy_brief",
     "policy_issues",
+    "with_plan_facts",
 ]

@@ -9,6 +9,7 @@ nothing the second time; a changed item becomes a new revision of it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -363,10 +364,27 @@ class _File:
     lookup: dict[str, str]
     names: list[str]
     catalogue: set[str]
+    text: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # stripped cells
+
+    def __post_init__(self) -> None:
+        self.text = {str(c): self.df[c].astype(str).str.strip().tolist() for c in self.df.columns}
+        self.match_rows = self.matched[["tambon_code", "status", "candidates", "note"]].to_dict(
+            "records"
+        )
+        # numbers are parsed once per column, vectorised
+        self.numbers: dict[str, tuple[list[float], list[bool]]] = {}
+        for col in [*self.budget_cols.values(), *([self.fields["budget"]]
+                                                  if "budget" in self.fields else [])]:
+            text = pd.Series(self.text[str(col)]).str.replace("บาท", "", regex=False).str.strip()
+            values, bad = mio.parse_numbers(text)
+            self.numbers[str(col)] = (values.tolist(), bad.tolist())
 
     def cell(self, field: str, i: int) -> str:
         col = self.fields.get(field)
-        return "" if col is None else str(self.df.iloc[i][col]).strip()
+        return "" if col is None else self.text[col][i]
+
+    def raw(self, column: str, i: int) -> str:
+        return self.text[column][i]
 
 
 class _Row:
@@ -403,8 +421,11 @@ def _validate(
     problems: list[dict[str, Any]] = []
     out: list[dict[str, Any]] = []
     keys: list[tuple[int, str, str, int, int]] = []  # every row's item key, rejected or not
+    empty = np.ones(len(df), dtype=bool)
+    for values in f.text.values():
+        empty &= np.asarray([v == "" for v in values], dtype=bool)
     for i in range(len(df)):
-        if all(str(v).strip() == "" for v in df.iloc[i].tolist()):
+        if empty[i]:
             continue  # an empty line of the sheet: nothing to store, nothing lost
         r = _Row(rows_no[i] if i < len(rows_no) else i + 2)
         code = _where(f, i, r)
@@ -440,10 +461,10 @@ def _validate(
 
 def _where(f: _File, i: int, r: _Row) -> str | None:
     """Return the row's tambon code, or flag it naming the candidates."""
-    m = f.matched.iloc[i]
+    m = f.match_rows[i]
     if m["status"] in MATCHED:
         return str(m["tambon_code"])
-    typed = " ".join(str(f.df.iloc[i][c]) for c in f.match.columns.values()).strip()
+    typed = " ".join(f.raw(str(c), i) for c in f.match.columns.values()).strip()
     cands = m["candidates"] if isinstance(m["candidates"], str) else "none"
     r.flag(
         f.match.columns.get("tambon", f.match.columns.get("code", "")), typed,
@@ -507,7 +528,7 @@ def _item_fields(
     issues: list[str] = []
     if not (activity or item_text):
         has_budget = f.cell("budget", i) or any(
-            str(f.df.iloc[i][c]).strip() for c in f.budget_cols.values()
+            f.raw(str(c), i) for c in f.budget_cols.values()
         )
         if status is not None and (f.cell("issues", i) or has_budget):
             r.flag(f.fields.get("activity", "activity"), "",
@@ -547,7 +568,7 @@ def _budgets(
     f: _File, i: int, r: _Row, first: int | None, last: int | None
 ) -> dict[int, float]:
     """Return the row's budget per fiscal year (a column per year, or a budget and its year)."""
-    amounts = [(fy, col, str(f.df.iloc[i][col]).strip()) for fy, col in f.budget_cols.items()]
+    amounts = [(fy, col, f.raw(str(col), i)) for fy, col in f.budget_cols.items()]
     if f.cell("budget", i):
         fy = _fiscal_year(f.cell("budget_fy", i)) if f.cell("budget_fy", i) else None
         if fy is None and first is not None and first == last:
@@ -562,13 +583,14 @@ def _budgets(
     for fy, col, text in amounts:
         if not text:
             continue
-        value, wrong = mio.parse_numbers(pd.Series([text.replace("บาท", "").strip()]))
-        if bool(wrong.iloc[0]) or value.iloc[0] < 0:
+        values, wrong = f.numbers[str(col)]
+        value = values[i]
+        if wrong[i] or not value >= 0:
             r.flag(col, text, "a budget is a number of baht ≥ 0 (e.g. 120,000)")
         elif first is not None and last is not None and not first <= fy <= last:
             r.flag(col, text, f"budget of FY{fy} is outside the plan's years {first}-{last}")
         else:
-            budgets[fy] = budgets.get(fy, 0.0) + float(value.iloc[0])
+            budgets[fy] = budgets.get(fy, 0.0) + float(value)
     return budgets
 
 
@@ -579,18 +601,19 @@ def _plans_of(
     key = ["tambon_code", "plan_type", "first_fy"]
     if rows.empty:
         return pd.DataFrame(columns=[*key, "last_fy", "status", "row"])
-    for _, grp in rows.groupby(key, sort=False):
-        for col, field in (("last_fy", "years"), ("status", "status")):
-            values = grp[col].astype(str).unique()
-            if len(values) > 1:
-                for r in grp.itertuples(index=False):
-                    problems.append({
-                        "row": r.row, "column": fields.get(field, fields.get("last_fy", "")),
-                        "tambon_code": r.tambon_code, "plan": f"{r.plan_type} {r.first_fy}",
-                        "value": str(getattr(r, col)),
-                        "reason": f"the rows of one plan give different {col} "
-                                  f"({', '.join(values)}): make them agree",
-                    })  # fmt: skip
+    grouped = rows.groupby(key, sort=False)
+    for col, field in (("last_fy", "years"), ("status", "status")):
+        n_values = grouped[col].transform("nunique")
+        for r in rows[n_values > 1].itertuples(index=False):
+            same = rows[(rows[key] == [r.tambon_code, r.plan_type, r.first_fy]).all(axis=1)]
+            values = same[col].astype(str).unique()
+            problems.append({
+                "row": r.row, "column": fields.get(field, fields.get("last_fy", "")),
+                "tambon_code": r.tambon_code, "plan": f"{r.plan_type} {r.first_fy}",
+                "value": str(getattr(r, col)),
+                "reason": f"the rows of one plan give different {col} "
+                          f"({', '.join(values)}): make them agree",
+            })  # fmt: skip
     return rows.groupby(key, sort=False, as_index=False).agg(
         last_fy=("last_fy", "first"), status=("status", "first"), row=("row", "first")
     )

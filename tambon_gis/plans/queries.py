@@ -7,16 +7,19 @@ or, without ``fiscal_year``, the latest.
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from tambon_gis._errors import ValidationError
 from tambon_gis.gazetteer import tambons as gazetteer_tambons
 from tambon_gis.monitoring import MonitoringStore
 from tambon_gis.names import clean_code
+from tambon_gis.plans.io import import_plans
 from tambon_gis.plans.vocabulary import issue_names, policy_issues
 from tambon_gis.vocabulary import PLAN_TYPES, plan_status_label
 
@@ -278,10 +281,10 @@ def plan_facts(
 
     Columns: ``tambon_code``; ``plan_development`` and ``plan_agricultural`` (status ids);
     ``has_adopted_development_plan``, ``has_adopted_agricultural_plan`` and
-    ``has_adopted_plans`` (``"yes"`` / ``"no"``, so a rule reads ``== yes``);
-    ``raises_<issue_id>`` for every issue of the vocabulary (``"yes"`` / ``"no"``);
+    ``has_adopted_plans`` (booleans: a criteria rule reads ``== yes`` or ``== true``);
+    ``raises_<issue_id>`` for every issue of the vocabulary (booleans);
     ``n_plan_items``, ``n_policy_issues`` and ``plan_budget`` (numbers). A tambon with no plan
-    gets ``"no"`` and 0, never a missing value.
+    gets ``False`` and 0, never a missing value.
 
     Examples
     --------
@@ -290,21 +293,21 @@ def plan_facts(
     >>> with open_store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
     ...     f = plan_facts(store, codes=["550504"])
     >>> f[["has_adopted_agricultural_plan", "raises_food_security", "n_plan_items"]].values.tolist()
-    [['no', 'no', 0]]
+    [[False, False, 0]]
     """
     st = plan_status(store, codes=codes, fiscal_year=fiscal_year)
     items = plan_items(store, fiscal_year=fiscal_year)
     out = st[["tambon_code"]].copy()
     for ptype in PLAN_TYPES:
         out[f"plan_{ptype}"] = st[ptype]
-        out[f"has_adopted_{ptype}_plan"] = np.where(st[f"adopted_{ptype}"], "yes", "no")
-    out["has_adopted_plans"] = np.where(st["adopted_both"], "yes", "no")
+        out[f"has_adopted_{ptype}_plan"] = st[f"adopted_{ptype}"].astype(bool)
+    out["has_adopted_plans"] = st["adopted_both"].astype(bool)
     raised: dict[str, set[str]] = {}
     for code, issues in zip(items["tambon_code"], items["issues"], strict=True):
         raised.setdefault(code, set()).update(x for x in str(issues).split("|") if x)
     for ident in policy_issues(store)["issue_id"]:
-        out[f"raises_{ident}"] = np.where(
-            out["tambon_code"].map(lambda c, i=ident: i in raised.get(c, set())), "yes", "no"
+        out[f"raises_{ident}"] = (
+            out["tambon_code"].map(lambda c, i=ident: i in raised.get(c, set())).astype(bool)
         )
     counts = items.groupby("tambon_code").agg(n=("activity", "size"), b=("budget", "sum"))
     out["n_plan_items"] = out["tambon_code"].map(counts["n"]).fillna(0).astype("int64")
@@ -312,6 +315,95 @@ def plan_facts(
         "int64"
     )
     out["plan_budget"] = out["tambon_code"].map(counts["b"]).fillna(0.0).astype("float64")
+    return out
+
+
+def with_plan_facts(
+    gdf: pd.DataFrame,
+    store: MonitoringStore | str | Any,
+    *,
+    fiscal_year: int | None = None,
+) -> Any:
+    """Return a copy of ``gdf`` with the plan facts of its tambons (:func:`plan_facts`).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or DataFrame
+        One row per tambon with ``tambon_code``. Not modified; rows and order are kept.
+    store : MonitoringStore, path or plan file
+        The store holding the plans (a path is opened read-only and closed), or a plan
+        spreadsheet (``.csv``/``.xlsx``, as for :func:`tambon_gis.plans.import_plans`), read into
+        a throwaway store; a rejected file raises with its report.
+    fiscal_year : int, optional
+        Plans covering this year.
+
+    Raises
+    ------
+    ValidationError
+        ``gdf`` has no ``tambon_code``, or already has a column of a plan fact.
+    """
+    if "tambon_code" not in gdf.columns:
+        raise ValidationError(
+            "the table has no tambon_code column, so plan facts cannot be joined: join it to "
+            "the boundaries first (tambon_gis.join_attributes)"
+        )
+    codes = [c for c in (clean_code(v) for v in gdf["tambon_code"]) if c]
+    if isinstance(store, MonitoringStore):
+        facts = plan_facts(store, codes=codes, fiscal_year=fiscal_year)
+    elif isinstance(store, (str, Path)) and Path(store).suffix.lower() in _PLAN_FILES:
+        facts = _facts_of_file(Path(store), fiscal_year).set_index("tambon_code")
+        facts = facts.reindex(codes).reset_index()
+        facts = _fill_missing_facts(facts)
+    else:
+        with MonitoringStore(store, create=False, read_only=True) as st:
+            facts = plan_facts(st, codes=codes, fiscal_year=fiscal_year)
+    clash = [c for c in facts.columns if c != "tambon_code" and c in gdf.columns]
+    if clash:
+        raise ValidationError(
+            f"the table already has the plan fact column(s) {clash}: drop or rename them, or "
+            "leave out plans= to use the table's own"
+        )
+    keys = gdf["tambon_code"].map(lambda v: clean_code(v) or "")
+    joined = facts.set_index("tambon_code").reindex(keys.to_numpy())
+    out = gdf.copy()
+    for col in joined.columns:
+        values = joined[col].to_numpy()
+        out[col] = values
+    # a row without a code gets no facts (missing), never another row's
+    return out
+
+
+_PLAN_FILES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+@functools.lru_cache(maxsize=8)
+def _facts_of_file_cached(path: str, mtime: float, size: int, fy: int | None) -> pd.DataFrame:
+    with tempfile.TemporaryDirectory() as tmp, MonitoringStore(Path(tmp) / "plans.sqlite") as st:
+        import_plans(st, path)
+        return plan_facts(st, codes=None, fiscal_year=fy)
+
+
+def _facts_of_file(path: Path, fiscal_year: int | None) -> pd.DataFrame:
+    """Plan facts of a plan spreadsheet, imported into a throwaway store (cached per file)."""
+    if not path.is_file():
+        raise ValidationError(f"plans={str(path)!r}: no such plan file; check the path")
+    info = path.stat()
+    fy = None if fiscal_year is None else int(fiscal_year)
+    return _facts_of_file_cached(str(path.resolve()), info.st_mtime, info.st_size, fy).copy()
+
+
+def _fill_missing_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """Tambons with no plan: every yes/no fact False, counts and budget 0, statuses "none"."""
+    out = facts.copy()
+    for col in out.columns:
+        if col.startswith(("has_adopted", "raises_")):
+            out[col] = out[col].astype("boolean").fillna(False).astype(bool)
+        elif col.startswith("plan_") and col != "plan_budget":
+            out[col] = out[col].fillna("none")
+        elif col in ("n_plan_items", "n_policy_issues"):
+            out[col] = out[col].fillna(0).astype("int64")
+        elif col == "plan_budget":
+            out[col] = out[col].fillna(0.0).astype("float64")
     return out
 
 

@@ -8,7 +8,7 @@ each weight draw with a matrix product.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,19 @@ def _row_ids(gdf: pd.DataFrame) -> list[str]:
     return [str(i) for i in gdf.index]
 
 
-def score_areas(gdf: gpd.GeoDataFrame, criteria: Criteria) -> gpd.GeoDataFrame:
+def with_plans(gdf: gpd.GeoDataFrame, plans: Any) -> gpd.GeoDataFrame:
+    """Return ``gdf`` with the plan facts of ``plans`` (a store or its path), or ``gdf``."""
+    if plans is None:
+        return gdf
+    # imported here: the plan module loads the store, the matcher and the map builders
+    from tambon_gis.plans import with_plan_facts
+
+    return with_plan_facts(gdf, plans)
+
+
+def score_areas(
+    gdf: gpd.GeoDataFrame, criteria: Criteria, *, plans: Any = None
+) -> gpd.GeoDataFrame:
     """Apply criteria: eligibility per agency with reasons, contributions, score and rank.
 
     Parameters
@@ -53,6 +65,10 @@ def score_areas(gdf: gpd.GeoDataFrame, criteria: Criteria) -> gpd.GeoDataFrame:
         the partners' table). Not modified.
     criteria : Criteria
         The specification (see :mod:`tambon_gis.criteria`).
+    plans : MonitoringStore or path, optional
+        A store with tambon plans: its plan facts (:func:`tambon_gis.plans.plan_facts`, e.g.
+        ``has_adopted_agricultural_plan``, ``raises_food_security``) become columns the
+        criteria can read, with no hand-made column.
 
     Returns
     -------
@@ -97,6 +113,7 @@ def score_areas(gdf: gpd.GeoDataFrame, criteria: Criteria) -> gpd.GeoDataFrame:
             "read a file with tambon_gis.load_criteria(path)"
         )
     t0 = time.perf_counter()
+    gdf = with_plans(gdf, plans)
     criteria.validate(gdf)
     out = gdf.copy()
     added = [f"eligible_{a.key}" for a in criteria.agencies] + [

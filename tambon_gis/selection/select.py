@@ -23,7 +23,7 @@ from tambon_gis.criteria import Criteria
 from tambon_gis.selection.labels import _NAME_COLUMNS, _bilingual
 from tambon_gis.selection.maps import selection_map
 from tambon_gis.selection.problem import LEVELS, _Group, _precheck, _prepare, _Setup
-from tambon_gis.selection.scoring import _normalised_matrix, _rank
+from tambon_gis.selection.scoring import _normalised_matrix, _rank, with_plans
 from tambon_gis.selection.solver import _Solver
 from tambon_gis.selection.stability import Sensitivity
 
@@ -54,6 +54,7 @@ def select_areas(
     eligible: str | None = None,
     time_limit: float = 60.0,
     mip_gap: float = 0.0,
+    plans: Any = None,
 ) -> Selection:
     """Choose exactly ``n`` eligible tambons that maximise the total score under constraints.
 
@@ -97,6 +98,9 @@ def select_areas(
         ``proven_optimal=False`` and a logged warning.
     mip_gap : float
         Relative optimality gap accepted (0: prove optimality).
+    plans : MonitoringStore or path, optional
+        A store with tambon plans whose plan facts the criteria read (see
+        :func:`score_areas`).
 
     Returns
     -------
@@ -132,7 +136,7 @@ def select_areas(
     """
     t0 = time.perf_counter()
     setup = _prepare(
-        gdf,
+        with_plans(gdf, plans),
         n=n,
         score=score,
         quotas=quotas,
