@@ -57,6 +57,7 @@ from tambon_gis._errors import (
     ValidationError,
 )
 from tambon_gis._logging import get_logger
+from tambon_gis.webgeom.cache import digest_scope, geometry_hash
 
 log = get_logger(__name__)
 
@@ -420,7 +421,7 @@ def context_layers(
         )
     gdf = gdf if gdf.crs is None or gdf.crs.equals("EPSG:4326") else gdf.to_crs("EPSG:4326")
     geoms = np.asarray(gdf.geometry.values)
-    key = webgeom._geometry_hash(geoms, "context", len(gdf))
+    key = geometry_hash(geoms, "context", len(gdf))
     if key not in _CONTEXT_CACHE:
         if "tambon_code" in gdf.columns:
             from tambon_gis.boundaries import to_level
@@ -719,8 +720,8 @@ def _topology_for(m: Any, gdf: gpd.GeoDataFrame, *, tolerance: float | str, code
         registry = _TopologyCache()
         m._tg_topologies = registry
     geoms = np.asarray(gdf.geometry.values)
-    with webgeom._digest_scope(geoms):
-        key = webgeom._geometry_hash(geoms, "page", tolerance)
+    with digest_scope(geoms):
+        key = geometry_hash(geoms, "page", tolerance)
         if key not in registry.by_key:
             topo = webgeom.to_topology(gdf, id_column=code, tolerance=tolerance, object_name="f")
             registry.by_key[key] = (f"tg-topo-{key[:12]}", topo, topo.geometry)

@@ -38,6 +38,7 @@ import shapely
 from tambon_gis import webgeom
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.webgeom.cache import geometry_hash
 
 log = get_logger(__name__)
 
@@ -211,7 +212,7 @@ def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
     else:
         ctx = maps.context_layers(base, areas=areas)
     amphoe = ctx["amphoe"]
-    key = webgeom._geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
+    key = geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
     if key not in _PLOT_CONTEXT:
         a = amphoe.to_crs(PLOT_CRS)
         geoms = np.asarray(a.geometry.values)
