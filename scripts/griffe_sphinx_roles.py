@@ -37,17 +37,38 @@ class SphinxRoles(griffe.Extension):
         index: dict[str, list[str]] = {}
         objects: dict[str, griffe.Object] = {}
 
+        # a name a documented package re-exports from its submodules (in its ``__all__``) is
+        # rendered at the package's path: tambon_gis.maps.choropleth, defined in
+        # tambon_gis.maps.builders
+        shown_as: dict[str, str] = {}
+
+        def collect(obj: griffe.Object) -> None:
+            for member in obj.members.values():
+                if member.is_alias:
+                    if obj.path in documented and member.is_exported:
+                        shown_as[member.target_path] = member.path
+                elif member.is_module:
+                    collect(member)  # type: ignore[arg-type]
+
+        collect(pkg)
+
+        def shown(path: str) -> str:
+            for real, public in shown_as.items():
+                if path == real or path.startswith(real + "."):
+                    return public + path[len(real) :]
+            return path
+
         def rendered(obj: griffe.Object) -> bool:
-            parts = obj.path.split(".")
+            path = shown(obj.path)
+            parts = path.split(".")
             if any(p.startswith("_") for p in parts[1:]):
                 return False
-            mod = obj.module.path
-            return mod in documented
+            return path != obj.path or obj.module.path in documented
 
         def walk(obj: griffe.Object) -> None:
             objects[obj.path] = obj
             if rendered(obj):
-                index.setdefault(obj.name, []).append(obj.path)
+                index.setdefault(obj.name, []).append(shown(obj.path))
             for member in obj.members.values():
                 if member.is_alias:
                     continue
@@ -78,7 +99,7 @@ class SphinxRoles(griffe.Extension):
             candidates = [target]
             scope: griffe.Object | None = where
             while scope is not None:
-                candidates.append(f"{scope.path}.{target}")
+                candidates.append(f"{shown(scope.path)}.{target}")
                 scope = scope.parent
             if target.startswith("tambon_gis."):  # flat shortcuts: tambon_gis.load_boundaries
                 tail = target.split(".", 1)[1]

@@ -38,6 +38,18 @@ import shapely
 from tambon_gis import webgeom
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.maps.classify import (
+    categories_of,
+    category_classes,
+    category_colors,
+    classify_values,
+    palette_colors,
+)
+from tambon_gis.maps.context import CONTEXT_ROWS, CONTEXT_STYLE, auto_context, context_layers
+from tambon_gis.maps.options import check_gdf, level_of
+from tambon_gis.maps.text import credit as map_credit
+from tambon_gis.maps.text import format_value
+from tambon_gis.webgeom.cache import geometry_hash
 
 log = get_logger(__name__)
 
@@ -103,9 +115,7 @@ def _rc() -> dict[str, Any]:
 
 
 def _prepare(gdf: Any, columns: Sequence[str], *, fn: str) -> gpd.GeoDataFrame:
-    from tambon_gis.maps import _check_gdf
-
-    gdf = _check_gdf(gdf, list(columns), fn=fn)
+    gdf = check_gdf(gdf, list(columns), fn=fn)
     simple = webgeom.simplify_coverage(gdf)
     return simple.to_crs(PLOT_CRS)
 
@@ -115,33 +125,29 @@ def _classes(
     categorical: bool, categories: Sequence[Any] | None,
 ) -> tuple[np.ndarray, list[str], bool]:
     """Class index per row (-1 = no data), the legend labels and whether it is categorical."""
-    from tambon_gis import maps
-
     if not categorical and not pd.api.types.is_numeric_dtype(values):
         converted = pd.to_numeric(values, errors="coerce")
         if converted.notna().sum() == values.notna().sum():  # numbers stored as objects
             values = converted
     if categorical or not pd.api.types.is_numeric_dtype(values):
-        cats = maps._categories([values], categories)
-        cls = maps._category_classes(values, cats, column=str(values.name))
+        cats = categories_of([values], categories)
+        cls = category_classes(values, cats, column=str(values.name))
         return cls, [str(c) for c in cats], True
-    cls, edges, vmin = maps._classify(values, scheme=scheme, k=k, bins=bins)
+    cls, edges, vmin = classify_values(values, scheme=scheme, k=k, bins=bins)
     labels, lower = [], vmin
     for edge in edges:
-        labels.append(f"{maps.format_value(lower)} – {maps.format_value(edge)}")
+        labels.append(f"{format_value(lower)} – {format_value(edge)}")
         lower = edge
     return cls, labels, False
 
 
 def _colors(n: int, *, cmap: str | Sequence[str], categorical: bool,
             colors: Mapping[Any, str] | Sequence[str] | None, cats: Sequence[str]) -> list[str]:
-    from tambon_gis import maps
-
     if categorical:
         if isinstance(colors, Mapping):
             colors = {str(k): v for k, v in colors.items()}
-        return maps._category_colors(cats, colors)
-    return maps._palette(cmap, n)
+        return category_colors(cats, colors)
+    return palette_colors(cmap, n)
 
 
 def _nice_length(width_m: float) -> float:
@@ -154,9 +160,7 @@ def _nice_length(width_m: float) -> float:
 
 
 def _credit(credit: str, lang: str) -> str:
-    from tambon_gis import maps
-
-    return maps.credit(lang=lang) if credit == "auto" else str(credit)
+    return map_credit(lang=lang) if credit == "auto" else str(credit)
 
 
 def _scale_bar(ax: Any, *, lang: str, right: bool = False) -> None:
@@ -194,24 +198,22 @@ _PLOT_CONTEXT: dict[str, dict[str, Any]] = {}
 
 def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
     """Return the context geography of a partial layer in the plot CRS (None if national)."""
-    from tambon_gis import maps
-
-    level = maps._level_of(gdf)
+    level = level_of(gdf)
     if context is False or context is None:
         return None
     base = context if isinstance(context, gpd.GeoDataFrame) else None
     if isinstance(context, str) and (
-            level is None or len(gdf) >= maps._CONTEXT_ROWS.get(level, 0)):
+            level is None or len(gdf) >= CONTEXT_ROWS.get(level, 0)):
         return None
     areas = gdf if level == "tambon" else None
     if isinstance(context, str) and context == "auto":
-        ctx = maps._auto_context(areas, fn="static")
+        ctx = auto_context(areas, fn="static")
         if ctx is None:
             return None
     else:
-        ctx = maps.context_layers(base, areas=areas)
+        ctx = context_layers(base, areas=areas)
     amphoe = ctx["amphoe"]
-    key = webgeom._geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
+    key = geometry_hash(np.asarray(amphoe.geometry.values), "plot-context")
     if key not in _PLOT_CONTEXT:
         a = amphoe.to_crs(PLOT_CRS)
         geoms = np.asarray(a.geometry.values)
@@ -229,8 +231,6 @@ def _context(gdf: gpd.GeoDataFrame, context: Any) -> dict[str, Any] | None:
 
 
 def _draw_context(ax: Any, ctx: dict[str, Any], *, regional: bool) -> None:
-    from tambon_gis.maps import CONTEXT_STYLE
-
     st = CONTEXT_STYLE
 
     ax.add_collection(_collection(ctx["land"], face=st["land"], edge="none", width=0, z=0))
