@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tambon_gis import _store_plans
 from tambon_gis import _store_sql as _sql
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
@@ -25,8 +26,9 @@ _IMPORTS = (
 def migrate_store(source: str | Path, target: str | Path) -> Any:
     """Copy the store at ``source`` into a new, empty store at ``target``, all or nothing.
 
-    Programme settings, areas, catalogue, targets, the import log and every observation
-    revision (with who recorded it and when) are copied; the latest values are rebuilt from
+    Programme settings, areas, catalogue, targets, the import log, every observation
+    revision and the tambon plans (vocabulary, every revision of plans and items, budgets; with
+    who recorded them and when) are copied; the latest values are rebuilt from
     them. Either address may be a SQLite file or a ``postgresql://`` URL; a PostgreSQL target
     needs an administrator of that store.
 
@@ -85,6 +87,12 @@ def migrate_store(source: str | Path, target: str | Path) -> Any:
                 ).fetchall()
                 marks = ",".join("?" * len(cols))
                 con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+            # the plans (schema 3): the vocabulary, then every revision of plans and items
+            for table, cols in _store_plans.COLUMNS.items():
+                rows = s.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
+                marks = ",".join("?" * len(cols))
+                verb = "INSERT OR REPLACE" if table == "policy_issues" else "INSERT"
+                con.executemany(f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
             if con.dialect == "postgresql":
                 con.execute(
                     "SELECT setval(pg_get_serial_sequence('imports', 'import_id'), "

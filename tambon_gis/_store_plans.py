@@ -152,6 +152,17 @@ CREATE TRIGGER {t}_stamp BEFORE INSERT ON {t}
     )
 )
 
+#: Every column of the plan tables, in order (for copying a store, :mod:`_store_migrate`).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "policy_issues": ("issue_id", "name_th", "name_en", "aliases", "builtin"),
+    "plans": ("plan_rev_id", "tambon_code", "plan_type", "first_fy", "last_fy", "status", "note",
+              "revision", "row_hash", "import_id", "source_row", "recorded_by", "recorded_at"),
+    "plan_items": ("item_rev_id", "tambon_code", "plan_type", "first_fy", "item_no", "activity",
+                   "issues", "lead_agency", "partners", "indicator_ids", "note", "revision",
+                   "row_hash", "import_id", "source_row", "recorded_by", "recorded_at"),
+    "plan_budgets": ("item_rev_id", "fiscal_year", "amount", "source"),
+}  # fmt: skip
+
 #: Tables an administrator sets up, and tables editors write within their scope.
 SETUP_TABLES = ("policy_issues",)
 WRITE_TABLES = ("plans", "plan_items", "plan_budgets")

@@ -455,3 +455,33 @@ def test_plans_on_postgres_same_answers_and_scopes_enforced(pg_server, pg_url: s
     with psycopg.connect(pg_url) as con, pytest.raises(psycopg.errors.RaiseException,
                                                        match="append-only"):  # fmt: skip
         con.execute("UPDATE plan_items SET activity = 'x'")
+
+
+@pytest.mark.postgres
+def test_migrate_copies_the_plans_with_every_revision(pg_url: str, tmp_path: Path):
+    from tambon_gis._store_migrate import migrate_store
+
+    sq = tmp_path / "plans.sqlite"
+    with _store(sq) as s:
+        plans.add_policy_issues(s, [{"issue_id": "water", "name_th": "การจัดการน้ำ"}])
+        plans.import_plans(s, PLANS)
+        plans.import_plans(s, _sheet(**{"งบประมาณ 2566": ["1", "2"]}))
+        plans.import_plans(s, _sheet(**{"งบประมาณ 2566": ["3", "2"]}))  # a revision
+        want_items = plans.plan_items(s)
+        want_rollup = plans.issue_rollup(s, level="region")
+        n_revisions = _count(s, "plan_items")
+        original_by = s.read_sql("SELECT recorded_by FROM plan_items ORDER BY item_rev_id")[
+            "recorded_by"].tolist()  # fmt: skip
+    with migrate_store(sq, pg_url) as pg:
+        pd.testing.assert_frame_equal(plans.plan_items(pg), want_items, check_dtype=False)
+        pd.testing.assert_frame_equal(plans.issue_rollup(pg, level="region"), want_rollup,
+                                      check_dtype=False)  # fmt: skip
+        assert _count(pg, "plan_items") == n_revisions
+        assert "water" in set(plans.policy_issues(pg)["issue_id"])
+        # the copy goes on: the next import revises with the next ids
+        assert plans.import_plans(pg, _sheet(**{"งบประมาณ 2566": ["4", "2"]})).n_revised == 1
+    back = tmp_path / "back.sqlite"
+    with migrate_store(pg_url, back) as s:
+        assert _count(s, "plan_items") == n_revisions + 1
+        by = s.read_sql("SELECT recorded_by FROM plan_items ORDER BY item_rev_id")["recorded_by"]
+        assert by.iloc[:n_revisions].tolist() == original_by  # who recorded them is kept
