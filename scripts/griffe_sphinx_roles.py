@@ -43,14 +43,33 @@ class SphinxRoles(griffe.Extension):
             mod = obj.module.path
             return mod in documented
 
-        def walk(obj: griffe.Object) -> None:
+        # where each object is rendered: its own path, or, for an object a documented
+        # package imports and lists in its ``__all__`` (``tambon_gis.matching`` re-exports
+        # ``tambon_gis.matching.api.match_areas``), the path under that package
+        shown: dict[str, str] = {}
+
+        def walk(obj: griffe.Object, at: str | None = None) -> None:
             objects[obj.path] = obj
-            if rendered(obj):
-                index.setdefault(obj.name, []).append(obj.path)
-            for member in obj.members.values():
+            if at is None and rendered(obj):
+                at = obj.path
+            if at is not None:
+                shown[obj.path] = at
+                index.setdefault(obj.name, []).append(at)
+            exports = set(obj.exports or ()) if obj.is_module and obj.path in documented else set()
+            for name, member in obj.members.items():
                 if member.is_alias:
+                    if name not in exports:
+                        continue
+                    try:
+                        target = member.final_target
+                    except griffe.AliasResolutionError:
+                        continue
+                    walk(target, f"{obj.path}.{name}")  # type: ignore[arg-type]
                     continue
-                walk(member)  # type: ignore[arg-type]
+                child = None  # a submodule is rendered only when documented itself
+                if at is not None and not name.startswith("_") and not member.is_module:
+                    child = f"{at}.{name}"
+                walk(member, child)  # type: ignore[arg-type]
 
         walk(pkg)
         linkable = {path for paths in index.values() for path in paths}
@@ -67,6 +86,7 @@ class SphinxRoles(griffe.Extension):
                 tail = target.split(".", 1)[1]
                 candidates.append(shortcuts.get(tail, ""))
             for cand in candidates:
+                cand = shown.get(cand, cand)
                 if cand in linkable:
                     return cand
             paths = index.get(target.split(".")[-1], [])
