@@ -3,9 +3,8 @@
 The docstrings use ``:func:`load_boundaries``` and friends (numpydoc style); mkdocstrings does
 not read those roles. This extension (``mkdocs.yml``: mkdocstrings ``extensions``) rewrites
 each to a mkdocs-autorefs link ``[`load_boundaries`][tambon_gis.boundaries.load_boundaries]``
-when the target is rendered in the API pages (also where a documented package re-exports it in
-``__all__``), and to plain code otherwise (private helpers, other libraries), so
-``mkdocs build --strict`` never meets a dangling reference.
+when the target is rendered in the API pages, and to plain code otherwise (private helpers,
+other libraries), so ``mkdocs build --strict`` never meets a dangling reference.
 """
 
 from __future__ import annotations
@@ -37,60 +36,42 @@ class SphinxRoles(griffe.Extension):
         index: dict[str, list[str]] = {}
         objects: dict[str, griffe.Object] = {}
 
-        # a name a documented package re-exports from its submodules (in its ``__all__``) is
-        # rendered at the package's path: tambon_gis.maps.choropleth, defined in
-        # tambon_gis.maps.builders
-        shown_as: dict[str, str] = {}
-
-        def collect(obj: griffe.Object) -> None:
-            for member in obj.members.values():
-                if member.is_alias:
-                    if obj.path in documented and member.is_exported:
-                        shown_as[member.target_path] = member.path
-                elif member.is_module:
-                    collect(member)  # type: ignore[arg-type]
-
-        collect(pkg)
-
-        def shown(path: str) -> str:
-            for real, public in shown_as.items():
-                if path == real or path.startswith(real + "."):
-                    return public + path[len(real) :]
-            return path
-
         def rendered(obj: griffe.Object) -> bool:
-            path = shown(obj.path)
-            parts = path.split(".")
+            parts = obj.path.split(".")
             if any(p.startswith("_") for p in parts[1:]):
                 return False
-            return path != obj.path or obj.module.path in documented
+            mod = obj.module.path
+            return mod in documented
 
-        def walk(obj: griffe.Object) -> None:
+        # where each object is rendered: its own path, or, for an object a documented
+        # package imports and lists in its ``__all__`` (``tambon_gis.matching`` re-exports
+        # ``tambon_gis.matching.api.match_areas``), the path under that package
+        shown: dict[str, str] = {}
+
+        def walk(obj: griffe.Object, at: str | None = None) -> None:
             objects[obj.path] = obj
-            if rendered(obj):
-                index.setdefault(obj.name, []).append(shown(obj.path))
-            for member in obj.members.values():
+            if at is None and rendered(obj):
+                at = obj.path
+            if at is not None:
+                shown[obj.path] = at
+                index.setdefault(obj.name, []).append(at)
+            exports = set(obj.exports or ()) if obj.is_module and obj.path in documented else set()
+            for name, member in obj.members.items():
                 if member.is_alias:
+                    if name not in exports:
+                        continue
+                    try:
+                        target = member.final_target
+                    except griffe.AliasResolutionError:
+                        continue
+                    walk(target, f"{obj.path}.{name}")  # type: ignore[arg-type]
                     continue
-                walk(member)  # type: ignore[arg-type]
+                child = None  # a submodule is rendered only when documented itself
+                if at is not None and not name.startswith("_") and not member.is_module:
+                    child = f"{at}.{name}"
+                walk(member, child)  # type: ignore[arg-type]
 
         walk(pkg)
-        # a documented package that re-exports in ``__all__`` (tambon_gis.selection) renders
-        # those objects under its own path: link them there, also from their own docstrings
-        rendered_as: dict[str, str] = {}
-
-        def alias(obj: griffe.Object, path: str) -> None:
-            rendered_as[obj.path] = path
-            index.setdefault(obj.name, []).append(path)
-            for name, member in obj.members.items():
-                if not name.startswith("_") and not member.is_alias:
-                    alias(member, f"{path}.{name}")  # type: ignore[arg-type]
-
-        for mod in [o for o in objects.values() if o.is_module and o.path in documented]:
-            for name in map(str, mod.exports or ()):
-                member = mod.members.get(name)
-                if member is not None and member.is_alias and not rendered(member.final_target):
-                    alias(member.final_target, f"{mod.path}.{name}")
         linkable = {path for paths in index.values() for path in paths}
         shortcuts = {path.split(".")[-1]: path for path in linkable}
 
@@ -99,14 +80,13 @@ class SphinxRoles(griffe.Extension):
             candidates = [target]
             scope: griffe.Object | None = where
             while scope is not None:
-                candidates.append(f"{shown(scope.path)}.{target}")
+                candidates.append(f"{scope.path}.{target}")
                 scope = scope.parent
             if target.startswith("tambon_gis."):  # flat shortcuts: tambon_gis.load_boundaries
                 tail = target.split(".", 1)[1]
                 candidates.append(shortcuts.get(tail, ""))
             for cand in candidates:
-                if cand in rendered_as:
-                    return rendered_as[cand]
+                cand = shown.get(cand, cand)
                 if cand in linkable:
                     return cand
             paths = index.get(target.split(".")[-1], [])

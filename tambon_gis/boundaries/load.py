@@ -1,0 +1,293 @@
+""":func:`load_boundaries`: find, read (or reuse from the cache) and canonicalise a layer.
+
+Also the layer embedded in the package (all tambons, simplified), dissolved to upper levels
+once per process, and :func:`is_embedded`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from tambon_gis import datasets, gazetteer, settings
+from tambon_gis._errors import DataNotFoundError, ValidationError
+from tambon_gis._logging import get_logger
+from tambon_gis.boundaries.canonical import _canonicalise, _drop_unreadable, _finish
+from tambon_gis.boundaries.levels import to_level
+from tambon_gis.boundaries.read import (
+    _assume_crs,
+    _check_mojibake,
+    _epsg_crs,
+    _read_file,
+    _resolve_path,
+)
+from tambon_gis.boundaries.schema import CODE_LENGTH, BoundaryWarning, Level, LoadReport
+
+logger = get_logger("tambon_gis.boundaries")  # one logger for the whole package
+
+_CACHE_FORMAT = 3
+
+
+def load_boundaries(
+    source: str | Path | gpd.GeoDataFrame | None = None,
+    *,
+    level: Level = "tambon",
+    columns: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    crs: Any = None,
+    region_scheme: str | Mapping[str, str] | None = None,
+    layer: str | int | None = None,
+    use_cache: bool | None = None,
+    allow_partial: bool = False,
+    resolution: Literal["auto", "full", "embedded"] = "auto",
+) -> gpd.GeoDataFrame:
+    """Load administrative boundaries into the canonical tambon_gis schema.
+
+    Parameters
+    ----------
+    source : str, Path, GeoDataFrame or None
+        A shapefile (``.shp``, a ``.zip`` holding one, or a folder), a GeoPackage, GeoJSON,
+        GeoParquet (``.parquet``) or FlatGeobuf file, or a GeoDataFrame. ``None`` finds the
+        boundaries of ``level`` in this order: ``$TAMBON_GIS_BOUNDARIES``, the project's
+        ``data/boundaries/``, a full layer already in the download cache, then the national
+        layer embedded in the package (see :mod:`tambon_gis.datasets`); it logs which.
+    level : {"tambon", "amphoe", "changwat"}
+        The administrative level of the layer.
+    columns : mapping, optional
+        Canonical column -> source column, for a schema tambon_gis does not recognise, e.g.
+        ``{"tambon_code": "TB_IDN", "tambon_th": "TB_TN"}``. Only the code of ``level`` is
+        required; names are taken from the gazetteer by code.
+    encoding : str, optional
+        Text encoding of a shapefile's DBF. Always wins. Without it, a ``.cpg`` file is used,
+        else UTF-8 or TIS-620/cp874 is decided from the bytes.
+    crs : optional
+        CRS to assume when the file has none (anything ``pyproj.CRS.from_user_input`` takes).
+        Without it, lon/lat values inside Thailand are taken as EPSG:4326 with a warning.
+    region_scheme : str or mapping, optional
+        Grouping for the ``region`` column: ``"six"`` (default), ``"four"``, ``"five"`` or a
+        mapping ``{changwat_code: region}`` (see :mod:`tambon_gis.regions`).
+    layer : str or int, optional
+        Layer name or index in a multi-layer file (GeoPackage).
+    use_cache : bool, optional
+        Reuse (and write) a GeoParquet cache of this file; default ``settings.use_cache``.
+    allow_partial : bool, default False
+        Load what can be read of a truncated or damaged file (features whose geometry or
+        attributes are cut off are left out and listed in the report's ``unreadable``).
+        Without it such a file is refused with a :class:`~tambon_gis.errors.CorruptFileError`
+        that says how many features are missing.
+    resolution : {"auto", "full", "embedded"}
+        With ``source=None`` only. ``"auto"`` (default): a local full layer if there is one,
+        else the embedded layer (no network). ``"full"``: never the embedded layer; the
+        full-resolution HDX layer is downloaded (358 MB, once) when no copy is found.
+        ``"embedded"``: always the embedded layer. The embedded layer (all 7,425 tambons,
+        borders simplified to about 65 m) also has ``area_km2`` (computed on the
+        full-resolution geometry in an equal-area projection) at every level, and
+        ``attrs["boundary_layer"]`` says which layer a frame came from.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per area, sorted by code, in EPSG:4326, with the columns of
+        ``CANONICAL_COLUMNS[level]``. ``attrs["load_report"]`` holds the report as a dict;
+        ``load_report(gdf)`` returns it as a :class:`LoadReport`.
+
+    Raises
+    ------
+    SchemaError
+        The layer has no recognisable code column; the message lists the columns found and
+        the ``columns=`` mapping to pass.
+    EncodingError
+        Names decode to mojibake or to nothing readable.
+    CRSError
+        No CRS and coordinates outside Thailand, or the layer does not land on Thailand.
+    CodeError
+        Codes that are not 2/4/6 digits.
+    CorruptFileError
+        The file is empty, truncated, damaged or not of the format its name says, a shapefile
+        has no ``.dbf``, or a ``.parquet`` file has no GeoParquet metadata.
+
+    Examples
+    --------
+    >>> import tambon_gis as tg
+    >>> gdf = tg.load_boundaries(simplified_zip)  # doctest: +SKIP
+    >>> len(gdf), gdf.crs.to_epsg()  # doctest: +SKIP
+    (7425, 4326)
+    >>> gdf.loc[gdf.tambon_code == "801210", "tambon_th"].item()  # doctest: +SKIP
+    'ปากพนังฝั่งตะวันตก'
+    """
+    if level not in CODE_LENGTH:
+        raise ValidationError(
+            f"level={level!r} is not a level boundaries are loaded at: expected 'tambon', "
+            "'amphoe' or 'changwat' (use to_level(gdf, 'region') for regions)"
+        )
+    if source is None:
+        source = datasets.boundaries_path(level=level, resolution=resolution)
+        if Path(source) == datasets.embedded_path():
+            return _load_embedded(level=level, region_scheme=region_scheme)
+    if isinstance(source, gpd.GeoDataFrame):
+        report = LoadReport(source="<GeoDataFrame>", level=level, features_read=len(source))
+        if len(source) == 0:
+            raise DataNotFoundError("the GeoDataFrame passed to load_boundaries has no rows")
+        _check_mojibake(source, path=None, given=False)
+        raw = source.copy()
+        if raw.crs is None and crs is not None:
+            raw = raw.set_crs(crs)
+        out = _canonicalise(raw, level=level, columns=columns, report=report, crs=crs)
+        return _finish(out, report, level=level, region_scheme=region_scheme)
+
+    path = _resolve_path(Path(source), level=level)
+    use_cache = settings.use_cache if use_cache is None else use_cache
+    key = _cache_key(
+        path,
+        level=level,
+        columns=columns,
+        encoding=encoding,
+        crs=crs,
+        layer=layer,
+        **({"allow_partial": True} if allow_partial else {}),
+    )
+    cache_file = settings.get_cache_folder() / "boundaries" / f"{key}.parquet"
+    if use_cache and cache_file.exists():
+        try:
+            out = _epsg_crs(gpd.read_parquet(cache_file))
+            meta = json.loads(cache_file.with_suffix(".json").read_text(encoding="utf-8"))
+            report = LoadReport(**meta)
+            report.from_cache = True
+            for message in report.warnings:
+                warnings.warn(message, BoundaryWarning, stacklevel=2)
+            logger.info("read %s from the cache %s", path, cache_file)
+            return _finish(out, report, level=level, region_scheme=region_scheme)
+        except (OSError, ValueError, TypeError) as exc:  # a broken cache is rebuilt
+            logger.warning("cache %s unreadable (%s); reading the source again", cache_file, exc)
+
+    report = LoadReport(source=str(path), level=level)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        raw = _read_file(path, level=level, encoding=encoding, layer=layer, report=report)
+        raw = _drop_unreadable(raw, path=path, level=level, columns=columns, report=report,
+                               allow_partial=allow_partial)  # fmt: skip
+        if len(raw) == 0:
+            raise DataNotFoundError(
+                f"{str(path)!r} has no features"
+                f"{f' in layer {layer!r}' if layer is not None else ''}:"
+                " check the file (or pass layer=... for a multi-layer file)"
+            )
+        if raw.crs is None:
+            raw = _assume_crs(raw, crs=crs, report=report)
+        else:
+            report.crs, report.crs_from = raw.crs.to_string(), "file"
+        out = _canonicalise(raw, level=level, columns=columns, report=report, crs=crs)
+    for w in caught:
+        if issubclass(w.category, BoundaryWarning):
+            report.warnings.append(str(w.message))
+        warnings.warn(w.message, w.category, stacklevel=2)
+    if use_cache:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        out.to_parquet(tmp, index=False, compression="zstd", write_covering_bbox=False)
+        tmp.replace(cache_file)
+        cache_file.with_suffix(".json").write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8"
+        )
+    return _finish(out, report, level=level, region_scheme=region_scheme)
+
+
+_EMBEDDED_LOCK = threading.Lock()
+_EMBEDDED: dict[str, gpd.GeoDataFrame] = {}
+
+
+def _embedded_level(level: str) -> gpd.GeoDataFrame:
+    """Return the embedded layer at ``level`` (dissolved from the tambons once per process)."""
+    with _EMBEDDED_LOCK:
+        if level not in _EMBEDDED:
+            if "tambon" not in _EMBEDDED:
+                _EMBEDDED["tambon"] = _epsg_crs(gpd.read_parquet(datasets.embedded_path()))
+            tambons = _EMBEDDED["tambon"]
+            if level != "tambon":
+                up = to_level(tambons, level)  # type: ignore[arg-type]
+                area = tambons.groupby(f"{level}_code")["area_km2"].sum().round(4)
+                up["area_km2"] = up[f"{level}_code"].map(area)
+                _EMBEDDED[level] = up
+        return _EMBEDDED[level]
+
+
+def _load_embedded(
+    *, level: str, region_scheme: str | Mapping[str, str] | None
+) -> gpd.GeoDataFrame:
+    info = datasets.embedded_info()
+    src = _embedded_level(level)
+    report = LoadReport(
+        source=f"embedded:{datasets.embedded_path().name}",
+        level=level,
+        features_read=len(src),
+        crs="EPSG:4326",
+        crs_from="file",
+    )
+    out = _finish(src, report, level=level, region_scheme=region_scheme)
+    area = src.set_index(f"{level}_code")["area_km2"]
+    out.insert(len(out.columns) - 1, "area_km2", out[f"{level}_code"].map(area).to_numpy())
+    out.attrs["boundary_layer"] = {
+        "layer": "embedded",
+        "resolution": "embedded",
+        "tolerance_deg": info["tolerance_deg"],
+        "shift_m_p99": info["figures"]["shift_m_p99"],
+        "vintage": info["vintage"],
+        "license": info["license"],
+        "attribution": info["attribution"],
+        "sha256": info["sha256"],
+    }
+    return out
+
+
+class ResolutionWarning(BoundaryWarning):
+    """Work where border precision matters was given the embedded (simplified) layer."""
+
+
+def is_embedded(gdf: pd.DataFrame) -> bool:
+    """Tell whether a frame holds the embedded (simplified) national layer.
+
+    Parameters
+    ----------
+    gdf : DataFrame or GeoDataFrame
+        A result of :func:`load_boundaries` (or a copy or slice of one).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tambon_gis as tg
+    >>> tg.boundaries.is_embedded(tg.load_boundaries(resolution="embedded"))
+    True
+    """
+    layer = gdf.attrs.get("boundary_layer") or {}
+    return layer.get("layer") == "embedded"
+
+
+def _cache_key(path: Path, **options: Any) -> str:
+    # A shapefile is several files: editing the attributes in QGIS rewrites only the .dbf.
+    parts = [path]
+    if path.suffix.lower() == ".shp":
+        parts += [p for p in path.parent.glob(path.stem + ".*") if p != path and p.is_file()]
+    stamps = sorted((p.name.lower(), p.stat().st_size, p.stat().st_mtime_ns) for p in parts)
+    payload = json.dumps(
+        {
+            "path": str(path.resolve()),
+            "files": stamps,
+            "format": _CACHE_FORMAT,
+            "gazetteer": gazetteer.data_version(),
+            **{k: (dict(v) if isinstance(v, Mapping) else str(v)) for k, v in options.items()},
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
