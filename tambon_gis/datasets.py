@@ -561,3 +561,23 @@ def describe(name: str = DEFAULT_SOURCE) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(get_source(name))
+
+
+#: The public names of this module.
+__all__ = [
+    "DEFAULT_SOURCE",
+    "ENV_MIRROR",
+    "RESOLUTIONS",
+    "Source",
+    "boundaries_path",
+    "describe",
+    "embedded_info",
+    "embedded_path",
+    "embedded_summary",
+    "example_path",
+    "extract",
+    "fetch",
+    "get_source",
+    "sha256",
+    "sources",
+]

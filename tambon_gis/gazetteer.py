@@ -421,3 +421,18 @@ def write_amphoe_neighbours(boundaries: object, path: object = None) -> object:
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _shipped_neighbours.cache_clear()
     return target
+
+
+#: The public names of this module.
+__all__ = [
+    "NEIGHBOUR_TOLERANCE",
+    "abolished",
+    "amphoe_neighbours",
+    "amphoes",
+    "changwats",
+    "data_version",
+    "lookup",
+    "neighbours_by_amphoe",
+    "tambons",
+    "write_amphoe_neighbours",
+]

@@ -595,3 +595,11 @@ def _epsg(crs: Any) -> int | None:
     from pyproj import CRS
 
     return CRS.from_user_input(crs).to_epsg()
+
+
+#: The public names of this module.
+__all__ = [
+    "BOUNDARY_COLUMNS",
+    "assign_points",
+    "join_attributes",
+]

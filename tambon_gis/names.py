@@ -748,3 +748,20 @@ def _province_code_of_key(key: str) -> str | None:
         if len(found) == 1:
             return found.pop()
     return None
+
+
+#: The public names of this module.
+__all__ = [
+    "CODE_LENGTH",
+    "PROVINCE_ALIASES",
+    "PROVINCE_SPLITS",
+    "abbreviation_fits",
+    "abbreviation_parts",
+    "clean_code",
+    "clean_text",
+    "loose_skeleton",
+    "normalize_name",
+    "province_code",
+    "skeleton",
+    "split_address",
+]

@@ -783,3 +783,23 @@ def quarters_between(first: Period | str, last: Period | str) -> list[Period]:
         out.append(quarter(fy, q))
         fy, q = (fy + 1, 1) if q == 4 else (fy, q + 1)
     return out
+
+
+#: The public names of this module.
+__all__ = [
+    "BE_OFFSET",
+    "THAI_DIGITS",
+    "THAI_MONTHS",
+    "THAI_MONTHS_ABBR",
+    "Period",
+    "fiscal_year",
+    "fiscal_year_period",
+    "format_thai_date",
+    "parse_period",
+    "quarter",
+    "quarters_between",
+    "to_arabic_digits",
+    "to_be",
+    "to_ce",
+    "to_thai_digits",
+]

@@ -165,3 +165,19 @@ def region_of(
         )
     region = mapping[code]
     return REGION_EN.get(region, region) if lang == "en" else region
+
+
+#: The public names of this module.
+__all__ = [
+    "BANGKOK",
+    "CENTRAL",
+    "EAST",
+    "NORTH",
+    "NORTHEAST",
+    "REGION_EN",
+    "SCHEMES",
+    "SOUTH",
+    "WEST",
+    "region_mapping",
+    "region_of",
+]

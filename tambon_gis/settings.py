@@ -125,3 +125,26 @@ max_code_chars: int = 40
 
 #: Characters of an offending value quoted in an error message.
 excerpt_chars: int = 60
+
+
+#: The public names of this module.
+__all__ = [
+    "ENV_BOUNDARIES",
+    "ENV_CACHE",
+    "ENV_OFFLINE",
+    "area_crs",
+    "cache_folder",
+    "distance_crs",
+    "excerpt_chars",
+    "get_cache_folder",
+    "is_offline",
+    "max_cell_chars",
+    "max_code_chars",
+    "max_period_chars",
+    "max_table_cells",
+    "max_xlsx_bytes",
+    "progress",
+    "project_data_folder",
+    "region_scheme",
+    "use_cache",
+]

@@ -683,3 +683,11 @@ def _as_int(s: pd.Series) -> pd.Series | None:
         else:
             return None
     return pd.Series(out, index=s.index, dtype="Int64", name=s.name)
+
+
+#: The public names of this module.
+__all__ = [
+    "HEADERS",
+    "detect_columns",
+    "read_table",
+]

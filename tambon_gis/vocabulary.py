@@ -172,3 +172,20 @@ def plan_status_label(status: str, *, lang: str = "th") -> str:
     """Return the Thai (default) or English name of a plan status id."""
     th, en, _ = PLAN_STATUSES[status]
     return th if lang == "th" else en
+
+
+#: The public names of this module.
+__all__ = [
+    "PLAN_FACT",
+    "PLAN_STATUSES",
+    "PLAN_TYPES",
+    "POLICY_ISSUES",
+    "check_issue_id",
+    "issue_key",
+    "issue_lookup",
+    "parse_plan_status",
+    "parse_plan_type",
+    "plan_status_label",
+    "plan_type_label",
+    "split_issues",
+]

@@ -1,8 +1,9 @@
 """Pages looked at as a person looks at them: 1400x1000 screenshots checked by their pixels.
 
 Each page type of the choose and monitor jobs (the pilot map, the selection map, the status
-map and the time slider of the monitoring store) is built from the example programme and the
-real national boundaries, opened offline in headless Chromium, and its first view is checked:
+map and the time slider of the monitoring store, the plan-status and policy-issue maps) is
+built from the example programme and the real national boundaries, opened offline in
+headless Chromium, and its first view is checked:
 
 - at least 10 % of the central half of the view is drawn (the geography around the areas);
 - each lead-agency colour of the pilot map covers at least 200 pixels at national zoom;
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tambon_gis import maps
+from tambon_gis import maps, plans
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.xdist_group("browser")]
 
@@ -72,6 +73,10 @@ def pages(tambons: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
                                         out / "timeslider.html")
         built["status_map_en"] = maps.save(
             st.map("Q3 FY2566", "plan_share", gdf=tambons, lang="en"), out / "status_en.html")
+        plans.import_plans(st, _demo.PLANS_FILE)
+        built["plan_map"] = maps.save(plans.plan_map(st, gdf=tambons), out / "plan_map.html")
+        built["issue_map"] = maps.save(plans.issue_map(st, "food_security", gdf=tambons),
+                                       out / "issue_map.html")
     return built
 
 
@@ -119,7 +124,7 @@ def _near(image: np.ndarray, colour: str, tol: int = 14) -> int:
 
 
 @pytest.mark.parametrize("kind", ["pilot_map", "selection", "status_map", "timeslider",
-                                  "status_map_en"])
+                                  "status_map_en", "plan_map", "issue_map"])
 def test_first_view_shows_geography_fits_the_areas_and_credits(
     browser: Any, pages: dict[str, Path], kind: str
 ) -> None:

@@ -31,6 +31,7 @@ from tambon_gis.boundaries.read import (
     _resolve_path,
 )
 from tambon_gis.boundaries.schema import CODE_LENGTH, BoundaryWarning, Level, LoadReport
+from tambon_gis.names import province_code
 
 logger = get_logger("tambon_gis.boundaries")  # one logger for the whole package
 
@@ -49,6 +50,7 @@ def load_boundaries(
     use_cache: bool | None = None,
     allow_partial: bool = False,
     resolution: Literal["auto", "full", "embedded"] = "auto",
+    province: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Load administrative boundaries into the canonical tambon_gis schema.
 
@@ -92,6 +94,9 @@ def load_boundaries(
         borders simplified to about 65 m) also has ``area_km2`` (computed on the
         full-resolution geometry in an equal-area projection) at every level, and
         ``attrs["boundary_layer"]`` says which layer a frame came from.
+    province : str, optional
+        Only the areas of this province: a 2-digit code, its Thai name as typed (``จ.น่าน``,
+        ``โคราช``, ``กทม.``) or its English name. The whole layer is still read (and cached).
 
     Returns
     -------
@@ -124,6 +129,46 @@ def load_boundaries(
     >>> gdf.loc[gdf.tambon_code == "801210", "tambon_th"].item()  # doctest: +SKIP
     'ปากพนังฝั่งตะวันตก'
     """
+    gdf = _load(
+        source, level=level, columns=columns, encoding=encoding, crs=crs,
+        region_scheme=region_scheme, layer=layer, use_cache=use_cache,
+        allow_partial=allow_partial, resolution=resolution,
+    )  # fmt: skip
+    return gdf if province is None else _only_province(gdf, province)
+
+
+def _only_province(gdf: gpd.GeoDataFrame, province: str) -> gpd.GeoDataFrame:
+    """Return the areas of one province (code, Thai name as typed, or English name)."""
+    text = str(province).strip()
+    code = text if text.isdigit() and len(text) == 2 else province_code(text)
+    if code is None and "changwat_en" in gdf.columns:
+        english = gdf.loc[gdf["changwat_en"].str.casefold() == text.casefold(), "changwat_code"]
+        code = english.iloc[0] if len(english) else None
+    if code is None or not (gdf["changwat_code"] == code).any():
+        known = sorted(gdf["changwat_en"].dropna().unique().tolist())[:5]
+        raise ValidationError(
+            f"province={province!r} matches no province of the layer: give a 2-digit code "
+            f"(e.g. '55'), a Thai name (จ.น่าน) or an English name (e.g. {known})"
+        )
+    out = gdf[gdf["changwat_code"] == code].reset_index(drop=True)
+    out.attrs = dict(gdf.attrs)
+    return out
+
+
+def _load(
+    source: str | Path | gpd.GeoDataFrame | None,
+    *,
+    level: Level,
+    columns: Mapping[str, str] | None,
+    encoding: str | None,
+    crs: Any,
+    region_scheme: str | Mapping[str, str] | None,
+    layer: str | int | None,
+    use_cache: bool | None,
+    allow_partial: bool,
+    resolution: Literal["auto", "full", "embedded"],
+) -> gpd.GeoDataFrame:
+    """Load the whole layer (the body of :func:`load_boundaries`)."""
     if level not in CODE_LENGTH:
         raise ValidationError(
             f"level={level!r} is not a level boundaries are loaded at: expected 'tambon', "

@@ -43,22 +43,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _province(gdf: Any, value: str) -> Any:
-    from tambon_gis._errors import ValidationError
-
-    v = value.strip()
-    mask = (gdf["changwat_code"] == v) | (gdf["changwat_th"] == v) | (
-        gdf["changwat_en"].str.lower() == v.lower()
-    )
-    if not mask.any():
-        names = sorted(gdf["changwat_en"].dropna().unique().tolist())[:5]
-        raise ValidationError(
-            f"--province {value!r} matches no province; give a 2-digit code, a Thai name or "
-            f"an English name (e.g. {names})"
-        )
-    return gdf[mask]
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis map``."""
     import pandas as pd
@@ -72,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             f"--out {args.out!r}: a map is written as .html (interactive), .htm, .png, .pdf "
             "or .svg; end the file name in one of those"
         )
-    gdf = load_boundaries(args.boundaries) if args.boundaries else load_boundaries()
+    gdf = load_boundaries(args.boundaries, province=args.province)
     notes = []
     if args.table:
         from tambon_gis.join import join_attributes
@@ -81,14 +65,8 @@ def run(args: argparse.Namespace) -> int:
         gdf = maps.attach_columns(gdf, joined)
         notes.append(repr(report).splitlines()[0])
         if gdf.attrs.get("not_in_layer"):
-            notes.append(f"{gdf.attrs['not_in_layer']} matched tambons are not in the boundaries")
-    if args.province:
-        n_with_data = int(gdf[args.column].notna().sum()) if args.column in gdf.columns else 0
-        gdf = _province(gdf, args.province)
-        if args.table and args.column in gdf.columns:
-            outside = n_with_data - int(gdf[args.column].notna().sum())
-            if outside:
-                notes.append(f"{outside} tambons with a value are outside {args.province}")
+            where = f"outside {args.province}" if args.province else "not in the boundaries"
+            notes.append(f"{gdf.attrs['not_in_layer']} matched tambons are {where}")
     column = args.column or ("region_en" if args.lang == "en" else "region")
     if column not in gdf.columns:
         raise SchemaError(f"--column {column!r} is not a column; available: "
