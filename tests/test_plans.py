@@ -346,7 +346,8 @@ def test_issue_map_and_brief_are_offline_and_count_what_the_tables_count(
     out = plans.policy_brief(store, tmp_path / "brief.html")
     html = out.read_text(encoding="utf-8")
     for th in ("ความมั่นคงทางอาหาร", "ป่าไม้และที่ดินที่อยู่อาศัย", "ความตกลง CPTPP",
-               "ระบบการผลิตของเศรษฐกิจฐานราก", "Policy brief", "By province", "Linked KPIs"):
+               "ระบบการผลิตของเศรษฐกิจฐานราก", "Policy brief", "By province", "Linked KPIs",
+               "ยังไม่มีแผนพัฒนาเกษตรกรรมระดับตำบลที่ประกาศใช้ (no adopted agricultural plan)"):
         assert th in html
     assert html.count("<iframe") == 4
     assert "https://" not in html.split("<iframe")[0]  # the page itself fetches nothing

@@ -40,6 +40,17 @@ blockquote .src{color:#555;font-size:.85em;display:block}
 """
 
 
+#: The gap kinds of :func:`tambon_gis.plans.plan_gaps`, in Thai.
+GAP_KINDS_TH = {
+    "no adopted development plan": "ยังไม่มีแผนพัฒนาตำบลที่ประกาศใช้",
+    "no adopted agricultural plan": "ยังไม่มีแผนพัฒนาเกษตรกรรมระดับตำบลที่ประกาศใช้",
+    "selected without a plan": "ได้รับคัดเลือกแต่ยังไม่มีแผน",
+    "item without KPI": "รายการในแผนที่ไม่มีตัวชี้วัด",
+    "KPI without data": "ตัวชี้วัดของรายการที่ยังไม่มีข้อมูล",
+    "adopted plan without items": "แผนที่ประกาศใช้แต่ยังไม่มีรายการ",
+}
+
+
 def _latest_quarter(store: MonitoringStore) -> Any:
     row = store.read_sql(
         "SELECT fiscal_year, quarter FROM current ORDER BY fiscal_year DESC, quarter DESC LIMIT 1"
@@ -236,6 +247,7 @@ def policy_brief(
             _kpi_section(store, raising, period),
         ]
     gaps = plan_gaps(store, fiscal_year=fiscal_year)
+    gaps["kind"] = gaps["kind"].map(lambda k: f"{GAP_KINDS_TH.get(k, k)} ({k})")
     if len(gaps):
         counts = gaps.groupby("kind").size().rename("n").reset_index()
         parts += [
