@@ -311,7 +311,7 @@ def test_cli_map_and_demo(tambon_simplified_zip, tmp_path: Path, capsys, monkeyp
     names = [Path(p).name for p in printed]
     assert names == ["national_overview.html", "pilot_tambons.html", "pilot_tambons.png",
                      "pilot_match_report.csv", "selection.html", "ranked.csv",
-                     "monitoring_report.html", "monitoring.sqlite"]
+                     "monitoring_report.html", "policy_brief.html", "monitoring.sqlite"]
     page = (demo_out / "pilot_tambons.html").read_text(encoding="utf-8")
     spec = _spec(page)[0]
     assert len(spec["highlight"]) == 23

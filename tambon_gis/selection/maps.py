@@ -55,8 +55,17 @@ def _map_frame(scored: Any, fn: str) -> Any:
     return scored
 
 
-def _popup_html(df: pd.DataFrame, score_col: str, lang: str) -> list[str]:
+def _popup_html(
+    df: pd.DataFrame, score_col: str, lang: str, labels: dict[str, str] | None = None,
+    skip_zero: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Return the popups with the score breakdown, one row per criterion.
+
+    ``labels`` maps a contribution column to its criterion's label; a zero of a ``skip_zero``
+    column (a yes/no fact such as ``raises_cptpp``) is left out.
+    """
     e = html.escape
+    labels = labels or {}
     contrib = [c for c in df.columns if str(c).startswith("contrib_")]
     name_col = "tambon_th" if lang == "th" else "tambon_en"
     out = []
@@ -73,9 +82,10 @@ def _popup_html(df: pd.DataFrame, score_col: str, lang: str) -> list[str]:
             if rank is not None and rank is not pd.NA:
                 head += f" ({'อันดับ' if lang == 'th' else 'rank'} {int(rank)})"
         rows = "".join(
-            f"<tr><td>{e(str(c)[8:])}</td><td class='tg-num'>{rec[c]:.3f}</td></tr>"
+            f"<tr><td>{e(labels.get(c, str(c)[8:]))}</td><td class='tg-num'>{rec[c]:.3f}</td></tr>"
             for c in contrib
             if rec.get(c) is not None and not (isinstance(rec[c], float) and math.isnan(rec[c]))
+            and not (c in skip_zero and rec[c] == 0)
         )
         table = f"<table>{rows}</table>" if rows else ""
         out.append(f"{head}{table}<div>{e(str(rec['why']))}</div>")
@@ -177,7 +187,13 @@ def selection_map(
         ranked <= _POPUP_RANKS).fillna(False).to_numpy(dtype=bool)
     df["_popup"] = None
     if detailed.any():
-        df.loc[detailed, "_popup"] = _popup_html(df[detailed], sc, lang)
+        crits = selection.criteria.criteria if selection.criteria is not None else ()
+        labels = {c.contribution_column: c.label or c.column for c in crits}
+        yes_no = frozenset(
+            c.contribution_column for c in crits
+            if c.column in df.columns and pd.api.types.is_bool_dtype(df[c.column])
+        )  # fmt: skip
+        df.loc[detailed, "_popup"] = _popup_html(df[detailed], sc, lang, labels, yes_no)
     opt = (
         "พิสูจน์แล้วว่าเหมาะที่สุด (proven optimal)"
         if selection.proven_optimal
