@@ -486,3 +486,26 @@ def test_migrate_copies_the_plans_with_every_revision(pg_url: str, tmp_path: Pat
         assert _count(s, "plan_items") == n_revisions + 1
         by = s.read_sql("SELECT recorded_by FROM plan_items ORDER BY item_rev_id")["recorded_by"]
         assert by.iloc[:n_revisions].tolist() == original_by  # who recorded them is kept
+
+
+def test_history_lists_every_revision_with_who_when_and_the_file(store: MonitoringStore,
+                                                                  tmp_path: Path):  # fmt: skip
+    first = tmp_path / "แผน_ฉบับแรก.csv"
+    _sheet().to_csv(first, index=False, encoding="utf-8-sig")
+    plans.import_plans(store, first, recorded_by="สมชาย")
+    plans.import_plans(store, _sheet(**{"งบประมาณ 2566": ["50,000", "99,000"],
+                                        "สถานะแผน": ["อยู่ระหว่างทบทวน"] * 2}))  # fmt: skip
+    h = plans.plan_history(store, "๕๕๐๕๐๔", plan_type="แผนเกษตรตำบล", first_fy=2566, item_no=2)
+    assert h["revision"].tolist() == [1, 2]
+    assert h["budgets"].tolist() == [{2566: 120000.0}, {2566: 99000.0}]
+    assert h["recorded_by"].iloc[0] == "สมชาย" and h["file_name"].tolist() == [first.name, "table"]
+    p = plans.plan_history(store, "550504", plan_type="agricultural", first_fy=2566)
+    assert p["status"].tolist() == ["adopted", "under review"]
+    one = plans.plan_history(store, "550504", plan_type="agricultural", first_fy=2566, item_no=1)
+    assert one["revision"].tolist() == [1]  # unchanged items get no new revision
+    with pytest.raises(ValidationError, match="no item 9 of agricultural plan 2566"):
+        plans.plan_history(store, "550504", plan_type="agricultural", first_fy=2566, item_no=9)
+    with pytest.raises(ValidationError, match="not a 6-digit"):
+        plans.plan_history(store, "x", plan_type="agricultural", first_fy=2566)
+    with pytest.raises(ValidationError, match="plan_type='other'"):
+        plans.plan_history(store, "550504", plan_type="other", first_fy=2566)

@@ -31,6 +31,7 @@ True
 """
 
 from tambon_gis.plans.brief import policy_brief
+from tambon_gis.plans.history import plan_history
 from tambon_gis.plans.io import FIELDS, PlanImportReport, import_plans
 from tambon_gis.plans.maps import issue_map, plan_map
 from tambon_gis.plans.queries import (
@@ -58,6 +59,7 @@ __all__ = [
     "plan_coverage",
     "plan_facts",
     "plan_gaps",
+    "plan_history",
     "plan_items",
     "plan_map",
     "plan_status",
