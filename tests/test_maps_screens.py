@@ -51,7 +51,7 @@ def pages(tambons: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     """The page types, built from the example programme like the demo builds them."""
     from tambon_gis.cli import _demo
     from tambon_gis.join import join_attributes
-    from tambon_gis.monitoring import open_store
+    from tambon_gis.monitoring import open_store, status_map, timeslider_map
 
     out = tmp_path_factory.mktemp("screens")
     joined = join_attributes(_demo.PILOT_TABLE, tambons)
@@ -67,12 +67,13 @@ def pages(tambons: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         st.set_targets(_demo.MONITORING / "targets.csv")
         for name in _demo.KPI_FILES:
             st.import_file(_demo.MONITORING / name)
-        built["status_map"] = maps.save(st.map("ไตรมาส 4/2566", "hh_savings", gdf=tambons),
-                                        out / "status_map.html")
-        built["timeslider"] = maps.save(st.timeslider("debt", 2566, gdf=tambons),
+        built["status_map"] = maps.save(
+            status_map(st, "ไตรมาส 4/2566", "hh_savings", gdf=tambons), out / "status_map.html")
+        built["timeslider"] = maps.save(timeslider_map(st, "debt", 2566, gdf=tambons),
                                         out / "timeslider.html")
         built["status_map_en"] = maps.save(
-            st.map("Q3 FY2566", "plan_share", gdf=tambons, lang="en"), out / "status_en.html")
+            status_map(st, "Q3 FY2566", "plan_share", gdf=tambons, lang="en"),
+            out / "status_en.html")
         plans.import_plans(st, _demo.PLANS_FILE)
         built["plan_map"] = maps.save(plans.plan_map(st, gdf=tambons), out / "plan_map.html")
         built["issue_map"] = maps.save(plans.issue_map(st, "food_security", gdf=tambons),

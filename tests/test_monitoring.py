@@ -622,9 +622,9 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path: Path):
 
 
 def test_status_map_with_popups_of_every_indicator(loaded: MonitoringStore, tambons):
-    from tambon_gis import _monitoring_maps as mm
+    from tambon_gis.monitoring import maps as mm
 
-    m = loaded.map("Q2 FY2566", "hh_savings", gdf=tambons)
+    m = mm.status_map(loaded, "Q2 FY2566", "hh_savings", gdf=tambons)
     page = m.get_root().render()
     assert "ครัวเรือนที่มีเงินออมเพิ่มขึ้น — ไตรมาส 2/2566" in page
     for status in STATUSES.values():  # legend with text and colour for every status
@@ -641,8 +641,53 @@ def test_status_map_with_popups_of_every_indicator(loaded: MonitoringStore, tamb
         mm.status_map(loaded, "Q2 FY2566", "nope", gdf=tambons)
 
 
+def test_the_map_methods_of_the_store_warn_and_name_the_function(
+    loaded: MonitoringStore, tambons, monkeypatch: pytest.MonkeyPatch
+):
+    import tambon_gis.monitoring as monitoring
+    from tambon_gis.monitoring import maps as mm
+
+    # the package re-exports the functions; the old methods are thin, deprecated wrappers
+    assert monitoring.status_map is mm.status_map
+    assert monitoring.timeslider_map is mm.timeslider_map
+    assert monitoring.quarter_panels is mm.quarter_panels
+    calls: list[tuple[str, tuple, dict]] = []
+    for name in ("status_map", "timeslider_map", "quarter_panels"):
+        monkeypatch.setattr(
+            mm, name, lambda *a, _name=name, **kw: calls.append((_name, a, kw)) or _name
+        )
+    with pytest.warns(FutureWarning, match=r"store\.map\(\.\.\.\) is deprecated.*status_map"):
+        assert loaded.map("Q2 FY2566", "hh_savings", gdf=tambons, lang="en") == "status_map"
+    with pytest.warns(FutureWarning, match=r"store\.timeslider.*timeslider_map\(store"):
+        assert loaded.timeslider("debt", 2566, kind="value") == "timeslider_map"
+    with pytest.warns(FutureWarning, match=r"store\.quarter_panels.*quarter_panels\(store"):
+        assert loaded.quarter_panels("debt", 2566, lang="th") == "quarter_panels"
+    assert calls == [
+        ("status_map", (loaded, "Q2 FY2566", "hh_savings"), {"gdf": tambons, "lang": "en"}),
+        ("timeslider_map", (loaded, "debt", 2566), {"kind": "value"}),
+        ("quarter_panels", (loaded, "debt", 2566), {"lang": "th"}),
+    ]
+    with pytest.warns(FutureWarning) as record:  # the warning points at the caller's line
+        loaded.map("Q2 FY2566", "hh_savings")
+    assert record[0].filename == __file__
+
+
+def test_the_map_functions_take_their_options_by_keyword_only(loaded: MonitoringStore):
+    import inspect
+
+    from tambon_gis.monitoring import maps as mm
+
+    for fn, positional in ((mm.status_map, 3), (mm.timeslider_map, 3), (mm.quarter_panels, 3)):
+        params = list(inspect.signature(fn).parameters.values())
+        assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params[:positional])
+        assert all(p.kind is p.KEYWORD_ONLY for p in params[positional:])
+        assert all(p.annotation != "Any" for p in params[positional:])
+    with pytest.raises(TypeError):
+        mm.status_map(loaded, "Q2 FY2566", "hh_savings", "value")  # type: ignore[misc]
+
+
 def test_bullet_bar_scales_to_target():
-    from tambon_gis._monitoring_maps import bullet_bar
+    from tambon_gis.monitoring.maps import bullet_bar
 
     bar = bullet_bar(50, 40, 80, "#0072B2", width=120)
     assert "width:50px" in bar  # 50 of a 120-unit track to 150 % of target
@@ -653,13 +698,13 @@ def test_bullet_bar_scales_to_target():
 
 
 def test_timeslider_and_quarter_panels(loaded: MonitoringStore, tambons, tmp_path: Path):
-    from tambon_gis import _monitoring_maps as mm
+    from tambon_gis.monitoring import maps as mm
 
-    m = loaded.timeslider("hh_savings", 2566, gdf=tambons)
+    m = mm.timeslider_map(loaded, "hh_savings", 2566, gdf=tambons)
     page = m.get_root().render()
     for label in ("ไตรมาส 1/2566", "ไตรมาส 2/2566", "ไตรมาส 3/2566", "ไตรมาส 4/2566"):
         assert label in page
-    fig = loaded.quarter_panels("hh_savings", 2566, gdf=tambons, path=tmp_path / "q.png")
+    fig = mm.quarter_panels(loaded, "hh_savings", 2566, gdf=tambons, path=tmp_path / "q.png")
     titles = [a.get_title() for a in fig.axes if a.get_title()]
     assert titles == ["ไตรมาส 1/2566", "ไตรมาส 2/2566", "ไตรมาส 3/2566", "ไตรมาส 4/2566"]
     assert (tmp_path / "q.png").stat().st_size > 10_000
@@ -672,7 +717,7 @@ def test_timeslider_and_quarter_panels(loaded: MonitoringStore, tambons, tmp_pat
 def test_areas_missing_from_the_layer_are_named_not_dropped(
     loaded: MonitoringStore, tambons, caplog
 ):
-    from tambon_gis import _monitoring_maps as mm
+    from tambon_gis.monitoring import maps as mm
 
     layer = tambons[tambons["tambon_code"] != "900101"]
     with caplog.at_level("WARNING"):

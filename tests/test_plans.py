@@ -460,7 +460,7 @@ def test_plans_on_postgres_same_answers_and_scopes_enforced(pg_server, pg_url: s
 
 @pytest.mark.postgres
 def test_migrate_copies_the_plans_with_every_revision(pg_url: str, tmp_path: Path):
-    from tambon_gis._store_migrate import migrate_store
+    from tambon_gis.monitoring.migrate import migrate_store
 
     sq = tmp_path / "plans.sqlite"
     with _store(sq) as s:

@@ -26,7 +26,7 @@ from tambon_gis._errors import (
     StoreConnectionError,
     ValidationError,
 )
-from tambon_gis.monitoring import SCHEMA_VERSION, MonitoringStore, open_store
+from tambon_gis.monitoring import SCHEMA_VERSION, MonitoringStore, open_store, status_map
 
 DATA = Path(__file__).parent / "data"
 PY = sys.executable
@@ -299,7 +299,7 @@ def test_many_writer_processes_lose_nothing_and_number_revisions_consistently(
 
 def _wait_for_writer(url: str, proc: subprocess.Popen, deadline: float) -> int:
     """The backend pid of the process holding the store's write lock (it is mid-import)."""
-    from tambon_gis._store_sql import WRITE_LOCK
+    from tambon_gis.monitoring.sql import WRITE_LOCK
 
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
@@ -508,7 +508,7 @@ def test_the_report_and_map_of_a_postgres_store_match_sqlite(pg_url: str, tmp_pa
                 s, fiscal_year=2566, path=tmp_path / f"r_{s.backend}.html", gdf=tambons
             )
             pages.append(out.read_text(encoding="utf-8"))
-            assert s.map("Q1 FY2566", "hh_savings", gdf=tambons) is not None
+            assert status_map(s, "Q1 FY2566", "hh_savings", gdf=tambons) is not None
         # the store address is given as text, as the CLI gives it
         text = tambon_gis.monitoring_report(
             str(address), fiscal_year=2566, maps=False, path=tmp_path / "t.html"

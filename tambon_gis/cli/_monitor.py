@@ -225,7 +225,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Run ``tambon-gis monitor migrate``."""
-    from tambon_gis._store_migrate import migrate_store
+    from tambon_gis.monitoring.migrate import migrate_store
 
     with migrate_store(args.source, args.target) as store:
         sys.stdout.write(f"copied into {store!r}\n")

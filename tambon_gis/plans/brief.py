@@ -19,9 +19,9 @@ import pandas as pd
 from tambon_gis import maps
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger, progress
-from tambon_gis._monitoring_report import _CSS, _esc, _map_iframe, _num, _status_cell, _table
 from tambon_gis.boundaries import load_boundaries
 from tambon_gis.monitoring import STATUSES, MonitoringStore
+from tambon_gis.monitoring.report import CSS, esc, html_table, map_iframe, num, status_cell
 from tambon_gis.periods import quarter
 from tambon_gis.plans.maps import issue_map
 from tambon_gis.plans.queries import issue_rollup, plan_coverage, plan_gaps, plan_items, plan_status
@@ -81,9 +81,9 @@ def _kpi_section(store: MonitoringStore, raising: pd.DataFrame, period: Any) -> 
             "n": "ตำบลที่เชื่อมโยง (tambons linked)"}  # fmt: skip
     cols.update({s: f"{v['th']} ({s})" for s, v in STATUSES.items()})
     return (
-        f"<p>สถานะตัวชี้วัดที่รายการในแผนเชื่อมโยง ณ {_esc(period.label)} "
-        f'<span class="en">(status of the linked KPIs, {_esc(period.label_en)})</span></p>'
-        + _table(df, cols, numeric=["n", *STATUSES])
+        f"<p>สถานะตัวชี้วัดที่รายการในแผนเชื่อมโยง ณ {esc(period.label)} "
+        f'<span class="en">(status of the linked KPIs, {esc(period.label_en)})</span></p>'
+        + html_table(df, cols, numeric=["n", *STATUSES])
     )
 
 
@@ -95,12 +95,12 @@ def _quotes(raising: pd.DataFrame, names: dict[str, str], k: int = 5) -> str:
         other = [names.get(i, i) for i in str(r.issues).split("|") if i]
         partners = str(r.partners).replace("|", ", ")
         src = (f"{where} · {plan_type_label(r.plan_type)} {r.first_fy}-{r.last_fy} ข้อ "
-               f"{int(r.item_no)} · งบประมาณ {_num(r.budget)} บาท"
+               f"{int(r.item_no)} · งบประมาณ {num(r.budget)} บาท"
                + (f" ({r.budget_source})" if r.budget_source else "")
                + (f" · หน่วยงานหลัก {r.lead_agency}" if r.lead_agency else "")
                + (f" · ภาคี {partners}" if partners else "")
                + f" · ประเด็น: {', '.join(other)}")  # fmt: skip
-        parts.append(f"<blockquote>“{_esc(r.activity)}”<span class='src'>{_esc(src)}</span>"
+        parts.append(f"<blockquote>“{esc(r.activity)}”<span class='src'>{esc(src)}</span>"
                      "</blockquote>")  # fmt: skip
     return "".join(parts)
 
@@ -110,7 +110,7 @@ def _rollup_table(store: MonitoringStore, issue: str, level: str, fy: int | None
     r = r[r["issue_id"] == issue].sort_values(["n_tambons", "budget"], ascending=False)
     if level == "region":
         r["label"] = r["group"] + " (" + r["label"] + ")"
-    return _table(
+    return html_table(
         r,
         {"label": "ภาค (region)" if level == "region" else "จังหวัด (province)",
          "n_tambons": "ตำบล (tambons)", "n_items": "รายการ (items)",
@@ -182,23 +182,23 @@ def policy_brief(
         ("ตำบลที่มีแผน", "tambons with a plan",
          int(((st["development"] != "none") | (st["agricultural"] != "none")).sum())),
         ("รายการในแผน", "plan items", len(items)),
-        ("งบประมาณรวม (บาท)", "total budget (THB)", _num(items["budget"].sum())),
+        ("งบประมาณรวม (บาท)", "total budget (THB)", num(items["budget"].sum())),
         ("ประเด็นนโยบาย", "policy issues raised", len(raised)),
     ]  # fmt: skip
     parts = [
-        f"<h1>{_esc(title)}</h1>",
+        f"<h1>{esc(title)}</h1>",
         '<p class="en">Policy brief: the policy issues raised by tambon development and '
-        f"agricultural plans{(' — ' + _esc(name)) if name else ''}</p>",
+        f"agricultural plans{(' — ' + esc(name)) if name else ''}</p>",
         f'<p class="note">จัดทำเมื่อ (generated) {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · '
         + ("แผนทุกฉบับล่าสุด (latest plans)" if fiscal_year is None
            else f"แผนที่ครอบคลุมปีงบประมาณ {fiscal_year} (plans covering FY{fiscal_year})")
-        + f" · {_esc(maps.credit(lang='th'))}</p>",
+        + f" · {esc(maps.credit(lang='th'))}</p>",
         '<div class="cards">' + "".join(
-            f'<div class="card"><b>{_esc(v if isinstance(v, str) else f"{v:,}")}</b>'
-            f'{_esc(th)}<br><span class="en">{_esc(en)}</span></div>' for th, en, v in cards
+            f'<div class="card"><b>{esc(v if isinstance(v, str) else f"{v:,}")}</b>'
+            f'{esc(th)}<br><span class="en">{esc(en)}</span></div>' for th, en, v in cards
         ) + "</div>",
         "<h2>สรุปประเด็นนโยบาย <span class='en'>/ Issues at a glance</span></h2>",
-        _table(
+        html_table(
             raised.assign(name=raised["issue_th"] + " (" + raised["issue_en"] + ")"),
             {"name": "ประเด็น (issue)", "n_tambons": "ตำบล (tambons)",
              "n_items": "รายการ (items)", "budget": "งบประมาณ บาท (budget, THB)"},
@@ -211,7 +211,7 @@ def policy_brief(
         parts += [
             "<h2>ความครอบคลุมของแผนในพื้นที่ปฏิบัติการ <span class='en'>/ Plan coverage of the "
             "operation areas</span></h2>",
-            _table(cov, {"label": "ภาค (region)", "n_areas": "พื้นที่ (areas)",
+            html_table(cov, {"label": "ภาค (region)", "n_areas": "พื้นที่ (areas)",
                          "adopted_development": "มีแผนพัฒนาตำบลที่ประกาศใช้ (adopted development)",
                          "adopted_agricultural": "มีแผนเกษตรที่ประกาศใช้ (adopted agricultural)",
                          "adopted_both": "มีทั้งสองแผน (both)"},
@@ -220,22 +220,22 @@ def policy_brief(
         ]  # fmt: skip
     for issue in progress(order, total=len(order), desc="policy brief"):
         raising = items[items["issues"].map(lambda s, i=issue: i in str(s).split("|"))]
-        parts.append(f"<h2 id='{_esc(issue)}'>{_esc(names_th[issue])} <span class='en'>/ "
-                     f"{_esc(names_en[issue])}</span></h2>")  # fmt: skip
+        parts.append(f"<h2 id='{esc(issue)}'>{esc(names_th[issue])} <span class='en'>/ "
+                     f"{esc(names_en[issue])}</span></h2>")  # fmt: skip
         if raising.empty:
             parts.append('<p class="note">ไม่มีแผนใดระบุประเด็นนี้ (no plan raises this issue)</p>')
             continue
         parts.append(
             f"<p>{raising['tambon_code'].nunique():,} ตำบลใน "
             f"{raising['changwat_code'].nunique():,} จังหวัด ระบุประเด็นนี้ใน {len(raising):,} "
-            f"รายการ งบประมาณรวม {_num(raising['budget'].sum())} บาท "
+            f"รายการ งบประมาณรวม {num(raising['budget'].sum())} บาท "
             f"<span class='en'>({raising['tambon_code'].nunique():,} tambons in "
             f"{raising['changwat_code'].nunique():,} provinces, {len(raising):,} items, "
-            f"{_num(raising['budget'].sum())} THB)</span></p>"
+            f"{num(raising['budget'].sum())} THB)</span></p>"
         )
         if include_maps:
             m = issue_map(store, issue, gdf=gdf, fiscal_year=fiscal_year, lang="th")
-            parts.append(_map_iframe(m, f"{names_th[issue]} ({names_en[issue]})"))
+            parts.append(map_iframe(m, f"{names_th[issue]} ({names_en[issue]})"))
         parts += [
             "<h3>รายภาค <span class='en'>/ By region</span></h3>",
             _rollup_table(store, issue, "region", fiscal_year),
@@ -253,8 +253,8 @@ def policy_brief(
         parts += [
             "<h2>จุดที่แผน การคัดเลือก และตัวชี้วัดยังไม่สอดคล้อง <span class='en'>/ Gaps between "
             "plans, areas and KPIs</span></h2>",
-            _table(counts, {"kind": "ประเภท (kind)", "n": "จำนวน (count)"}, numeric=["n"]),
-            _table(gaps.head(60), {"tambon_code": "รหัส", "tambon_th": "ตำบล",
+            html_table(counts, {"kind": "ประเภท (kind)", "n": "จำนวน (count)"}, numeric=["n"]),
+            html_table(gaps.head(60), {"tambon_code": "รหัส", "tambon_th": "ตำบล",
                                    "changwat_th": "จังหวัด", "kind": "ประเภท (kind)",
                                    "detail": "รายละเอียด (detail)"}),
         ]  # fmt: skip
@@ -263,13 +263,13 @@ def policy_brief(
     parts.append(
         '<p class="note">นับจากฉบับล่าสุดของแต่ละแผนและรายการ (revisions: the latest of each) · '
         "ตำบลที่ระบุประเด็น = ตำบลที่มีอย่างน้อยหนึ่งรายการในแผนระบุประเด็นนั้น · "
-        + "สถานะตัวชี้วัด: " + " ".join(_status_cell(s).replace("<td>", "").replace("</td>", "")
+        + "สถานะตัวชี้วัด: " + " ".join(status_cell(s).replace("<td>", "").replace("</td>", "")
                                         for s in STATUSES) + "</p>"
     )
     page = (
         '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{_CSS}{_EXTRA_CSS}</style></head><body>"
+        f"<title>{esc(title)}</title><style>{CSS}{_EXTRA_CSS}</style></head><body>"
         + "\n".join(parts)
         + "</body></html>"
     )

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tambon_gis import _monitoring_io as mio
 from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.matching import MATCHED, MatchReport, match_areas
 from tambon_gis.monitoring import ImportReport, MonitoringStore
+from tambon_gis.monitoring import io as mio
 from tambon_gis.periods import to_arabic_digits, to_be
 from tambon_gis.plans.vocabulary import vocabulary_lookup
 from tambon_gis.tables import _header_key, detect_columns

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from tambon_gis import _store_plans
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.monitoring import plans_schema
 
 log = get_logger(__name__)
 
@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS published_status (
 );
 """,
     ),
-    ("3", _store_plans.SQLITE_DDL),  # policy issues, plans, plan items and their budgets
+    ("3", plans_schema.SQLITE_DDL),  # policy issues, plans, plan items and their budgets
 ]
 
 PG_SHAPES = """

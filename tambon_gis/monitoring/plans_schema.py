@@ -152,7 +152,8 @@ CREATE TRIGGER {t}_stamp BEFORE INSERT ON {t}
     )
 )
 
-#: Every column of the plan tables, in order (for copying a store, :mod:`_store_migrate`).
+#: Every column of the plan tables, in order (for copying a store,
+#: :mod:`tambon_gis.monitoring.migrate`).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "policy_issues": ("issue_id", "name_th", "name_en", "aliases", "builtin"),
     "plans": ("plan_rev_id", "tambon_code", "plan_type", "first_fy", "last_fy", "status", "note",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tambon_gis import _store_plans
-from tambon_gis import _store_sql as _sql
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.monitoring import plans_schema
+from tambon_gis.monitoring import sql as _sql
+from tambon_gis.monitoring.store import open_store
 
 log = get_logger(__name__)
 
@@ -56,8 +57,6 @@ def migrate_store(source: str | Path, target: str | Path) -> Any:
     (['320101'], (2566, 2566))
     >>> b.close()
     """
-    from tambon_gis.monitoring import open_store
-
     src = open_store(source, create=False)
     dst = open_store(target)
     try:
@@ -88,7 +87,7 @@ def migrate_store(source: str | Path, target: str | Path) -> Any:
                 marks = ",".join("?" * len(cols))
                 con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
             # the plans (schema 3): the vocabulary, then every revision of plans and items
-            for table, cols in _store_plans.COLUMNS.items():
+            for table, cols in plans_schema.COLUMNS.items():
                 rows = s.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
                 marks = ",".join("?" * len(cols))
                 verb = "INSERT OR REPLACE" if table == "policy_issues" else "INSERT"

@@ -28,9 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from tambon_gis import _store_plans
 from tambon_gis._errors import AccessDeniedError, ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.monitoring import plans_schema
+from tambon_gis.monitoring.shapes import PG_SHAPES
 
 log = get_logger(__name__)
 
@@ -169,9 +170,9 @@ CREATE TRIGGER imports_stamp BEFORE INSERT ON imports
 
 _SETUP_TABLES = (
     "meta", "areas", "indicators", "targets", "store_users", "area_shapes", "published_status",
-    *_store_plans.SETUP_TABLES,
+    *plans_schema.SETUP_TABLES,
 )  # fmt: skip
-_WRITE_TABLES = ("observations", "current", "imports", *_store_plans.WRITE_TABLES)
+_WRITE_TABLES = ("observations", "current", "imports", *plans_schema.WRITE_TABLES)
 
 
 def _policies() -> str:
@@ -203,7 +204,7 @@ def _policies() -> str:
         "CREATE POLICY editor_imports ON imports FOR INSERT WITH CHECK (tambon_gis_is_admin() OR "
         "EXISTS (SELECT 1 FROM store_users WHERE db_user = session_user AND role = 'editor'));"
     )
-    out.append(_store_plans.pg_policies())
+    out.append(plans_schema.pg_policies())
     return "\n".join(out)
 
 
@@ -211,12 +212,12 @@ def _grants() -> str:
     r, e, a = GROUP["reader"], GROUP["editor"], GROUP["admin"]
     tables = ", ".join(
         (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
-         *_store_plans.VIEWS)
+         *plans_schema.VIEWS)
     )  # fmt: skip
     return f"""
 GRANT USAGE ON SCHEMA {{schema}} TO {r};
 GRANT SELECT ON {tables} TO {r};
-GRANT INSERT ON observations, imports, current, {", ".join(_store_plans.WRITE_TABLES)} TO {e};
+GRANT INSERT ON observations, imports, current, {", ".join(plans_schema.WRITE_TABLES)} TO {e};
 GRANT UPDATE ON current TO {e};
 GRANT INSERT, UPDATE, DELETE ON {", ".join(_SETUP_TABLES)} TO {a};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA {{schema}} TO {e};
@@ -254,11 +255,9 @@ def create_schema(db: Any, version: str) -> None:
                 "CREATE EXTENSION postgis; in it (Debian: apt-get install postgresql-15-postgis-3)"
             ) from None
     db.executescript(_ROLES_SQL)
-    from tambon_gis._store_shapes import PG_SHAPES
-
     db.executescript(SCHEMA)
     db.executescript(PG_SHAPES)
-    db.executescript(_store_plans.PG_DDL)
+    db.executescript(plans_schema.PG_DDL)
     db.executescript(_policies())
     db.executescript(_grants().replace("{schema}", f'"{schema}"'))
     db.execute(

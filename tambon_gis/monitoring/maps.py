@@ -1,8 +1,10 @@
 """Maps of monitoring results: status or value per tambon, a slider over quarters, panels.
 
-Private helpers of :mod:`tambon_gis.monitoring`, drawn with :mod:`tambon_gis.maps` (interactive,
-offline) and :mod:`tambon_gis.static` (figures). Status maps colour "no data" grey as a category
-of its own, never with a failure colour, and always show the status as text too.
+:func:`status_map`, :func:`timeslider_map` and :func:`quarter_panels` take the store first;
+they are drawn with :mod:`tambon_gis.maps` (interactive, offline) and :mod:`tambon_gis.static`
+(figures). :func:`export_gpkg` writes the status of a quarter as a GeoPackage for QGIS. Status
+maps colour "no data" grey as a category of its own, never with a failure colour, and always
+show the status as text too.
 """
 
 from __future__ import annotations
@@ -13,32 +15,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
+from tambon_gis.monitoring.status import STATUSES, StatusTable, as_quarter
 from tambon_gis.periods import Period, quarter
 
 if TYPE_CHECKING:
-    from tambon_gis.monitoring import MonitoringStore, StatusTable
+    import geopandas as gpd
+
+    from tambon_gis.monitoring.store import MonitoringStore
 
 log = get_logger(__name__)
 
 
 def status_categories(lang: str = "th") -> tuple[list[str], dict[str, str]]:
     """Return the status labels in legend order and their colours, in ``lang``."""
-    from tambon_gis.monitoring import STATUSES
-
     labels = [_status_label(s, lang) for s in STATUSES]
     colours = {_status_label(s, lang): v["colour"] for s, v in STATUSES.items()}
     return labels, colours
 
 
 def _status_label(status: str, lang: str) -> str:
-    from tambon_gis.monitoring import STATUSES
-
     return STATUSES[status]["th"] if lang == "th" else status
 
 
@@ -377,3 +377,60 @@ def quarter_panels(
                                      context=_context_of(gdf, areas))  # fmt: skip
     log.info("quarter_panels returned a figure of %s over FY%s", indicator_id, fiscal_year)
     return fig
+
+
+def export_gpkg(
+    store: MonitoringStore,
+    path: str | Path,
+    period: str | Period,
+    *,
+    gdf: gpd.GeoDataFrame | None = None,
+    status: StatusTable | None = None,
+) -> Path:
+    """Write the operation areas and their status in a quarter as a GeoPackage for QGIS.
+
+    Two layers: ``operation_areas`` (the areas with their programme, lead agency and
+    names) and ``status_<period>`` (one row per area; for each indicator its value,
+    target, status and Thai status text, as ``<indicator>_value`` etc.). Areas missing
+    from the boundary layer are logged and left out of the layers only.
+
+    Parameters
+    ----------
+    store : MonitoringStore
+    path : str or Path
+        The ``.gpkg`` file to write (replaced if it exists).
+    period : str or Period
+        A fiscal quarter.
+    gdf : GeoDataFrame, optional
+        Tambon boundaries; default :func:`tambon_gis.load_boundaries`.
+    status : StatusTable, optional
+        Already computed for the same quarter.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    p = as_quarter(period)
+    st = status if status is not None else store.status(p)
+    shapes = programme_areas(store, gdf)[["tambon_code", "geometry"]]
+    areas = shapes.merge(store.areas(), on="tambon_code", how="left")
+    f = st._frame
+    parts = []
+    for what in ("value", "target", "status", "status_th"):
+        one = f.pivot(index="tambon_code", columns="indicator_id", values=what)
+        if what in ("value", "target"):
+            one = one.astype("float64")
+        one.columns = [f"{ind}_{what}" for ind in one.columns]
+        parts.append(one)
+    wide = pd.concat(parts, axis=1)
+    wide = wide[sorted(wide.columns)].reset_index()
+    layer = shapes.merge(areas.drop(columns="geometry"), on="tambon_code").merge(
+        wide, on="tambon_code", how="left"
+    )
+    out = Path(path)
+    if out.exists():
+        out.unlink()
+    areas.to_file(out, layer="operation_areas", driver="GPKG")
+    layer.to_file(out, layer=f"status_{p.code}", driver="GPKG")
+    log.info("export_gpkg wrote %s with %d areas for %s", out, len(areas), p.code)
+    return out

@@ -1,6 +1,6 @@
 """Reading observation files (CSV/Excel, long or wide) and validating them for the store.
 
-Private helpers of :mod:`tambon_gis.monitoring`. Everything here works on whole columns so
+Helpers of the store and of :mod:`tambon_gis.plans`. Everything here works on whole columns so
 that a file of a million rows is read and checked in seconds.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -253,3 +254,15 @@ def _arabic(s: pd.Series) -> pd.Series:
     if has.any():
         s = s.where(~has, s.str.translate(_THAI_TO_ARABIC))
     return s
+
+
+def as_frame(table: Any, first_column: str) -> pd.DataFrame:
+    """Return a table given as a DataFrame, a file, dicts or values of ``first_column``."""
+    if isinstance(table, pd.DataFrame):
+        return table.copy()
+    if isinstance(table, str | Path):
+        return read_any(Path(table))
+    items = list(table)
+    if items and isinstance(items[0], dict):
+        return pd.DataFrame(items)
+    return pd.DataFrame({first_column: [str(x) for x in items]})

@@ -24,14 +24,27 @@ is refused. :func:`redact` removes passwords before an address is shown anywhere
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from tambon_gis._errors import StoreAddressError, StoreConnectionError
+from tambon_gis._errors import (
+    CorruptFileError,
+    ReadOnlyError,
+    StoreAddressError,
+    StoreBusyError,
+    StoreConnectionError,
+)
+from tambon_gis._logging import get_logger
+
+log = get_logger(__name__)
+
+#: What a damaged SQLite file raises: its own errors, or undecodable text read from it.
+SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 #: The key of each table, for ``INSERT OR REPLACE`` on PostgreSQL; then every column in order.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -161,32 +174,41 @@ class SQLiteDB:
 
     @property
     def user(self) -> str | None:
+        """The database user (``None`` for a SQLite file)."""
         return None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement and return its cursor."""
         return self.con.execute(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        """Run one statement for each row."""
         return self.con.executemany(sql, rows)
 
     def executescript(self, script: str) -> None:
+        """Run several statements."""
         self.con.executescript(script)
 
     @property
     def in_transaction(self) -> bool:
+        """Whether a transaction is open."""
         return self.con.in_transaction
 
     def begin_write(self) -> None:
+        """Open a write transaction that waits for other writers."""
         self.con.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
+        """Commit the transaction."""
         self.con.execute("COMMIT")
 
     def rollback(self) -> None:
+        """Roll the open transaction back (nothing to do when none is open)."""
         if self.con.in_transaction:
             self.con.execute("ROLLBACK")
 
     def close(self) -> None:
+        """Close the connection."""
         self.con.close()
 
 
@@ -279,6 +301,7 @@ class PostgresDB:
 
     @property
     def user(self) -> str:
+        """The database user of the connection."""
         return str(self.con.info.user)
 
     def _reconnect_if_broken(self) -> None:
@@ -286,6 +309,7 @@ class PostgresDB:
             self.con = self._connect()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        """Run one statement and return its cursor."""
         self._reconnect_if_broken()
         text, returning = translate(sql)
         cur = self.con.execute(text, _nulls(params) if params else None)
@@ -294,6 +318,7 @@ class PostgresDB:
         return _Cursor(cur)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each row."""
         rows = [_nulls(r) for r in rows]
         text, _ = translate(sql)
         m = re.match(r"^INSERT INTO (\w+) \(([^)]*)\) VALUES \([%s, ]+\)$", text)
@@ -313,30 +338,36 @@ class PostgresDB:
             cur.executemany(text, rows)
 
     def executescript(self, script: str) -> None:
+        """Run several statements."""
         self.con.execute(script)
 
     @property
     def in_transaction(self) -> bool:
+        """Whether a transaction is open."""
         from psycopg.pq import TransactionStatus
 
         return self.con.info.transaction_status != TransactionStatus.IDLE
 
     def begin_write(self) -> None:
+        """Open a write transaction that waits for other writers."""
         self._reconnect_if_broken()
         self.con.execute("BEGIN")
         self.con.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
         self.con.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     def commit(self) -> None:
+        """Commit the transaction."""
         self.con.execute("COMMIT")
 
     def rollback(self) -> None:
+        """Roll the open transaction back (nothing to do when none is open)."""
         if self.con.closed or self.con.broken:
             return  # the server rolled the transaction back when the connection dropped
         if self.in_transaction:
             self.con.execute("ROLLBACK")
 
     def close(self) -> None:
+        """Close the connection."""
         self.con.close()
 
     def __del__(self) -> None:  # a store dropped without close(): close quietly, as sqlite3 does
@@ -345,6 +376,7 @@ class PostgresDB:
             con.close()
 
     def is_connection_error(self, exc: BaseException) -> bool:
+        """Whether ``exc`` means the connection to the server is lost."""
         return isinstance(exc, self._psycopg.OperationalError) or bool(
             isinstance(exc, self._psycopg.Error) and (self.con.closed or self.con.broken)
         )
@@ -382,3 +414,74 @@ def connect(address: str | Path, *, timeout: float) -> SQLiteDB | PostgresDB:
     if is_postgres_address(address):
         return PostgresDB(str(address).strip(), timeout=timeout)
     return SQLiteDB(sqlite_path(address), timeout=timeout)
+
+
+# ============================================================================ opening a file
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the store file and its folder (WAL needs both)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def connect_read_only(path: Path, *, timeout: float) -> sqlite3.Connection:
+    """Open a store for reading only: ``mode=ro``, else ``immutable=1`` (a read-only share).
+
+    A store in WAL mode needs its ``-shm`` file even to read; in a folder without write
+    access SQLite cannot create it, and ``immutable=1`` reads the file as it is.
+    """
+    base = "file:" + quote(str(path.resolve()))
+    last: sqlite3.Error | None = None
+    for flags in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            con = sqlite3.connect(base + flags, uri=True, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            con.execute("PRAGMA query_only = ON")
+            con.execute("SELECT count(*) FROM meta").fetchone()
+        except sqlite3.OperationalError as exc:
+            con.close()
+            last = exc
+            if "no such table" in str(exc):
+                break
+            continue
+        except SQLITE_ERRORS as exc:
+            con.close()
+            raise store_error(path, exc) from exc
+        log.info("opened the store %s read-only (%s)", path, flags.lstrip("?"))
+        return con
+    assert last is not None
+    raise store_error(path, last)
+
+
+def store_error(path: Path, exc: BaseException) -> Exception:
+    """Turn a raw ``sqlite3`` error into the library's error naming the store file."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyError(
+            f"the monitoring store {str(path)!r} cannot be written ({text}): there is no write "
+            "access to the file or its folder. Copy it to a folder you may write to, or ask "
+            "for write access; reading it (status, report) needs none"
+        )
+    if "locked" in text or "busy" in text:
+        return StoreBusyError(
+            f"the monitoring store {str(path)!r} is busy ({text}): another program holds it. "
+            "Wait for it to finish (or close it) and try again"
+        )
+    if "no such table" in text:
+        return CorruptFileError(
+            f"{str(path)!r} is an SQLite file but not a monitoring store ({text}). Pass the "
+            "store file written by tambon-gis monitor import (or open_store)"
+        )
+    if (isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)) \
+            or isinstance(exc, UnicodeDecodeError) \
+            or "not a database" in text or "malformed" in text or "unable to open" in text:
+        return CorruptFileError(
+            f"{str(path)!r} is not a readable monitoring store ({text}): it is not an SQLite "
+            "file, or it is damaged. Check the path; restore the store from a backup, or "
+            "build it again with tambon-gis monitor import"
+        )
+    return CorruptFileError(f"the monitoring store {str(path)!r} failed: {text}")
