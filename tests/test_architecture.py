@@ -110,3 +110,56 @@ def test_schema_error_is_a_value_error_with_a_plain_message() -> None:
     error = SchemaError("column 'x' is missing: pass tambon=COLUMN")
     assert isinstance(error, ValueError) and not isinstance(error, KeyError)
     assert str(error) == "column 'x' is missing: pass tambon=COLUMN"  # not quoted as a KeyError
+
+
+def test_every_public_module_says_what_it_exports() -> None:
+    """Each public module (and package) has an ``__all__`` whose every name exists."""
+    import importlib
+
+    public = sorted(
+        name for name in _module_level_imports()
+        if not any(part.startswith("_") for part in name.split(".")[1:])
+        and not name.startswith("tambon_gis.cli")
+    )  # fmt: skip
+    assert "tambon_gis.plans" in public and "tambon_gis.vocabulary" in public
+    missing, dangling = [], []
+    for name in public:
+        module = importlib.import_module(name)
+        exported = getattr(module, "__all__", None)
+        if exported is None:
+            missing.append(name)
+            continue
+        dangling += [f"{name}.{n}" for n in exported if not hasattr(module, n)]
+    assert not dangling, f"__all__ names what the module does not have: {dangling}"
+    # a submodule of a split package is private to it: its package exports for it
+    packages = {n for n in public if (ROOT.parent / n.replace(".", "/") / "__init__.py").exists()}
+    top = [n for n in missing if n in packages or n.count(".") == 1]
+    assert not top, f"public modules without __all__: {top}"
+
+
+def test_the_package_is_typed() -> None:
+    assert (ROOT / "py.typed").is_file()
+
+
+def test_tests_of_the_real_boundaries_say_so() -> None:
+    """A test that takes a fixture of the real HDX boundaries carries the ``realdata`` mark."""
+    real = {"real_data_dir", "tambon_simplified_zip", "tambon_full_zip", "surin_zip",
+            "amphoe_zip", "changwat_zip", "tambons"}  # fmt: skip
+    unmarked = []
+    for path in sorted((ROOT.parent / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        marked_module = any(
+            isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "pytestmark"
+                                              for t in n.targets)
+            and "realdata" in ast.unparse(n.value)
+            for n in tree.body
+        )  # fmt: skip
+        if marked_module:
+            continue
+        tests = [n for n in tree.body
+                 if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]  # fmt: skip
+        for node in tests:
+            decorators = " ".join(ast.unparse(d) for d in node.decorator_list)
+            if {a.arg for a in node.args.args} & real and "realdata" not in decorators:
+                unmarked.append(f"{path.name}::{node.name}")
+    assert not unmarked, f"tests of the real boundaries without @pytest.mark.realdata: {unmarked}"

@@ -92,6 +92,7 @@ def test_usage_errors_are_reported_with_the_fix(tmp_path: Path, capsys):
     assert "give one year or the first and the last" in capsys.readouterr().err
 
 
+@pytest.mark.realdata
 def test_report_writes_one_self_contained_file(tmp_path: Path, capsys, tambon_simplified_zip):
     store = tmp_path / "kpi.sqlite"
     _setup(store)

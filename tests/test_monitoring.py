@@ -621,6 +621,7 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path: Path):
 # ---------------------------------------------------------------------------- maps and report
 
 
+@pytest.mark.realdata
 def test_status_map_with_popups_of_every_indicator(loaded: MonitoringStore, tambons):
     from tambon_gis.monitoring import maps as mm
 
@@ -641,6 +642,7 @@ def test_status_map_with_popups_of_every_indicator(loaded: MonitoringStore, tamb
         mm.status_map(loaded, "Q2 FY2566", "nope", gdf=tambons)
 
 
+@pytest.mark.realdata
 def test_the_map_methods_of_the_store_warn_and_name_the_function(
     loaded: MonitoringStore, tambons, monkeypatch: pytest.MonkeyPatch
 ):
@@ -697,6 +699,7 @@ def test_bullet_bar_scales_to_target():
     assert bullet_bar(1, 0, 0, "#000") == ""  # zero target: no bar, the status says it
 
 
+@pytest.mark.realdata
 def test_timeslider_and_quarter_panels(loaded: MonitoringStore, tambons, tmp_path: Path):
     from tambon_gis.monitoring import maps as mm
 
@@ -714,6 +717,7 @@ def test_timeslider_and_quarter_panels(loaded: MonitoringStore, tambons, tmp_pat
     assert areas.set_index("tambon_code").loc["320101", cols].tolist()[:2] == [25.0, 30.0]
 
 
+@pytest.mark.realdata
 def test_areas_missing_from_the_layer_are_named_not_dropped(
     loaded: MonitoringStore, tambons, caplog
 ):
@@ -726,6 +730,7 @@ def test_areas_missing_from_the_layer_are_named_not_dropped(
     assert "900101" in caplog.text
 
 
+@pytest.mark.realdata
 def test_monitoring_report_is_one_self_contained_file(
     loaded: MonitoringStore, tambons, tmp_path: Path
 ):
@@ -755,6 +760,7 @@ def test_monitoring_report_is_one_self_contained_file(
     assert "<iframe" not in out2.read_text(encoding="utf-8")
 
 
+@pytest.mark.realdata
 @pytest.mark.browser
 def test_report_opens_offline_in_chromium_with_maps_drawn(loaded: MonitoringStore, tambons,
                                                           tmp_path: Path):  # fmt: skip
@@ -810,6 +816,7 @@ def test_excel_cells_are_read_as_text_dates_and_codes(store: MonitoringStore, tm
     assert "'ไตรมาส 1/2566'" in reasons.loc[3]
 
 
+@pytest.mark.realdata
 def test_export_gpkg_for_qgis(loaded: MonitoringStore, tambons, tmp_path: Path):
     import geopandas as gpd
     import pyogrio
