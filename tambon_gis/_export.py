@@ -101,7 +101,8 @@ def guard_frame(df: pd.DataFrame) -> pd.DataFrame:
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             starts = col.astype("str").str.startswith(FORMULA_STARTS, na=False)
             if starts.to_numpy(dtype=bool).any():
-                out.isetitem(i, col.map(guard))
+                # pandas-stubs leaves Series out of isetitem's accepted values.
+                out.isetitem(i, col.map(guard))  # type: ignore[arg-type]
     out.columns = [guard(c) for c in out.columns]
     if isinstance(out.index, pd.MultiIndex) or out.index.dtype == object:
         out.index = out.index.map(

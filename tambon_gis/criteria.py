@@ -263,7 +263,8 @@ class Rule:
             if op in _NUMERIC_OPS:
                 vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             else:
-                vals = s.to_numpy(dtype=object, na_value=None)
+                # pandas-stubs does not accept na_value=None, which pandas does.
+                vals = s.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
             with np.errstate(invalid="ignore"):
                 if op == "==":
                     res = vals == v

@@ -17,6 +17,9 @@ Examples
 from __future__ import annotations
 
 from functools import cache
+from os import PathLike
+from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -233,17 +236,20 @@ def lookup(code: str) -> dict[str, str] | None:
 
 @cache
 def _tambon_index() -> dict[str, dict[str, str]]:
-    return {r["tambon_code"]: r for r in _tambons().to_dict("records")}
+    rows = cast("list[dict[str, str]]", _tambons().to_dict("records"))
+    return {r["tambon_code"]: r for r in rows}
 
 
 @cache
 def _amphoe_index() -> dict[str, dict[str, str]]:
-    return {r["amphoe_code"]: r for r in _amphoes().to_dict("records")}
+    rows = cast("list[dict[str, str]]", _amphoes().to_dict("records"))
+    return {r["amphoe_code"]: r for r in rows}
 
 
 @cache
 def _changwat_index() -> dict[str, dict[str, str]]:
-    return {r["changwat_code"]: r for r in _changwats().to_dict("records")}
+    rows = cast("list[dict[str, str]]", _changwats().to_dict("records"))
+    return {r["changwat_code"]: r for r in rows}
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,7 +263,7 @@ _NEIGHBOURS_FILE = "amphoe_neighbours.csv"
 _neighbour_memo: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
 
 
-def _tambon_codes(boundaries: object) -> object:
+def _tambon_codes(boundaries: object) -> pd.Series[str]:
     """Return the tambon codes of a layer (``tambon_code``, or COD-AB ``ADM3_PCODE``)."""
     import geopandas as gpd
 
@@ -338,7 +344,7 @@ def _compute_neighbours(boundaries: object) -> frozenset[tuple[str, str]]:
     import numpy as np
     import shapely
 
-    codes = np.asarray(_tambon_codes(boundaries).str[:4])  # type: ignore[attr-defined]
+    codes = np.asarray(_tambon_codes(boundaries).str[:4])
     geoms = np.asarray(boundaries.geometry.values)  # type: ignore[attr-defined]
     ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     codes, geoms = codes[ok], geoms[ok]
@@ -397,7 +403,9 @@ def _by_amphoe(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
     return found
 
 
-def write_amphoe_neighbours(boundaries: object, path: object = None) -> object:
+def write_amphoe_neighbours(
+    boundaries: object, path: str | PathLike[str] | None = None
+) -> Path:
     """Write the table of neighbouring amphoe that :func:`amphoe_neighbours` ships.
 
     Parameters
@@ -413,8 +421,6 @@ def write_amphoe_neighbours(boundaries: object, path: object = None) -> object:
     pathlib.Path
         The path written.
     """
-    from pathlib import Path
-
     pairs = sorted(_compute_neighbours(boundaries))
     target = Path(path) if path is not None else Path(__file__).parent / "_data" / _NEIGHBOURS_FILE
     lines = ["amphoe_a,amphoe_b", *(f"{a},{b}" for a, b in pairs)]

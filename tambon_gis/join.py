@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast, overload
 
 import geopandas as gpd
 import numpy as np
@@ -79,6 +79,48 @@ def _check_boundaries(boundaries: Any) -> gpd.GeoDataFrame:
             "them with tambon_gis.load_boundaries()"
         )
     return boundaries
+
+
+@overload
+def join_attributes(
+    table: pd.DataFrame | str | Path | MatchReport,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    province: str | None = None,
+    amphoe: str | None = None,
+    tambon: str | None = None,
+    code: str | None = None,
+    how: Literal["left", "inner"] = "left",
+    return_report: Literal[False] = False,
+) -> gpd.GeoDataFrame: ...
+
+
+@overload
+def join_attributes(
+    table: pd.DataFrame | str | Path | MatchReport,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    province: str | None = None,
+    amphoe: str | None = None,
+    tambon: str | None = None,
+    code: str | None = None,
+    how: Literal["left", "inner"] = "left",
+    return_report: Literal[True],
+) -> tuple[gpd.GeoDataFrame, MatchReport]: ...
+
+
+@overload
+def join_attributes(
+    table: pd.DataFrame | str | Path | MatchReport,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    province: str | None = None,
+    amphoe: str | None = None,
+    tambon: str | None = None,
+    code: str | None = None,
+    how: Literal["left", "inner"] = "left",
+    return_report: bool = False,
+) -> gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, MatchReport]: ...
 
 
 def join_attributes(
@@ -207,9 +249,9 @@ def join_attributes(
             " ..." if len(miss_codes) > 5 else "",
         )
         note = frame["note"].astype(object).to_numpy(copy=True)
-        for i in np.flatnonzero(missing):
+        for row in np.flatnonzero(missing):
             extra = "tambon not in the boundaries"
-            note[i] = extra if not isinstance(note[i], str) else f"{note[i]}; {extra}"
+            note[row] = extra if not isinstance(note[row], str) else f"{note[row]}; {extra}"
         frame["note"] = pd.Series(note, index=frame.index, dtype="str")
     geometry = gpd.GeoSeries(geoms, index=frame.index, crs=boundaries.crs)
     out = gpd.GeoDataFrame(frame, geometry=geometry)
@@ -316,7 +358,7 @@ def _locate(
     s_count = np.zeros(len(order), dtype=np.int32)
     bounds = shapely.bounds(geoms)
     shapely.prepare(geoms)
-    usable = np.isfinite(bounds).all(axis=1)
+    usable = cast(np.ndarray, np.isfinite(bounds).all(axis=1))  # one flag per row
     b = np.where(usable[:, None], bounds, 0.0)
     gx0 = np.clip((b[:, 0] - x0) // _GRID, 0, nx - 1).astype(np.int64)
     gx1 = np.clip((b[:, 2] - x0) // _GRID, -1, nx - 1).astype(np.int64)
@@ -376,7 +418,7 @@ def _snap(
     dist = np.full(n, np.nan)
     if n == 0:
         return best, dist
-    pts = shapely.points(xs, ys)
+    pts = cast(np.ndarray, shapely.points(xs, ys))  # arrays in: an array of points out
     lat_max = min(float(np.nanmax(np.abs(ys))) + 1.0, 89.0)
     tol = max_m / (111_320.0 * math.cos(math.radians(lat_max))) * 1.05
     tree = shapely.STRtree(geoms)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
@@ -403,7 +403,7 @@ def split_address(text: object) -> dict[str, str]:
 
 _SKELETON = str.maketrans(
     {
-        **dict.fromkeys(map(ord, _TONES + "\u0e4c\u0e47"), None),  # tones, karan, maitaikhu
+        **dict.fromkeys(_TONES + "\u0e4c\u0e47"),  # tones, karan, maitaikhu: dropped
         "ณ": "น",
         "ศ": "ส",
         "ษ": "ส",
@@ -693,7 +693,7 @@ def _province_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
     for row in gazetteer.changwats().itertuples(index=False):
         for name in (row.changwat_th, row.changwat_en):
-            keys[normalize_name(name, level="changwat")] = row.changwat_code
+            keys[normalize_name(name, level="changwat")] = cast(str, row.changwat_code)
     return keys
 
 

@@ -28,7 +28,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -50,6 +50,9 @@ from tambon_gis.maps.options import check_gdf, level_of
 from tambon_gis.maps.text import credit as map_credit
 from tambon_gis.maps.text import format_value
 from tambon_gis.webgeom.cache import geometry_hash
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 log = get_logger(__name__)
 
@@ -105,7 +108,7 @@ def thai_font_family() -> str:
     return family
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:
     family = thai_font_family()
     return {
         "font.family": [family, "DejaVu Sans"],
@@ -249,7 +252,7 @@ def _collection(geoms: Any, *, face: Any, edge: str, width: float, z: float) -> 
                           facecolors=face, edgecolors=edge, linewidths=width, zorder=z)
 
 
-def _extent(ax: Any, bounds: Sequence[float], *, pad: float = 0.08) -> None:
+def _extent(ax: Any, bounds: Sequence[float] | np.ndarray, *, pad: float = 0.08) -> None:
     """Fit the axes to the bounds with padding, widened to the axes' shape (fills the frame)."""
     xmin, ymin, xmax, ymax = bounds
     w, h = max(xmax - xmin, 2000.0), max(ymax - ymin, 2000.0)
@@ -292,6 +295,7 @@ def _paths(geoms: np.ndarray) -> list[Any]:
 
     oriented = shapely.orient_polygons(geoms)
     _, coords, offsets = shapely.to_ragged_array(oriented)
+    geom_off: np.ndarray
     if len(offsets) == 2:
         ring_off, part_off = offsets
         geom_off = np.arange(len(part_off))

@@ -30,7 +30,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.utils.cell import range_boundaries
@@ -40,6 +40,9 @@ from tambon_gis._errors import EncodingError, LimitError, ValidationError, excer
 from tambon_gis._export import unguard
 from tambon_gis._logging import get_logger
 from tambon_gis.names import clean_text
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NAType
 
 log = get_logger(__name__)
 
@@ -335,12 +338,12 @@ def _read_xlsx_rows(
         )  # fmt: skip
     no_cache: list[str] = []
 
-    class _Parser(WorkSheetParser):  # type: ignore[misc]
+    class _Parser(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell = super().parse_cell(element)
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 no_cache.append(element.get("r") or f"R{cell['row']}C{cell['column']}")
-            return cell  # type: ignore[no-any-return]
+            return cell
 
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
@@ -668,7 +671,7 @@ def _as_int(s: pd.Series) -> pd.Series | None:
     vals = [v for v in s if v is not None and not (isinstance(v, float) and v != v)]
     if not vals:
         return None
-    out = []
+    out: list[int | NAType] = []
     for v in s:
         if v is None or (isinstance(v, float) and v != v):
             out.append(pd.NA)

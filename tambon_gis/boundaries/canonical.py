@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +33,9 @@ from tambon_gis.boundaries.schema import (
 )
 from tambon_gis.names import clean_code  # the one code normaliser (issue 9)
 from tambon_gis.regions import REGION_EN, region_mapping
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 logger = get_logger("tambon_gis.boundaries")  # one logger for the whole package
 
@@ -272,7 +275,7 @@ def _fix_geometry(gdf: gpd.GeoDataFrame, *, code_col: str, report: LoadReport) -
     return out
 
 
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     """Keep the polygonal part of a repaired geometry."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
@@ -339,7 +342,9 @@ def _attach_names(gdf: gpd.GeoDataFrame, *, level: str, report: LoadReport) -> g
     if report.not_in_gazetteer:
         ab = gazetteer.abolished().set_index("code")
         report.abolished = {
-            c: ab.at[c, "successors"].split() for c in report.not_in_gazetteer if c in ab.index
+            c: cast(str, ab.at[c, "successors"]).split()
+            for c in report.not_in_gazetteer
+            if c in ab.index
         }
     # Only within the provinces the layer covers: a one-province layer misses nothing else.
     covered = names[code_col].str[:2].isin(set(gdf[code_col].str[:2]))

@@ -8,7 +8,7 @@ level come from the gazetteer (or, for codes it does not know, from the input ro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +20,9 @@ from tambon_gis._errors import CodeError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.boundaries.schema import CANONICAL_COLUMNS
 from tambon_gis.regions import REGION_EN, region_mapping
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 logger = get_logger("tambon_gis.boundaries")  # one logger for the whole package
 
@@ -144,8 +147,8 @@ def _fill_names_from(out: pd.DataFrame, src: pd.DataFrame, *, level: str) -> pd.
 
 
 def _fill_slivers(
-    merged: shapely.Geometry, parts: np.ndarray, *, max_area_km2: float = 0.01
-) -> shapely.Geometry:
+    merged: BaseGeometry, parts: np.ndarray, *, max_area_km2: float = 0.01
+) -> BaseGeometry:
     """Drop interior rings of a dissolved area that are tiny gaps between its parts."""
     if merged.is_empty:
         return merged

@@ -150,13 +150,13 @@ def _read_dbf_bytes(path: Path, member: str | None) -> tuple[bytes | None, str |
                     data = fh.read(limit)
             cp = zf.read(cpg).decode("utf-8-sig", "replace").strip() if cpg else None
             return data, cp
-    dbf = _sibling(path, ".dbf")
-    cpg = _sibling(path, ".cpg")
+    dbf_path = _sibling(path, ".dbf")
+    cpg_path = _sibling(path, ".cpg")
     data = None
-    if dbf is not None:
-        with dbf.open("rb") as fh:
+    if dbf_path is not None:
+        with dbf_path.open("rb") as fh:
             data = fh.read(limit)
-    cp = cpg.read_text("utf-8-sig", errors="replace").strip() if cpg else None
+    cp = cpg_path.read_text("utf-8-sig", errors="replace").strip() if cpg_path else None
     return data, cp
 
 
@@ -575,6 +575,7 @@ def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> No
             f"so some of its features may be lost. {_again(path)}"
         )
     names = list(counts)
+    name: str | None
     if isinstance(layer, str):
         name = layer
     elif isinstance(layer, int) and 0 <= layer < len(names):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -125,6 +125,7 @@ def topology_for(m: Any, gdf: gpd.GeoDataFrame, *, tolerance: float | str, code:
         key = geometry_hash(geoms, "page", tolerance)
         if key not in registry.by_key:
             topo = webgeom.to_topology(gdf, id_column=code, tolerance=tolerance, object_name="f")
+            assert topo.geometry is not None  # to_topology always sets it
             registry.by_key[key] = (f"tg-topo-{key[:12]}", topo, topo.geometry)
     return registry.by_key[key]
 
@@ -141,10 +142,10 @@ def _folium() -> Any:
 def element_classes() -> tuple[type, type]:
     """Return the folium element classes of a topology layer and of a panel."""
     folium = _folium()
-    from branca.element import MacroElement
+    from branca.element import Figure, MacroElement
     from jinja2 import Template
 
-    class TopoLayer(MacroElement):  # type: ignore[misc]
+    class TopoLayer(MacroElement):
         """A tambon_gis layer drawn in the browser from a shared TopoJSON topology."""
 
         _template = Template(
@@ -160,8 +161,9 @@ def element_classes() -> tuple[type, type]:
             self.spec_json = _json_for_html(spec)
             self.topologies = list(topologies)
 
-        def render(self, **kwargs: Any) -> None:
-            figure = self.get_root()
+        # MacroElement.render returns None, but branca annotates only Element.render (-> str).
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+            figure = cast(Figure, self.get_root())  # rendered in a Figure, as branca asserts
             _add_runtime(figure)
             for topo_id, topo_json in self.topologies:
                 # one script per topology and page, however many layers use it
@@ -172,7 +174,7 @@ def element_classes() -> tuple[type, type]:
                 )
             super().render(**kwargs)
 
-    class Panel(MacroElement):  # type: ignore[misc]
+    class Panel(MacroElement):
         """A box of HTML (built and escaped by tambon_gis) on the map."""
 
         _template = Template(
@@ -188,7 +190,7 @@ def element_classes() -> tuple[type, type]:
             self.html_json = _json_for_html(html_text)
             self.position_json = _json_for_html(position)
 
-        def render(self, **kwargs: Any) -> None:
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as TopoLayer's
             _add_runtime(self.get_root())
             super().render(**kwargs)
 
@@ -210,7 +212,7 @@ def _raw_class() -> type:
     from branca.element import Element
     from jinja2 import Template
 
-    class Raw(Element):  # type: ignore[misc]
+    class Raw(Element):
         """Text put in the page as it is: never parsed as a Jinja template.
 
         Fast, and safe for JSON or JavaScript that contains ``{{`` or ``{%``.

@@ -8,6 +8,7 @@ among misspelt names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -24,6 +25,14 @@ def _rows(df: pd.DataFrame, columns: list[str]) -> list[Any]:
 
     row = namedtuple("row", columns)  # type: ignore[misc]
     return [row(*values) for values in zip(*(df[c].tolist() for c in columns), strict=True)]
+
+
+def _tuples(df: pd.DataFrame) -> Iterable[Any]:
+    """``df.itertuples(index=False)``: fields typed Any, as they are the gazetteer's str columns.
+
+    pandas-stubs types every field as any scalar.
+    """
+    return df.itertuples(index=False)
 
 
 def _add(d: dict[Any, list[str]], key: Any, value: str) -> None:
@@ -47,10 +56,10 @@ class _Index:
             for r in zip(*(t[col].tolist() for col in ["tambon_code", *cols]), strict=True)
         }
         self.changwat_names: dict[str, set[str]] = {
-            r.changwat_code: {r.changwat_th, r.changwat_en} for r in c.itertuples(index=False)
+            r.changwat_code: {r.changwat_th, r.changwat_en} for r in _tuples(c)
         }
         self.amphoe_names: dict[str, set[str]] = {
-            r.amphoe_code: {r.amphoe_th, r.amphoe_en} for r in a.itertuples(index=False)
+            r.amphoe_code: {r.amphoe_th, r.amphoe_en} for r in _tuples(a)
         }
         self.amphoe_label = dict(zip(a["amphoe_code"], a["amphoe_th"], strict=True))
         self.changwat_label = dict(zip(c["changwat_code"], c["changwat_th"], strict=True))
@@ -59,7 +68,7 @@ class _Index:
         }
         # provinces
         self.prov_keys: dict[str, str] = {}
-        for r in c.itertuples(index=False):
+        for r in _tuples(c):
             for name in (r.changwat_th, r.changwat_en):
                 self.prov_keys[normalize_name(name, level="changwat")] = r.changwat_code
         self.prov_skel: dict[str, list[str]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -138,7 +138,7 @@ class MatchReport:
         if clash:
             out = out.rename(columns=clash)
 
-        def per_combo(values: list[Any], dtype: str = "str") -> pd.Series:
+        def per_combo(values: list[Any], dtype: Literal["str", "float64"] = "str") -> pd.Series:
             # build the small per-combination array once, then take it row by row
             small = pd.array(values, dtype=dtype)
             return pd.Series(small.take(k), index=out.index)

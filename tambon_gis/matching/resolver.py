@@ -335,10 +335,10 @@ class _Resolver:
             if amps or a_how == "unknown":
                 if amps:
                     # a close spelling of a name of the typed district is as likely as a move
-                    here = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                    amp_names = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
                     close = [
                         c
-                        for c, sc in _fuzzy(tk, here)
+                        for c, sc in _fuzzy(tk, amp_names)
                         if sc >= _FUZZY_MIN
                         and _few_edits(tk, normalize_name(ix.tambon[c][0], level="tambon"))
                     ]
@@ -425,8 +425,8 @@ class _Resolver:
             )
             if across:
                 # a misspelt name of the typed district is likelier than a transfer: then both
-                here = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
-                close = [c for c, sc in _fuzzy(tk, here) if sc >= _FUZZY_DISTRICT_MIN]
+                amp_names = {k: v for a in amps for k, v in ix.tam_by_amp.get(a, {}).items()}
+                close = [c for c, sc in _fuzzy(tk, amp_names) if sc >= _FUZZY_DISTRICT_MIN]
                 if close:
                     return several(
                         [*across, *close[:2]],
@@ -543,9 +543,9 @@ class _Resolver:
             notes.append(f"{t_raw!r} is close to {len(set(skel_scope))} names")
             return _Result("ambiguous", None, cands[0][1], cands, _noted(notes, RULE_SKELETON))
         if ranked and ranked[0][1] >= _FUZZY_MIN and len(tk) >= 4:
-            close = [(c, sc) for c, sc in ranked if sc > ranked[0][1] - _FUZZY_MARGIN]
-            if len(close) > 1:
-                notes.append(f"{t_raw!r} is close to {len(close)} names")
+            near_top = [(c, sc) for c, sc in ranked if sc > ranked[0][1] - _FUZZY_MARGIN]
+            if len(near_top) > 1:
+                notes.append(f"{t_raw!r} is close to {len(near_top)} names")
                 cands = tuple(ranked[:_MAX_CANDIDATES])
                 return _Result("ambiguous", None, cands[0][1], cands, _noted(notes, RULE_FUZZY))
         if len(amps) == 1:
@@ -556,10 +556,10 @@ class _Resolver:
         if len(ranked) < _MAX_CANDIDATES and amps and pc is not None:
             # suggest the nearest names of the whole province too
             more = _fuzzy(tk, ix.tam_by_prov.get(pc, {}))
-            best = dict(ranked)
+            best_by_code = dict(ranked)
             for c, sc in more:
-                best.setdefault(c, sc)
-            ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+                best_by_code.setdefault(c, sc)
+            ranked = sorted(best_by_code.items(), key=lambda kv: (-kv[1], kv[0]))
         cands = tuple(ranked[:_MAX_CANDIDATES])
         return _Result(
             "unmatched", None, cands[0][1] if cands else 0.0, cands, _noted(notes, RULE_NONE)
@@ -712,7 +712,7 @@ class _Resolver:
                     else f"names do not fit code {code}: {_without_rule(res.note)}"
                 )
                 return _Result("code", code, 100.0, (), _noted([note], RULE_CODE))
-            cands = ((code, 100.0), (res.code, res.score))
+            cands: tuple[tuple[str, float], ...] = ((code, 100.0), (res.code, res.score))
             note = (
                 f"code {code} is {ix.full_name(code)} but the names give {ix.full_name(res.code)}"
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,8 @@ from tambon_gis._logging import get_logger
 from tambon_gis.selection.labels import _STATUS_TH
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import folium
 
     from tambon_gis.selection.select import Selection
@@ -141,7 +143,9 @@ def selection_map(
     df = scored.copy()
     cand = df["status"].isin(["chosen", "left out"]).to_numpy()
     values = df[sc].to_numpy(dtype=float, na_value=np.nan)
-    qs = np.unique(np.quantile(values[cand], np.linspace(0, 1, k + 1))) if cand.any() else []
+    qs: np.ndarray | list[float] = (
+        np.unique(np.quantile(values[cand], np.linspace(0, 1, k + 1))) if cand.any() else []
+    )
     labels_cls: list[str] = []
     cls = np.full(len(df), "", dtype=object)
     if len(qs) >= 2:
@@ -236,7 +240,8 @@ def selection_map(
     q = selection.quota_table()
     if len(q):
         rows = []
-        for level, grp in q.groupby("level", sort=False):
+        levels = cast("Iterable[tuple[str, pd.DataFrame]]", q.groupby("level", sort=False))
+        for level, grp in levels:  # the quota table's levels are str
             for _, r in grp[~grp["default"]].iterrows():
                 rows.append((level, r["name"], r["min"], r["max"], r["candidates"], r["chosen"]))
             d = grp[grp["default"]]

@@ -55,7 +55,7 @@ def _parse_bounds(value: Any, where: str) -> tuple[int | None, int | None]:
             f"quota {where}: {value!r} is not a (min, max) pair; write e.g. (2, 5), (2, None) "
             "or {'min': 2, 'max': 5}"
         )
-    out = []
+    out: list[int | None] = []
     for v in (lo, hi):
         if v is None or (isinstance(v, float) and math.isnan(v)):
             out.append(None)

@@ -297,13 +297,13 @@ class Selection:
             d_m = float(s.params["min_distance_km"]) * 1000
             a, b = tree.query(pts[prob.cand], predicate="dwithin", distance=d_m)
             for ia, ib in zip(a, b, strict=True):
-                p = int(prob.cand[ia])
-                if sel[p]:
+                near = int(prob.cand[ia])
+                if sel[near]:
                     continue
                 q = int(chosen_pos[ib])
-                d = float(pts[p].distance(pts[q]))
-                if p not in dist_near or d < dist_near[p][0]:
-                    dist_near[p] = (d, q)
+                d = float(pts[near].distance(pts[q]))
+                if near not in dist_near or d < dist_near[near][0]:
+                    dist_near[near] = (d, q)
         chosen_provinces = None
         if prob.max_changwats is not None:
             chosen_provinces = set(
@@ -320,15 +320,18 @@ class Selection:
                 if g.hi is not None and counts[(g.level, g.key)] >= g.hi:
                     rs.append(f"{g.level} maximum reached: {g.label} ≤ {g.hi}")
             if p in dist_near:
-                d, q = dist_near[p]
+                d, q = dist_near[int(p)]
                 rs.append(
                     f"within {d / 1000:.1f} km of chosen {names[q]} ({codes[q]}); "
                     f"min_distance_km={s.params['min_distance_km']}"
                 )
-            if cost_all is not None and cost_all[p] > prob.budget - used_budget + 1e-9:
-                rs.append(
-                    f"budget: cost {cost_all[p]:,.2f} > remaining {prob.budget - used_budget:,.2f}"
-                )
+            if cost_all is not None:
+                assert prob.budget is not None  # a cost comes with a budget (problem._prepare)
+                if cost_all[p] > prob.budget - used_budget + 1e-9:
+                    rs.append(
+                        f"budget: cost {cost_all[p]:,.2f} > remaining "
+                        f"{prob.budget - used_budget:,.2f}"
+                    )
             if chosen_provinces is not None:
                 pc = str(frame["changwat_code"].iloc[p])
                 if pc not in chosen_provinces:

@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -48,6 +48,14 @@ def _new_highs() -> Any:
             h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h
+
+
+class _ModelOptions(TypedDict):
+    """The keyword arguments of :class:`_Model` that every solve of a problem shares."""
+
+    time_limit: float
+    mip_gap: float
+    drop: frozenset[str]
 
 
 class _Model:
@@ -106,6 +114,7 @@ class _Model:
             add(np.arange(m), prob.cost, -np.inf, prob.budget, "budget")
         n_cols = m
         if prob.max_changwats is not None and "max_changwats" not in drop:
+            assert prob.province_of is not None  # set whenever max_changwats is
             provinces, inv = np.unique(prob.province_of, return_inverse=True)
             p = len(provinces)
             blocks.append(
@@ -257,7 +266,7 @@ class _Solver:
         drop: frozenset[str] = frozenset(),
     ) -> None:
         self.prob = prob
-        self.kw = {"time_limit": time_limit, "mip_gap": mip_gap, "drop": drop}
+        self.kw: _ModelOptions = {"time_limit": time_limit, "mip_gap": mip_gap, "drop": drop}
         self.lazy = len(prob.pairs) > 0 and "min_distance_km" not in drop
         self.active = np.zeros(len(prob.pairs), dtype=bool)
         self.model: _Model | None = None

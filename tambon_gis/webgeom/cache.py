@@ -45,7 +45,7 @@ def _geometry_digest(geoms: np.ndarray) -> str:
     if hit is not None and hit[0] is geoms:
         return hit[1]
     digest = hashlib.sha256()
-    digest.update(memoryview(np.ascontiguousarray(shapely.get_coordinates(geoms))))
+    digest.update(np.ascontiguousarray(shapely.get_coordinates(geoms)).data)
     digest.update(shapely.get_num_coordinates(geoms).tobytes())
     parts, index = shapely.get_parts(geoms, return_index=True)
     digest.update(index.tobytes())

@@ -68,8 +68,8 @@ def _simplify_arcs(geoms: np.ndarray, tolerance: float, *, rounds: int = 6) -> n
     ]
     arc_features_list: list[list[int]] = [[] for _ in original]
     for f, ids in enumerate(feature_arcs):
-        for i in ids:
-            arc_features_list[i].append(f)
+        for arc in ids:
+            arc_features_list[arc].append(f)
     arc_features = [np.asarray(v, dtype=int) for v in arc_features_list]
 
     def to_xy(q: np.ndarray) -> np.ndarray:

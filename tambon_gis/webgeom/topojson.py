@@ -306,13 +306,13 @@ def _to_topology(
     dropped = pd.DataFrame(dropped_rings, columns=["row", "polygon", "ring"])
     if len(dropped):
         dropped["id"] = [ids_col[r] for r in dropped["row"]]
-        key = (len(dropped), q, tuple(dropped["id"].head(20).tolist()))
-        if key not in _DROPS_REPORTED:  # the same layer drawn again: said once is enough
-            _DROPS_REPORTED.add(key)
+        drop_key = (len(dropped), q, tuple(dropped["id"].head(20).tolist()))
+        if drop_key not in _DROPS_REPORTED:  # the same layer drawn again: said once is enough
+            _DROPS_REPORTED.add(drop_key)
             log.warning(
                 "to_topology dropped %d rings smaller than the grid step %g° (ids %s; see "
                 ".dropped): they cannot be seen at this precision, every feature keeps its "
-                "other rings", len(dropped), q, ", ".join(map(str, dict.fromkeys(key[2]))),
+                "other rings", len(dropped), q, ", ".join(map(str, dict.fromkeys(drop_key[2]))),
             )
     topology = {
         "type": "Topology",
