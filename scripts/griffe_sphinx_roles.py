@@ -40,6 +40,10 @@ class SphinxRoles(griffe.Extension):
             parts = obj.path.split(".")
             if any(p.startswith("_") for p in parts[1:]):
                 return False
+            # mkdocstrings leaves out what has no docstring (show_if_no_docstring: false), e.g.
+            # a constant documented by a ``#:`` comment, which griffe does not read
+            if not obj.is_module and not obj.docstring:
+                return False
             mod = obj.module.path
             return mod in documented
 
@@ -52,7 +56,7 @@ class SphinxRoles(griffe.Extension):
             objects[obj.path] = obj
             if at is None and rendered(obj):
                 at = obj.path
-            if at is not None:
+            if at is not None and (obj.is_module or obj.docstring):
                 shown[obj.path] = at
                 index.setdefault(obj.name, []).append(at)
             exports = set(obj.exports or ()) if obj.is_module and obj.path in documented else set()
