@@ -141,6 +141,14 @@ def policy_brief(
     -------
     pathlib.Path
     """
+    out = Path(path)
+    if out.is_dir():
+        raise ValidationError(
+            f"path={str(path)!r} is a folder: give the HTML file to write, e.g. "
+            f"{str(out / 'policy_brief.html')!r}"
+        )
+    if isinstance(issues, str):  # one issue id, not its letters
+        issues = [issues]
     known = policy_issues(store)
     names_th = issue_names(store, lang="th")
     names_en = issue_names(store, lang="en")
@@ -156,10 +164,16 @@ def policy_brief(
                 f"issues {unknown} are not in the store's vocabulary "
                 f"({', '.join(known['issue_id'])}): use those ids"
             )
+    if items.empty and fiscal_year is not None and not plan_items(store).empty:
+        raise ValidationError(
+            f"no plan of the store covers fiscal_year={fiscal_year!r} (plans are stored by BE "
+            "fiscal year, e.g. 2567): give a year of the plans, or leave fiscal_year out to "
+            "brief on the latest plans"
+        )
     if items.empty:
         raise ValidationError(
             "the store has no plan items to brief on: import the plans first "
-            "(tambon_gis.plans.import_plans, or tambon-gis plans import FILE --store STORE)"
+            "(tambon_gis.plans.import_plans, or tambon-gis plans import STORE FILE)"
         )
     if include_maps and gdf is None:
         gdf = load_boundaries()
@@ -261,7 +275,6 @@ def policy_brief(
         + "\n".join(parts)
         + "</body></html>"
     )
-    out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     log.info("policy_brief wrote %s (%s bytes, %d issues)", out, f"{out.stat().st_size:,}",

@@ -71,10 +71,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _LOOKUP = {k: f for f, keys in FIELDS.items() for k in keys}
 #: ``งบประมาณ 2566``, ``งบปี 2567 (บาท)``, ``budget_fy2566``: the budget of one fiscal year.
-_BUDGET_YEAR = re.compile(r"^(?:งบประมาณ|งบ|budget)(?:ปีงบประมาณ|ปี|fy)?(\d{4})(?:บาท|baht|thb)?$")
+_BUDGET_YEAR = re.compile(
+    r"^(?:งบประมาณ|งบ|budget)(?:ปีงบประมาณ|ปี|fy)?(\d{4}|\d{2})(?:บาท|baht|thb)?$"
+)
 _YEAR = re.compile(r"(\d{4})")
 _REPORT = ("row", "column", "tambon_code", "plan", "value", "reason")
 _MAX_SPAN = 20  # years a plan may cover
+_MAX_ITEM = 99_999  # the largest item number: a plan has a few dozen items, never 10^5
+#: The suffix :func:`tambon_gis.tables.read_table` gives the second of two equal headers.
+_REPEATED = re.compile(r"^(?P<base>.+)_(?P<n>\d+)$")
 
 
 class PlanImportReport(ImportReport):
@@ -132,15 +137,30 @@ class PlanImportReport(ImportReport):
 # ----------------------------------------------------------------------------- reading
 
 
-def _fields(df: pd.DataFrame) -> tuple[dict[str, str], dict[int, str], list[str]]:
-    """Return ``({field: column}, {fiscal year: budget column}, ignored columns)``."""
+def _fields(
+    df: pd.DataFrame, *, read: bool = False
+) -> tuple[dict[str, str], dict[int, str], list[str]]:
+    """Return ``({field: column}, {fiscal year: budget column}, ignored columns)``.
+
+    ``read``: the table was read from a file, where a header typed twice arrives as ``X`` and
+    ``X_2`` (:func:`tambon_gis.tables.read_table` keeps both): that is refused, not half-read.
+    """
     location = set(detect_columns(df).values())
     fields: dict[str, str] = {}
     budgets: dict[int, str] = {}
     ignored: list[str] = []
+    columns = [str(c) for c in df.columns]
     for col in df.columns:
         if col in location:
             continue
+        rep = _REPEATED.match(str(col)) if read else None
+        if (rep and int(rep.group("n")) <= len(columns)
+                and rep.group("base") in columns[: columns.index(str(col))]):
+            raise SchemaError(
+                f"two columns are headed {rep.group('base')!r} (the second was read as "
+                f"{str(col)!r}): a column typed twice would be stored from one of them only; "
+                "keep one of them, or give each its own header"
+            )
         key = to_arabic_digits(_header_key(col))
         field = _LOOKUP.get(key)
         m = _BUDGET_YEAR.match(key)
@@ -152,8 +172,14 @@ def _fields(df: pd.DataFrame) -> tuple[dict[str, str], dict[int, str], list[str]
         if field is not None:
             fields[field] = col
         elif m:
-            year = _fiscal_year(m.group(1))
-            if year is None or year in budgets:
+            digits = m.group(1)
+            year = _fiscal_year(digits if len(digits) == 4 else f"25{digits}")
+            if year is not None and year in budgets:
+                raise SchemaError(
+                    f"two columns hold the budget of FY{year}: {budgets[year]!r} and {col!r}; "
+                    "keep one of them (or add them up into one)"
+                )
+            if year is None:
                 ignored.append(str(col))
             else:
                 budgets[year] = col
@@ -288,7 +314,7 @@ def import_plans(
         log.info("%s was already imported: nothing added", name)
         return PlanImportReport(name, status="already imported", layout="plans",
                                 file_hash=digest)  # fmt: skip
-    fields, budget_cols, ignored = _fields(df)
+    fields, budget_cols, ignored = _fields(df, read=not isinstance(source, pd.DataFrame))
     where = detect_columns(df)
     if "tambon" not in where and "code" not in where:
         raise SchemaError(
@@ -364,6 +390,7 @@ class _File:
     lookup: dict[str, str]
     names: list[str]
     catalogue: set[str]
+    extra_fields: dict[int, int] = dataclasses.field(default_factory=dict)  # row: cells
     text: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # stripped cells
 
     def __post_init__(self) -> None:
@@ -417,7 +444,8 @@ def _validate(
     """Check every row; return (item rows, plans, problems)."""
     lookup, names = vocabulary_lookup(store)
     f = _File(df, rows_no, fields, budget_cols, match.to_frame(), match, lookup, names,
-              set(store.indicators()["indicator_id"]))  # fmt: skip
+              set(store.indicators()["indicator_id"]),
+              dict(df.attrs.get("extra_fields") or {}))  # fmt: skip
     problems: list[dict[str, Any]] = []
     out: list[dict[str, Any]] = []
     keys: list[tuple[int, str, str, int, int]] = []  # every row's item key, rejected or not
@@ -428,6 +456,12 @@ def _validate(
         if empty[i]:
             continue  # an empty line of the sheet: nothing to store, nothing lost
         r = _Row(rows_no[i] if i < len(rows_no) else i + 2)
+        n_cells = f.extra_fields.get(r.row)
+        if n_cells is not None:
+            r.flag("", f"{n_cells} cells",
+                   f"row {r.row} has {n_cells} cells, more than the header: a value holds the "
+                   "separator (a budget typed 143,000 without quotes, say) or a cell was added; "
+                   "quote the value or fix the row")  # fmt: skip
         code = _where(f, i, r)
         ptype, status, first, last = _plan_fields(f, i, r)
         item_no, issues = _item_fields(f, i, r, status)
@@ -540,10 +574,10 @@ def _item_fields(
                "item number for a row that only records the plan")  # fmt: skip
     item_no = None
     txt = to_arabic_digits(item_text).removesuffix(".0")
-    if not txt.isdigit() or int(txt) < 1:
+    if not txt.isdigit() or not 1 <= int(txt) <= _MAX_ITEM:
         r.flag(f.fields.get("item_no", "ลำดับ"), item_text,
-               "item number missing or not a whole number ≥ 1: number the plan's items "
-               "1, 2, 3 ...")  # fmt: skip
+               f"item number missing or not a whole number from 1 to {_MAX_ITEM:,}: number "
+               "the plan's items 1, 2, 3 ...")  # fmt: skip
     else:
         item_no = int(txt)
     for part in split_issues(f.cell("issues", i)):

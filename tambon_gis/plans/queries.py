@@ -19,7 +19,7 @@ from tambon_gis._errors import ValidationError
 from tambon_gis.gazetteer import tambons as gazetteer_tambons
 from tambon_gis.monitoring import MonitoringStore
 from tambon_gis.names import clean_code
-from tambon_gis.plans.io import import_plans
+from tambon_gis.plans.io import _fiscal_year, import_plans
 from tambon_gis.plans.vocabulary import issue_names, policy_issues
 from tambon_gis.vocabulary import PLAN_TYPES, plan_status_label
 
@@ -50,7 +50,21 @@ def _check_level(level: str) -> tuple[str, str]:
     return LEVELS[level]
 
 
+def _check_fiscal_year(fiscal_year: Any) -> int | None:
+    """Return ``fiscal_year`` as a BE year (2567; CE 2024 is read as 2567), or raise."""
+    if fiscal_year is None:
+        return None
+    year = None if isinstance(fiscal_year, bool) else _fiscal_year(fiscal_year)
+    if year is None:
+        raise ValidationError(
+            f"fiscal_year={fiscal_year!r} is not a fiscal year: give it as a BE year such as "
+            "2567 (plans are stored by BE fiscal year)"
+        )
+    return year
+
+
 def _chosen_plans(store: MonitoringStore, fiscal_year: int | None) -> pd.DataFrame:
+    fiscal_year = _check_fiscal_year(fiscal_year)
     df = store.read_sql(
         "SELECT tambon_code, plan_type, first_fy, last_fy, status, revision, recorded_by, "
         "recorded_at FROM current_plans"
@@ -113,6 +127,7 @@ def plan_items(
     """
     if plan_type is not None and plan_type not in PLAN_TYPES:
         raise ValidationError(f"plan_type={plan_type!r}: expected one of {list(PLAN_TYPES)}")
+    fiscal_year = _check_fiscal_year(fiscal_year)
     if issue is not None and issue not in set(policy_issues(store)["issue_id"]):
         raise ValidationError(
             f"issue={issue!r} is not in the store's vocabulary "
@@ -180,7 +195,7 @@ def plan_status(
     if codes is None:
         wanted = sorted(set(store.areas()["tambon_code"]) | set(chosen["tambon_code"]))
     else:
-        wanted = sorted({c for c in (clean_code(v) for v in codes) if c})
+        wanted = sorted(set(_codes_of(list(codes), "codes")))
     out = pd.DataFrame({"tambon_code": wanted})
     for ptype in PLAN_TYPES:
         st = chosen[chosen["plan_type"] == ptype].set_index("tambon_code")["status"]
@@ -352,7 +367,7 @@ def with_plan_facts(
         facts = plan_facts(store, codes=codes, fiscal_year=fiscal_year)
     elif isinstance(store, (str, Path)) and Path(store).suffix.lower() in _PLAN_FILES:
         facts = _facts_of_file(Path(store), fiscal_year).set_index("tambon_code")
-        facts = facts.reindex(codes).reset_index()
+        facts = facts.reindex(list(dict.fromkeys(codes))).reset_index()
         facts = _fill_missing_facts(facts)
     else:
         with MonitoringStore(store, create=False, read_only=True) as st:
@@ -480,7 +495,7 @@ def plan_gaps(
     return _with_names(out, store).drop(columns="all")
 
 
-def _codes_of(selection: Any) -> list[str]:
+def _codes_of(selection: Any, what: str = "selection") -> list[str]:
     codes = getattr(selection, "codes", None)  # a Selection
     if isinstance(codes, list):
         selection = codes
@@ -499,6 +514,9 @@ def _codes_of(selection: Any) -> list[str]:
     for v in values:
         code = clean_code(v)
         if code is None:
-            raise ValidationError(f"selection holds {v!r}, which is not a 6-digit tambon code")
+            raise ValidationError(
+                f"{what} holds {v!r}, which is not a 6-digit tambon code: give the codes as "
+                "550504 (or TH550504), or drop that value"
+            )
         out.append(code)
     return out
