@@ -295,3 +295,47 @@ def test_rejected_rows_are_every_non_empty_row(store: MonitoringStore, tmp_path:
     with pytest.raises(ImportRejectedError) as info:
         plans.import_plans(store, df)
     assert info.value.report.rejected["row"].tolist() == [5]
+
+
+def test_one_budget_in_two_columns_of_one_year_is_refused_not_added_up(store: MonitoringStore):
+    # งบประมาณ 2566 and งบประมาณ with ปีงบประมาณ 2566 were summed: 50,000 + 1 stored as 50,001
+    df = _sheet(**{"งบประมาณ": ["1", ""], "ปีงบประมาณ": ["2566", ""]})
+    report = plans.import_plans(store, df, on_error="report")
+    assert report.status == "rejected"
+    assert report.rejected["row"].tolist() == [2]
+    assert "in two columns ('งบประมาณ 2566' and 'งบประมาณ')" in report.rejected["reason"].iloc[0]
+
+
+def test_a_workbook_whose_first_sheet_is_not_the_plans_says_so(
+    store: MonitoringStore, tmp_path: Path
+):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "สรุป"
+    wb.active["A1"] = "สรุปภาพรวม"
+    ws = wb.create_sheet("แผน")
+    df = _sheet()
+    ws.append(list(df.columns))
+    for row in df.values.tolist():
+        ws.append(row)
+    wb.save(tmp_path / "plans.xlsx")
+    with pytest.raises(SchemaError, match=r"another sheet of the workbook.*--sheet"):
+        plans.import_plans(store, tmp_path / "plans.xlsx")
+    assert plans.import_plans(store, tmp_path / "plans.xlsx", sheet="แผน").n_added == 2
+
+
+def test_a_popup_lists_twelve_items_in_order_and_counts_the_rest(store: MonitoringStore):
+    n = 14
+    df = pd.DataFrame({"รหัสตำบล": ["550504"] * n, "ประเภทแผน": ["แผนเกษตร"] * n,
+                       "ปีของแผน": ["2566-2570"] * n, "สถานะแผน": ["มี"] * n,
+                       "ลำดับ": [str(i) for i in range(1, n + 1)],
+                       "กิจกรรม": [f"กิจกรรมที่ {i}" for i in range(1, n + 1)],
+                       "ประเด็นนโยบาย": ["อาหาร"] * n})  # fmt: skip
+    plans.import_plans(store, df)
+    from tambon_gis.plans.maps import popups
+
+    html = popups(plans.plan_items(store), {"food_security": "อาหาร"}).loc["550504"]
+    shown = [f"กิจกรรมที่ {i}<" for i in range(1, n + 1) if f"กิจกรรมที่ {i}<" in html]
+    assert shown == [f"กิจกรรมที่ {i}<" for i in range(1, 13)]
+    assert "… 2 more" in html

@@ -94,8 +94,8 @@ def _quotes(raising: pd.DataFrame, names: dict[str, str], k: int = 5) -> str:
     return "".join(parts)
 
 
-def _rollup_table(store: MonitoringStore, issue: str, level: str, fy: int | None) -> str:
-    r = issue_rollup(store, level=level, fiscal_year=fy)
+def _rollup_table(rollups: dict[str, pd.DataFrame], issue: str, level: str) -> str:
+    r = rollups[level]
     r = r[r["issue_id"] == issue].sort_values(["n_tambons", "budget"], ascending=False)
     if level == "region":
         r["label"] = r["group"] + " (" + r["label"] + ")"
@@ -221,6 +221,9 @@ def policy_brief(
                    numeric=["n_areas", "adopted_development", "adopted_agricultural",
                             "adopted_both"]),
         ]  # fmt: skip
+    # each roll-up reads every item: once per level, not once per issue and level
+    rollups = {lv: issue_rollup(store, level=lv, fiscal_year=fiscal_year)
+               for lv in ("region", "changwat")} if order else {}  # fmt: skip
     for issue in progress(order, total=len(order), desc="policy brief"):
         raising = items[items["issues"].map(lambda s, i=issue: i in str(s).split("|"))]
         parts.append(f"<h2 id='{_esc(issue)}'>{_esc(names_th[issue])} <span class='en'>/ "
@@ -241,9 +244,9 @@ def policy_brief(
             parts.append(_map_iframe(m, f"{names_th[issue]} ({names_en[issue]})"))
         parts += [
             "<h3>รายภาค <span class='en'>/ By region</span></h3>",
-            _rollup_table(store, issue, "region", fiscal_year),
+            _rollup_table(rollups, issue, "region"),
             "<h3>รายจังหวัด <span class='en'>/ By province</span></h3>",
-            _rollup_table(store, issue, "changwat", fiscal_year),
+            _rollup_table(rollups, issue, "changwat"),
             "<h3>ตัวอย่างรายการจากแผน <span class='en'>/ From the plans</span></h3>",
             _quotes(raising, names_th),
             "<h3>ตัวชี้วัดที่เชื่อมโยง <span class='en'>/ Linked KPIs</span></h3>",

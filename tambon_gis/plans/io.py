@@ -316,22 +316,27 @@ def import_plans(
                                 file_hash=digest)  # fmt: skip
     fields, budget_cols, ignored = _fields(df, read=not isinstance(source, pd.DataFrame))
     where = detect_columns(df)
+    # a workbook is read from its first visible sheet: the plans may be on another one
+    other_sheet = (
+        "; if the plans are on another sheet of the workbook, name it (sheet=..., --sheet)"
+        if sheet is None and name.lower().endswith((".xlsx", ".xlsm", ".xls")) else ""
+    )  # fmt: skip
     if "tambon" not in where and "code" not in where:
         raise SchemaError(
             f"{name}: no tambon column (ตำบล) and no code column (รหัสตำบล) among "
             f"{list(df.columns)}: name the columns as in the template "
-            "(จังหวัด, อำเภอ, ตำบล or รหัสตำบล)"
+            f"(จังหวัด, อำเภอ, ตำบล or รหัสตำบล){other_sheet}"
         )
     for needed in ("plan_type", "status"):
         if needed not in fields:
             raise SchemaError(
                 f"{name}: no {needed} column (e.g. {FIELDS[needed][0]!r}) among "
-                f"{list(df.columns)}: add it, or name it as in the template"
+                f"{list(df.columns)}: add it, or name it as in the template{other_sheet}"
             )
     if "first_fy" not in fields and "years" not in fields:
         raise SchemaError(
             f"{name}: no column with the plan's fiscal years (ปีของแผน such as 2566-2570, or "
-            f"ปีเริ่มต้น and ถึงปี) among {list(df.columns)}: add it"
+            f"ปีเริ่มต้น and ถึงปี) among {list(df.columns)}: add it{other_sheet}"
         )
     match = match_areas(df, boundaries=boundaries, **where)
     rows, plans, problems = _validate(store, df, rows_no, fields, budget_cols, match)
@@ -614,9 +619,16 @@ def _budgets(
         else:
             amounts.append((fy, f.fields["budget"], f.cell("budget", i)))
     budgets: dict[int, float] = {}
+    column_of: dict[int, str] = {}
     for fy, col, text in amounts:
         if not text:
             continue
+        if fy in column_of:  # งบประมาณ 2566 and งบประมาณ + ปีงบประมาณ 2566: never added up
+            r.flag(col, text,
+                   f"the budget of FY{fy} is in two columns ({column_of[fy]!r} and {col!r}): "
+                   "keep it in one of them")  # fmt: skip
+            continue
+        column_of[fy] = str(col)
         values, wrong = f.numbers[str(col)]
         value = values[i]
         if wrong[i] or not value >= 0:

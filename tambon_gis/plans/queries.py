@@ -146,10 +146,11 @@ def plan_items(
     budgets = store.read_sql("SELECT item_rev_id, fiscal_year, amount, source FROM plan_budgets")
     budgets["item_rev_id"] = budgets["item_rev_id"].astype("int64")
     budgets = budgets[budgets["item_rev_id"].isin(set(items["item_rev_id"]))]
-    per_item = {
-        int(k): dict(zip(g["fiscal_year"].astype(int), g["amount"].astype(float), strict=True))
-        for k, g in budgets.groupby("item_rev_id")
-    }
+    per_item: dict[int, dict[int, float]] = {}  # one pass over the rows, not a group per item
+    for k, fy, amount in zip(budgets["item_rev_id"].tolist(),
+                             budgets["fiscal_year"].astype(int).tolist(),
+                             budgets["amount"].astype(float).tolist(), strict=True):  # fmt: skip
+        per_item.setdefault(k, {})[fy] = amount
     sources = budgets.groupby("item_rev_id")["source"].first().to_dict()
     items["budgets"] = items["item_rev_id"].map(lambda k: per_item.get(int(k), {}))
     if fiscal_year is None:
