@@ -339,3 +339,45 @@ def test_a_popup_lists_twelve_items_in_order_and_counts_the_rest(store: Monitori
     shown = [f"กิจกรรมที่ {i}<" for i in range(1, n + 1) if f"กิจกรรมที่ {i}<" in html]
     assert shown == [f"กิจกรรมที่ {i}<" for i in range(1, 13)]
     assert "… 2 more" in html
+
+
+@pytest.mark.parametrize("name", ["หมายเหตุเพิ่มเติม", "ตำบล"])
+def test_a_table_with_two_columns_of_one_name_is_refused(store: MonitoringStore, name: str):
+    # was AttributeError: 'DataFrame' object has no attribute 'str' (or a TypeError of
+    # factorize for a location column)
+    df = pd.concat([_sheet(), pd.DataFrame({name: ["ก", "ข"]}), pd.DataFrame({name: ["ค", "ง"]})],
+                   axis=1)  # fmt: skip
+    with pytest.raises(SchemaError, match=f"two columns named '{name}'"):
+        plans.import_plans(store, df)
+
+
+def test_a_placeholder_activity_is_not_stored_as_an_item(store: MonitoringStore):
+    # "-" typed for "nothing yet" was stored as the activity of item 1
+    report = plans.import_plans(store, _sheet(**{"กิจกรรม": ["-", "โฉนดชุมชน"]}), on_error="report")
+    assert report.rejected["row"].tolist() == [2]
+    assert "activity '-' says nothing" in report.rejected["reason"].iloc[0]
+
+
+def test_an_item_number_typed_with_a_full_stop_is_read(store: MonitoringStore):
+    plans.import_plans(store, _sheet(**{"ลำดับ": ["1.", "๒."]}))
+    assert plans.plan_items(store)["item_no"].tolist() == [1, 2]
+
+
+def test_the_summary_of_a_rejected_file_quotes_each_bad_value(store: MonitoringStore):
+    # the summary (what the CLI prints) gave the row and column but not what was typed
+    df = _sheet(**{"งบประมาณ 2566": ["-", "1"], "ปีของแผน": ["2566-2570", "ห้าปี"],
+                   "ลำดับ": ["1", "ข้อหนึ่ง"]})  # fmt: skip
+    with pytest.raises(ImportRejectedError) as info:
+        plans.import_plans(store, df)
+    text = info.value.report.summary()
+    assert "budget '-' is not a number of baht" in text and "leave the cell blank" in text
+    assert "fiscal years 'ห้าปี'" in text
+    assert "item number 'ข้อหนึ่ง'" in text
+
+
+def test_a_row_of_a_tambon_without_a_plan_says_it_needs_no_row(store: MonitoringStore):
+    blank = ["", ""]
+    df = _sheet(**{"สถานะแผน": ["ยังไม่มีแผน"] * 2, "ปีของแผน": blank, "กิจกรรม": blank,
+                   "ลำดับ": blank, "ประเด็นนโยบาย": blank, "งบประมาณ 2566": blank})  # fmt: skip
+    report = plans.import_plans(store, df, on_error="report")
+    assert "a tambon with no plan needs no row" in report.rejected["reason"].iloc[0]

@@ -294,6 +294,14 @@ def import_plans(
     if isinstance(source, pd.DataFrame):
         df = source.copy()
         df.columns = [str(c).strip() for c in df.columns]
+        twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+        if twice:
+            raise SchemaError(
+                f"the table has two columns named {twice[0]!r}"
+                + (f" (and {', '.join(map(repr, twice[1:]))})" if twice[1:] else "")
+                + ": a column typed twice would be read from one of them only; keep one of "
+                "them, or rename the other"
+            )
         df = df.astype(object).where(df.notna(), "").astype(str).reset_index(drop=True)
         rows_no = list(range(2, len(df) + 2))  # as a spreadsheet: row 1 is the header
         name, digest = "table", mio.frame_hash(df)
@@ -531,14 +539,15 @@ def _plan_fields(
         if text:
             year = _fiscal_year(text)
             if year is None:
-                r.flag(f.fields[field], text, f"{what} is not a year: type it as 2566 (BE)")
+                r.flag(f.fields[field], text,
+                       f"{what} {text!r} is not a year: type it as 2566 (BE)")  # fmt: skip
             first, last = (year, last) if field == "first_fy" else (first, year)
     if f.cell("years", i):
         span = _years(f.cell("years", i))
         if span is None:
             r.flag(f.fields["years"], f.cell("years", i),
-                   "the plan's fiscal years are not a year or a range: type them as "
-                   "2566-2570 (BE)")  # fmt: skip
+                   f"the plan's fiscal years {f.cell('years', i)!r} are not a year or a "
+                   "range: type them as 2566-2570 (BE)")  # fmt: skip
         else:
             if (first is not None and first != span[0]) or (last is not None and last != span[1]):
                 r.flag(f.fields["years"], f.cell("years", i),
@@ -547,7 +556,9 @@ def _plan_fields(
             first, last = span
     where = f.fields.get("years", f.fields.get("first_fy"))
     if first is None and not r.flagged(f.fields.get("first_fy"), f.fields.get("years")):
-        r.flag(where, "", "the plan's first fiscal year is missing: type the years as 2566-2570")
+        r.flag(where, "", "the plan's first fiscal year is missing: type the years as 2566-2570"
+               + ("; a tambon with no plan needs no row at all (a plan is kept by its years)"
+                  if status == "none" else ""))  # fmt: skip
     if first is not None and last is None and not r.flagged(f.fields.get("last_fy")):
         r.flag(f.fields.get("last_fy", where), "",
                f"the plan's last fiscal year is missing: type the years as {first}-{first + 4} "
@@ -577,12 +588,18 @@ def _item_fields(
         r.flag(f.fields.get("activity", "activity"), "",
                f"item {item_text!r} has no activity: type what the item does, or delete the "
                "item number for a row that only records the plan")  # fmt: skip
+    elif not any(ch.isalnum() for ch in activity):  # "-", "...", "?": a placeholder
+        r.flag(f.fields["activity"], activity,
+               f"activity {activity!r} says nothing: type what the item does, or leave "
+               "the activity and the item number blank for a row that only records the "
+               "plan")  # fmt: skip
     item_no = None
-    txt = to_arabic_digits(item_text).removesuffix(".0")
+    txt = to_arabic_digits(item_text).strip()
+    txt = txt.removesuffix(".0") if txt.endswith(".0") else txt.removesuffix(".")  # 1.0, "1."
     if not txt.isdigit() or not 1 <= int(txt) <= _MAX_ITEM:
         r.flag(f.fields.get("item_no", "ลำดับ"), item_text,
-               f"item number missing or not a whole number from 1 to {_MAX_ITEM:,}: number "
-               "the plan's items 1, 2, 3 ...")  # fmt: skip
+               f"item number {item_text!r} is missing or not a whole number from 1 to "
+               f"{_MAX_ITEM:,}: number the plan's items 1, 2, 3 ...")  # fmt: skip
     else:
         item_no = int(txt)
     for part in split_issues(f.cell("issues", i)):
@@ -632,7 +649,9 @@ def _budgets(
         values, wrong = f.numbers[str(col)]
         value = values[i]
         if wrong[i] or not value >= 0:
-            r.flag(col, text, "a budget is a number of baht ≥ 0 (e.g. 120,000)")
+            r.flag(col, text,
+                   f"budget {text!r} is not a number of baht ≥ 0 (e.g. 120,000): leave the cell "
+                   "blank when the item has no budget that year")  # fmt: skip
         elif first is not None and last is not None and not first <= fy <= last:
             r.flag(col, text, f"budget of FY{fy} is outside the plan's years {first}-{last}")
         else:
