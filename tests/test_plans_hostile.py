@@ -381,3 +381,62 @@ def test_a_row_of_a_tambon_without_a_plan_says_it_needs_no_row(store: Monitoring
                    "ลำดับ": blank, "ประเด็นนโยบาย": blank, "งบประมาณ 2566": blank})  # fmt: skip
     report = plans.import_plans(store, df, on_error="report")
     assert "a tambon with no plan needs no row" in report.rejected["reason"].iloc[0]
+
+
+def test_gaps_read_the_ranked_csv_that_tambon_gis_select_writes(
+    store: MonitoringStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # bilingual headers were "no tambon_code column"; and "False" read back from a CSV was
+    # truthy: every ranked tambon counted as selected
+    path = tmp_path / "ranked.csv"
+    pd.DataFrame({"รหัสตำบล (tambon_code)": ["100101", "100102", "100103"],
+                  "ได้รับเลือก (selected)": ["True", "False", "False"]}).to_csv(
+        path, index=False, encoding="utf-8-sig")  # fmt: skip
+    from tambon_gis.tables import read_table
+
+    gaps = plans.plan_gaps(store, selection=read_table(path, dtype_str=True))
+    chosen = gaps.loc[gaps["kind"] == "selected without a plan", "tambon_code"].tolist()
+    assert chosen == ["100101"]
+    code, err = _cli(capsys, "gaps", str(store.path), "--selection", str(path))
+    assert (code, err) == (0, "")
+    bad = pd.DataFrame({"tambon_code": ["100101"], "selected": ["บางที"]})
+    with pytest.raises(ValidationError, match="selected column holds 'บางที'"):
+        plans.plan_gaps(store, selection=bad)
+
+
+@pytest.fixture(scope="module")
+def nan_boundaries():
+    from tambon_gis.boundaries import load_boundaries
+
+    gdf = load_boundaries()
+    return gdf[gdf["tambon_code"].str.startswith("55")].reset_index(drop=True)
+
+
+def test_maps_read_boundary_codes_typed_as_numbers(store: MonitoringStore, nan_boundaries):
+    # was "categorical(): the GeoDataFrame is empty; there is nothing to map"
+    plans.import_plans(store, _sheet())
+    as_int = nan_boundaries.assign(tambon_code=nan_boundaries["tambon_code"].astype(int))
+    html = plans.issue_map(store, "food_security", gdf=as_int).get_root().render()
+    assert "ศิลาแลง" in html
+    assert "ศิลาแลง" in plans.plan_map(store, gdf=as_int).get_root().render()
+
+
+def test_maps_of_a_store_with_nothing_to_map_say_so(tmp_path: Path, nan_boundaries):
+    # issue_map was KeyError: 'tambon_code'
+    with open_store(tmp_path / "e.sqlite") as s:
+        for draw in (lambda: plans.issue_map(s, "cptpp", gdf=nan_boundaries),
+                     lambda: plans.plan_map(s, gdf=nan_boundaries)):  # fmt: skip
+            with pytest.raises(ValidationError, match="no plans and no operation areas"):
+                draw()
+
+
+def test_plan_status_of_a_store_without_plans_warns_nothing(store: MonitoringStore):
+    # fillna("none") on the float NaN of an empty map: a FutureWarning printed by every
+    # `tambon-gis plans status/gaps`, and an error in a coming pandas
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        st = plans.plan_status(store)
+        facts = plans.plan_facts(store)
+    assert set(st["agricultural"]) == {"none"} and set(facts["plan_development"]) == {"none"}

@@ -19,6 +19,7 @@ from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.boundaries import load_boundaries
 from tambon_gis.monitoring import MonitoringStore
+from tambon_gis.names import clean_code
 from tambon_gis.plans.queries import plan_items, plan_status
 from tambon_gis.plans.vocabulary import issue_names, policy_issues
 from tambon_gis.vocabulary import PLAN_STATUSES, PLAN_TYPES, plan_status_label, plan_type_label
@@ -84,6 +85,16 @@ def _areas(store: MonitoringStore, codes: Sequence[str], gdf: gpd.GeoDataFrame |
             "the boundaries have no tambon_code column: pass a tambon layer read with "
             "tambon_gis.load_boundaries(path)"
         )
+    if not len(codes):
+        raise ValidationError(
+            "the store has no plans and no operation areas, so there is nothing to map: import "
+            "the plans first (tambon_gis.plans.import_plans, or tambon-gis plans import STORE "
+            "FILE)"
+        )
+    if not pd.api.types.is_string_dtype(gdf["tambon_code"]) or gdf["tambon_code"].map(
+        lambda v: not isinstance(v, str)
+    ).any():  # codes typed as numbers (550504) or TH550504: read as the store keeps them
+        gdf = gdf.assign(tambon_code=gdf["tambon_code"].map(lambda v: clean_code(v) or ""))
     frame = gdf[gdf["tambon_code"].isin(set(codes))].copy()
     missing = sorted(set(codes) - set(frame["tambon_code"]))
     if missing:

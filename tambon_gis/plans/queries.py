@@ -8,6 +8,7 @@ or, without ``fiscal_year``, the latest.
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -200,7 +201,8 @@ def plan_status(
     out = pd.DataFrame({"tambon_code": wanted})
     for ptype in PLAN_TYPES:
         st = chosen[chosen["plan_type"] == ptype].set_index("tambon_code")["status"]
-        out[ptype] = out["tambon_code"].map(st).fillna("none")
+        # (a map onto no plan of the type is float NaN: fillna("none") on it is deprecated)
+        out[ptype] = out["tambon_code"].map(st).astype(object).fillna("none").astype(str)
         out[f"adopted_{ptype}"] = out[ptype] == "adopted"
     out["adopted_both"] = out["adopted_development"] & out["adopted_agricultural"]
     return _with_names(out, store).drop(columns="all")
@@ -415,7 +417,7 @@ def _fill_missing_facts(facts: pd.DataFrame) -> pd.DataFrame:
         if col.startswith(("has_adopted", "raises_")):
             out[col] = out[col].astype("boolean").fillna(False).astype(bool)
         elif col.startswith("plan_") and col != "plan_budget":
-            out[col] = out[col].fillna("none")
+            out[col] = out[col].astype(object).fillna("none").astype(str)
         elif col in ("n_plan_items", "n_policy_issues"):
             out[col] = out[col].fillna(0).astype("int64")
         elif col == "plan_budget":
@@ -501,14 +503,18 @@ def _codes_of(selection: Any, what: str = "selection") -> list[str]:
     if isinstance(codes, list):
         selection = codes
     if isinstance(selection, pd.DataFrame):
-        if "tambon_code" not in selection.columns:
+        # the CSVs of tambon-gis select head their columns "รหัสตำบล (tambon_code)"
+        named = {_BILINGUAL.sub(r"\1", str(c).strip()): c for c in selection.columns}
+        if "tambon_code" not in named:
             raise ValidationError(
-                "selection has no tambon_code column: pass a Selection, a table with "
-                "tambon_code, or a list of codes"
+                f"selection has no tambon_code column (its columns: "
+                f"{', '.join(map(str, list(selection.columns)[:8]))}): pass a Selection, a table "
+                "with tambon_code (or รหัสตำบล (tambon_code), as tambon-gis select writes it), "
+                "or a list of codes"
             )
-        if "selected" in selection.columns:
-            selection = selection[selection["selected"].astype(bool)]
-        values: Iterable[Any] = selection["tambon_code"]
+        if "selected" in named:
+            selection = selection[_yes_no(selection[named["selected"]])]
+        values: Iterable[Any] = selection[named["tambon_code"]]
     else:
         values = selection
     out = []
@@ -521,3 +527,23 @@ def _codes_of(selection: Any, what: str = "selection") -> list[str]:
             )
         out.append(code)
     return out
+
+
+#: ``"รหัสตำบล (tambon_code)"`` -> ``tambon_code``: the bilingual headers of the library's CSVs.
+_BILINGUAL = re.compile(r"^.*\(([a-z_][a-z0-9_]*)\)$")
+_YES = {"true", "1", "1.0", "yes", "y", "t", "ใช่", "เลือก"}
+_NO = {"false", "0", "0.0", "no", "n", "f", "ไม่ใช่", "ไม่เลือก", "", "nan", "none", "<na>"}
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    """Read a ``selected`` column: booleans, or the text a CSV gives back (True/False, ใช่)."""
+    if values.dtype == bool:
+        return values
+    text = values.map(lambda v: str(v).strip().casefold())
+    bad = sorted(set(text) - _YES - _NO)
+    if bad:
+        raise ValidationError(
+            f"the selection's selected column holds {bad[0]!r}: expected True/False "
+            "(or yes/no, ใช่/ไม่ใช่)"
+        )
+    return text.isin(_YES)
