@@ -440,3 +440,10 @@ def test_plan_status_of_a_store_without_plans_warns_nothing(store: MonitoringSto
         st = plans.plan_status(store)
         facts = plans.plan_facts(store)
     assert set(st["agricultural"]) == {"none"} and set(facts["plan_development"]) == {"none"}
+
+
+def test_an_issue_typed_in_brackets_quotes_or_fullwidth_letters_is_read(store: MonitoringStore):
+    # "(อาหาร)", "ที่ดิน." and ＣＰＴＰＰ rejected the whole file as not in the vocabulary
+    plans.import_plans(store, _sheet(**{"ประเด็นนโยบาย": ["(อาหาร); ＣＰＴＰＰ", "“ที่ดิน”."],
+                                        "สถานะแผน": ["ประกาศใช้แล้ว.", "ประกาศใช้แล้ว."]}))  # fmt: skip
+    assert plans.plan_items(store)["issues"].tolist() == ["food_security|cptpp", "forest_land"]
