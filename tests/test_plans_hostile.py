@@ -447,3 +447,11 @@ def test_an_issue_typed_in_brackets_quotes_or_fullwidth_letters_is_read(store: M
     plans.import_plans(store, _sheet(**{"ประเด็นนโยบาย": ["(อาหาร); ＣＰＴＰＰ", "“ที่ดิน”."],
                                         "สถานะแผน": ["ประกาศใช้แล้ว.", "ประกาศใช้แล้ว."]}))  # fmt: skip
     assert plans.plan_items(store)["issues"].tolist() == ["food_security|cptpp", "forest_land"]
+
+
+def test_plan_facts_of_an_old_xls_plan_file_say_what_to_do(tmp_path: Path):
+    # an .xls was opened as a store: "not a readable monitoring store (file is not a database)"
+    path = tmp_path / "plans.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"0" * 600)
+    with pytest.raises(ValidationError, match=r"old \.xls workbook.*save it as \.xlsx"):
+        plans.with_plan_facts(pd.DataFrame({"tambon_code": ["550504"]}), path)

@@ -391,7 +391,7 @@ def with_plan_facts(
     return out
 
 
-_PLAN_FILES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+_PLAN_FILES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")  # as import_plans reads
 
 
 @functools.lru_cache(maxsize=8)
