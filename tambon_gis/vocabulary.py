@@ -98,9 +98,21 @@ PLAN_FACT = re.compile(
 )
 
 
+#: Fullwidth ASCII (ＣＰＴＰＰ, typed with a Thai or CJK input method) -> ASCII.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+#: What may surround a value in a cell without changing it: quotes, brackets, full stops.
+_EDGES = " \t\"'“”‘’()[]{}<>.:;*•-–—"
+
+
 def issue_key(text: object) -> str:
-    """Return the comparison key of a vocabulary text: cleaned, case-folded, no spaces."""
-    return re.sub(r"\s+", "", clean_text(text).casefold())
+    """Return the comparison key of a vocabulary text.
+
+    Cleaned (:func:`tambon_gis.names.clean_text`), fullwidth letters as ASCII, without the
+    quotes, brackets and full stops around it, case-folded, no spaces: ``"(อาหาร)."`` and
+    ``ＣＰＴＰＰ`` are ``อาหาร`` and ``cptpp``.
+    """
+    cleaned = clean_text(text).translate(_FULLWIDTH).strip(_EDGES)
+    return re.sub(r"\s+", "", cleaned.casefold())
 
 
 def split_issues(text: object) -> list[str]:

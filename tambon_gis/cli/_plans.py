@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tambon_gis._errors import ImportRejectedError
+from tambon_gis._errors import CorruptFileError, DataNotFoundError, ImportRejectedError
 from tambon_gis._export import write_csv
 
 
@@ -105,6 +107,33 @@ def _print(table: pd.DataFrame, out: str | None) -> None:
         sys.stdout.write(f"written: {out}\n")
 
 
+def _open(store: str, *, create: bool = False) -> Any:
+    """Open the store; an SQLite file that exists and is not a store is refused, never changed.
+
+    (Opening writes the store's tables into the file: a foreign SQLite database given by
+    mistake would become a half store, and ``plans status`` would print an empty table.)
+    """
+    from tambon_gis.monitoring import open_store
+
+    path = Path(store)
+    if "://" not in store and path.is_file() and path.stat().st_size > 0:
+        try:
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            tables = None  # not SQLite, or damaged: open_store names the problem
+        if tables is not None and "meta" not in tables:
+            raise CorruptFileError(
+                f"{store!r} is an SQLite file but not a monitoring store (its tables: "
+                f"{', '.join(sorted(tables)) or 'none'}): pass the store file written by "
+                "tambon-gis monitor import or tambon-gis plans import; nothing was changed"
+            )
+    return open_store(store, create=create)
+
+
 def _boundaries(path: str | None) -> Any:
     if not path:
         return None
@@ -116,12 +145,18 @@ def _boundaries(path: str | None) -> Any:
 def run_import(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans import``."""
     from tambon_gis.cli import for_cli
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import import_plans
 
     sheet: int | str | None = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:  # before the store is created: a typo leaves no empty store behind
+        raise DataNotFoundError(
+            f"no plan file {missing[0]!r}"
+            + (f" (nor {', '.join(map(repr, missing[1:]))})" if missing[1:] else "")
+            + ": check the path; nothing was imported"
+        )
     status = 0
-    with open_store(args.store) as store:
+    with _open(args.store, create=True) as store:
         for path in args.files:
             try:
                 report = import_plans(store, path, sheet=sheet, recorded_by=args.recorded_by)
@@ -141,10 +176,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans status``."""
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import plan_coverage, plan_status
 
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         if args.level == "tambon":
             table = plan_status(store, fiscal_year=args.fiscal_year)[
                 ["tambon_code", "tambon_th", "amphoe_th", "changwat_th", "development",
@@ -159,10 +193,9 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_issues(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans issues``."""
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import issue_rollup
 
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         table = issue_rollup(store, level=args.level, fiscal_year=args.fiscal_year)
     _print(table, args.out)
     return 0
@@ -170,14 +203,13 @@ def run_issues(args: argparse.Namespace) -> int:
 
 def run_gaps(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans gaps``."""
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import plan_gaps
     from tambon_gis.tables import read_table
 
     selection = None
     if args.selection:
         selection = read_table(args.selection, dtype_str=True)
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         table = plan_gaps(store, selection=selection, fiscal_year=args.fiscal_year)[
             ["tambon_code", "tambon_th", "changwat_th", "kind", "plan_type", "item_no", "detail"]
         ]
@@ -187,10 +219,9 @@ def run_gaps(args: argparse.Namespace) -> int:
 
 def run_vocabulary(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans vocabulary``."""
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import policy_issues
 
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         table = policy_issues(store)
     table["aliases"] = table["aliases"].map("; ".join)
     _print(table, None)
@@ -199,10 +230,9 @@ def run_vocabulary(args: argparse.Namespace) -> int:
 
 def run_add_issues(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans add-issues``."""
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import add_policy_issues
 
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         table = add_policy_issues(store, args.file)
     table["aliases"] = table["aliases"].map("; ".join)
     _print(table, None)
@@ -212,11 +242,10 @@ def run_add_issues(args: argparse.Namespace) -> int:
 def run_map(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans map``."""
     from tambon_gis import maps
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import issue_map, plan_map
 
     gdf = _boundaries(args.boundaries)
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         if args.issue:
             m = issue_map(store, args.issue, gdf=gdf, fiscal_year=args.fiscal_year,
                           lang=args.lang)  # fmt: skip
@@ -230,11 +259,10 @@ def run_map(args: argparse.Namespace) -> int:
 
 def run_brief(args: argparse.Namespace) -> int:
     """Run ``tambon-gis plans brief``."""
-    from tambon_gis.monitoring import open_store
     from tambon_gis.plans import policy_brief
 
     gdf = None if args.no_maps else _boundaries(args.boundaries)
-    with open_store(args.store, create=False) as store:
+    with _open(args.store) as store:
         out = policy_brief(store, args.out, issues=args.issue, gdf=gdf,
                            fiscal_year=args.fiscal_year, include_maps=not args.no_maps)  # fmt: skip
     sys.stdout.write(f"written: {out} ({out.stat().st_size:,} bytes)\n")

@@ -105,8 +105,8 @@ def _quotes(raising: pd.DataFrame, names: dict[str, str], k: int = 5) -> str:
     return "".join(parts)
 
 
-def _rollup_table(store: MonitoringStore, issue: str, level: str, fy: int | None) -> str:
-    r = issue_rollup(store, level=level, fiscal_year=fy)
+def _rollup_table(rollups: dict[str, pd.DataFrame], issue: str, level: str) -> str:
+    r = rollups[level]
     r = r[r["issue_id"] == issue].sort_values(["n_tambons", "budget"], ascending=False)
     if level == "region":
         r["label"] = r["group"] + " (" + r["label"] + ")"
@@ -152,6 +152,14 @@ def policy_brief(
     -------
     pathlib.Path
     """
+    out = Path(path)
+    if out.is_dir():
+        raise ValidationError(
+            f"path={str(path)!r} is a folder: give the HTML file to write, e.g. "
+            f"{str(out / 'policy_brief.html')!r}"
+        )
+    if isinstance(issues, str):  # one issue id, not its letters
+        issues = [issues]
     known = policy_issues(store)
     names_th = issue_names(store, lang="th")
     names_en = issue_names(store, lang="en")
@@ -167,10 +175,16 @@ def policy_brief(
                 f"issues {unknown} are not in the store's vocabulary "
                 f"({', '.join(known['issue_id'])}): use those ids"
             )
+    if items.empty and fiscal_year is not None and not plan_items(store).empty:
+        raise ValidationError(
+            f"no plan of the store covers fiscal_year={fiscal_year!r} (plans are stored by BE "
+            "fiscal year, e.g. 2567): give a year of the plans, or leave fiscal_year out to "
+            "brief on the latest plans"
+        )
     if items.empty:
         raise ValidationError(
             "the store has no plan items to brief on: import the plans first "
-            "(tambon_gis.plans.import_plans, or tambon-gis plans import FILE --store STORE)"
+            "(tambon_gis.plans.import_plans, or tambon-gis plans import STORE FILE)"
         )
     if include_maps and gdf is None:
         gdf = load_boundaries()
@@ -218,6 +232,9 @@ def policy_brief(
                    numeric=["n_areas", "adopted_development", "adopted_agricultural",
                             "adopted_both"]),
         ]  # fmt: skip
+    # each roll-up reads every item: once per level, not once per issue and level
+    rollups = {lv: issue_rollup(store, level=lv, fiscal_year=fiscal_year)
+               for lv in ("region", "changwat")} if order else {}  # fmt: skip
     for issue in progress(order, total=len(order), desc="policy brief"):
         raising = items[items["issues"].map(lambda s, i=issue: i in str(s).split("|"))]
         parts.append(f"<h2 id='{esc(issue)}'>{esc(names_th[issue])} <span class='en'>/ "
@@ -238,9 +255,9 @@ def policy_brief(
             parts.append(map_iframe(m, f"{names_th[issue]} ({names_en[issue]})"))
         parts += [
             "<h3>รายภาค <span class='en'>/ By region</span></h3>",
-            _rollup_table(store, issue, "region", fiscal_year),
+            _rollup_table(rollups, issue, "region"),
             "<h3>รายจังหวัด <span class='en'>/ By province</span></h3>",
-            _rollup_table(store, issue, "changwat", fiscal_year),
+            _rollup_table(rollups, issue, "changwat"),
             "<h3>ตัวอย่างรายการจากแผน <span class='en'>/ From the plans</span></h3>",
             _quotes(raising, names_th),
             "<h3>ตัวชี้วัดที่เชื่อมโยง <span class='en'>/ Linked KPIs</span></h3>",
@@ -273,7 +290,6 @@ def policy_brief(
         + "\n".join(parts)
         + "</body></html>"
     )
-    out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     log.info("policy_brief wrote %s (%s bytes, %d issues)", out, f"{out.stat().st_size:,}",

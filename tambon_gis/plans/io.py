@@ -71,10 +71,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _LOOKUP = {k: f for f, keys in FIELDS.items() for k in keys}
 #: ``งบประมาณ 2566``, ``งบปี 2567 (บาท)``, ``budget_fy2566``: the budget of one fiscal year.
-_BUDGET_YEAR = re.compile(r"^(?:งบประมาณ|งบ|budget)(?:ปีงบประมาณ|ปี|fy)?(\d{4})(?:บาท|baht|thb)?$")
+_BUDGET_YEAR = re.compile(
+    r"^(?:งบประมาณ|งบ|budget)(?:ปีงบประมาณ|ปี|fy)?(\d{4}|\d{2})(?:บาท|baht|thb)?$"
+)
 _YEAR = re.compile(r"(\d{4})")
 _REPORT = ("row", "column", "tambon_code", "plan", "value", "reason")
 _MAX_SPAN = 20  # years a plan may cover
+_MAX_ITEM = 99_999  # the largest item number: a plan has a few dozen items, never 10^5
+#: The suffix :func:`tambon_gis.tables.read_table` gives the second of two equal headers.
+_REPEATED = re.compile(r"^(?P<base>.+)_(?P<n>\d+)$")
 
 
 class PlanImportReport(ImportReport):
@@ -132,15 +137,30 @@ class PlanImportReport(ImportReport):
 # ----------------------------------------------------------------------------- reading
 
 
-def _fields(df: pd.DataFrame) -> tuple[dict[str, str], dict[int, str], list[str]]:
-    """Return ``({field: column}, {fiscal year: budget column}, ignored columns)``."""
+def _fields(
+    df: pd.DataFrame, *, read: bool = False
+) -> tuple[dict[str, str], dict[int, str], list[str]]:
+    """Return ``({field: column}, {fiscal year: budget column}, ignored columns)``.
+
+    ``read``: the table was read from a file, where a header typed twice arrives as ``X`` and
+    ``X_2`` (:func:`tambon_gis.tables.read_table` keeps both): that is refused, not half-read.
+    """
     location = set(detect_columns(df).values())
     fields: dict[str, str] = {}
     budgets: dict[int, str] = {}
     ignored: list[str] = []
+    columns = [str(c) for c in df.columns]
     for col in df.columns:
         if col in location:
             continue
+        rep = _REPEATED.match(str(col)) if read else None
+        if (rep and int(rep.group("n")) <= len(columns)
+                and rep.group("base") in columns[: columns.index(str(col))]):
+            raise SchemaError(
+                f"two columns are headed {rep.group('base')!r} (the second was read as "
+                f"{str(col)!r}): a column typed twice would be stored from one of them only; "
+                "keep one of them, or give each its own header"
+            )
         key = to_arabic_digits(_header_key(col))
         field = _LOOKUP.get(key)
         m = _BUDGET_YEAR.match(key)
@@ -152,8 +172,14 @@ def _fields(df: pd.DataFrame) -> tuple[dict[str, str], dict[int, str], list[str]
         if field is not None:
             fields[field] = col
         elif m:
-            year = _fiscal_year(m.group(1))
-            if year is None or year in budgets:
+            digits = m.group(1)
+            year = _fiscal_year(digits if len(digits) == 4 else f"25{digits}")
+            if year is not None and year in budgets:
+                raise SchemaError(
+                    f"two columns hold the budget of FY{year}: {budgets[year]!r} and {col!r}; "
+                    "keep one of them (or add them up into one)"
+                )
+            if year is None:
                 ignored.append(str(col))
             else:
                 budgets[year] = col
@@ -268,6 +294,14 @@ def import_plans(
     if isinstance(source, pd.DataFrame):
         df = source.copy()
         df.columns = [str(c).strip() for c in df.columns]
+        twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+        if twice:
+            raise SchemaError(
+                f"the table has two columns named {twice[0]!r}"
+                + (f" (and {', '.join(map(repr, twice[1:]))})" if twice[1:] else "")
+                + ": a column typed twice would be read from one of them only; keep one of "
+                "them, or rename the other"
+            )
         df = df.astype(object).where(df.notna(), "").astype(str).reset_index(drop=True)
         rows_no = list(range(2, len(df) + 2))  # as a spreadsheet: row 1 is the header
         name, digest = "table", mio.frame_hash(df)
@@ -288,24 +322,29 @@ def import_plans(
         log.info("%s was already imported: nothing added", name)
         return PlanImportReport(name, status="already imported", layout="plans",
                                 file_hash=digest)  # fmt: skip
-    fields, budget_cols, ignored = _fields(df)
+    fields, budget_cols, ignored = _fields(df, read=not isinstance(source, pd.DataFrame))
     where = detect_columns(df)
+    # a workbook is read from its first visible sheet: the plans may be on another one
+    other_sheet = (
+        "; if the plans are on another sheet of the workbook, name it (sheet=..., --sheet)"
+        if sheet is None and name.lower().endswith((".xlsx", ".xlsm", ".xls")) else ""
+    )  # fmt: skip
     if "tambon" not in where and "code" not in where:
         raise SchemaError(
             f"{name}: no tambon column (ตำบล) and no code column (รหัสตำบล) among "
             f"{list(df.columns)}: name the columns as in the template "
-            "(จังหวัด, อำเภอ, ตำบล or รหัสตำบล)"
+            f"(จังหวัด, อำเภอ, ตำบล or รหัสตำบล){other_sheet}"
         )
     for needed in ("plan_type", "status"):
         if needed not in fields:
             raise SchemaError(
                 f"{name}: no {needed} column (e.g. {FIELDS[needed][0]!r}) among "
-                f"{list(df.columns)}: add it, or name it as in the template"
+                f"{list(df.columns)}: add it, or name it as in the template{other_sheet}"
             )
     if "first_fy" not in fields and "years" not in fields:
         raise SchemaError(
             f"{name}: no column with the plan's fiscal years (ปีของแผน such as 2566-2570, or "
-            f"ปีเริ่มต้น and ถึงปี) among {list(df.columns)}: add it"
+            f"ปีเริ่มต้น and ถึงปี) among {list(df.columns)}: add it{other_sheet}"
         )
     match = match_areas(df, boundaries=boundaries, **where)
     rows, plans, problems = _validate(store, df, rows_no, fields, budget_cols, match)
@@ -364,6 +403,7 @@ class _File:
     lookup: dict[str, str]
     names: list[str]
     catalogue: set[str]
+    extra_fields: dict[int, int] = dataclasses.field(default_factory=dict)  # row: cells
     text: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # stripped cells
 
     def __post_init__(self) -> None:
@@ -417,7 +457,8 @@ def _validate(
     """Check every row; return (item rows, plans, problems)."""
     lookup, names = vocabulary_lookup(store)
     f = _File(df, rows_no, fields, budget_cols, match.to_frame(), match, lookup, names,
-              set(store.indicators()["indicator_id"]))  # fmt: skip
+              set(store.indicators()["indicator_id"]),
+              dict(df.attrs.get("extra_fields") or {}))  # fmt: skip
     problems: list[dict[str, Any]] = []
     out: list[dict[str, Any]] = []
     keys: list[tuple[int, str, str, int, int]] = []  # every row's item key, rejected or not
@@ -428,6 +469,12 @@ def _validate(
         if empty[i]:
             continue  # an empty line of the sheet: nothing to store, nothing lost
         r = _Row(rows_no[i] if i < len(rows_no) else i + 2)
+        n_cells = f.extra_fields.get(r.row)
+        if n_cells is not None:
+            r.flag("", f"{n_cells} cells",
+                   f"row {r.row} has {n_cells} cells, more than the header: a value holds the "
+                   "separator (a budget typed 143,000 without quotes, say) or a cell was added; "
+                   "quote the value or fix the row")  # fmt: skip
         code = _where(f, i, r)
         ptype, status, first, last = _plan_fields(f, i, r)
         item_no, issues = _item_fields(f, i, r, status)
@@ -492,14 +539,15 @@ def _plan_fields(
         if text:
             year = _fiscal_year(text)
             if year is None:
-                r.flag(f.fields[field], text, f"{what} is not a year: type it as 2566 (BE)")
+                r.flag(f.fields[field], text,
+                       f"{what} {text!r} is not a year: type it as 2566 (BE)")  # fmt: skip
             first, last = (year, last) if field == "first_fy" else (first, year)
     if f.cell("years", i):
         span = _years(f.cell("years", i))
         if span is None:
             r.flag(f.fields["years"], f.cell("years", i),
-                   "the plan's fiscal years are not a year or a range: type them as "
-                   "2566-2570 (BE)")  # fmt: skip
+                   f"the plan's fiscal years {f.cell('years', i)!r} are not a year or a "
+                   "range: type them as 2566-2570 (BE)")  # fmt: skip
         else:
             if (first is not None and first != span[0]) or (last is not None and last != span[1]):
                 r.flag(f.fields["years"], f.cell("years", i),
@@ -508,7 +556,9 @@ def _plan_fields(
             first, last = span
     where = f.fields.get("years", f.fields.get("first_fy"))
     if first is None and not r.flagged(f.fields.get("first_fy"), f.fields.get("years")):
-        r.flag(where, "", "the plan's first fiscal year is missing: type the years as 2566-2570")
+        r.flag(where, "", "the plan's first fiscal year is missing: type the years as 2566-2570"
+               + ("; a tambon with no plan needs no row at all (a plan is kept by its years)"
+                  if status == "none" else ""))  # fmt: skip
     if first is not None and last is None and not r.flagged(f.fields.get("last_fy")):
         r.flag(f.fields.get("last_fy", where), "",
                f"the plan's last fiscal year is missing: type the years as {first}-{first + 4} "
@@ -538,12 +588,18 @@ def _item_fields(
         r.flag(f.fields.get("activity", "activity"), "",
                f"item {item_text!r} has no activity: type what the item does, or delete the "
                "item number for a row that only records the plan")  # fmt: skip
+    elif not any(ch.isalnum() for ch in activity):  # "-", "...", "?": a placeholder
+        r.flag(f.fields["activity"], activity,
+               f"activity {activity!r} says nothing: type what the item does, or leave "
+               "the activity and the item number blank for a row that only records the "
+               "plan")  # fmt: skip
     item_no = None
-    txt = to_arabic_digits(item_text).removesuffix(".0")
-    if not txt.isdigit() or int(txt) < 1:
+    txt = to_arabic_digits(item_text).strip()
+    txt = txt.removesuffix(".0") if txt.endswith(".0") else txt.removesuffix(".")  # 1.0, "1."
+    if not txt.isdigit() or not 1 <= int(txt) <= _MAX_ITEM:
         r.flag(f.fields.get("item_no", "ลำดับ"), item_text,
-               "item number missing or not a whole number ≥ 1: number the plan's items "
-               "1, 2, 3 ...")  # fmt: skip
+               f"item number {item_text!r} is missing or not a whole number from 1 to "
+               f"{_MAX_ITEM:,}: number the plan's items 1, 2, 3 ...")  # fmt: skip
     else:
         item_no = int(txt)
     for part in split_issues(f.cell("issues", i)):
@@ -580,13 +636,22 @@ def _budgets(
         else:
             amounts.append((fy, f.fields["budget"], f.cell("budget", i)))
     budgets: dict[int, float] = {}
+    column_of: dict[int, str] = {}
     for fy, col, text in amounts:
         if not text:
             continue
+        if fy in column_of:  # งบประมาณ 2566 and งบประมาณ + ปีงบประมาณ 2566: never added up
+            r.flag(col, text,
+                   f"the budget of FY{fy} is in two columns ({column_of[fy]!r} and {col!r}): "
+                   "keep it in one of them")  # fmt: skip
+            continue
+        column_of[fy] = str(col)
         values, wrong = f.numbers[str(col)]
         value = values[i]
         if wrong[i] or not value >= 0:
-            r.flag(col, text, "a budget is a number of baht ≥ 0 (e.g. 120,000)")
+            r.flag(col, text,
+                   f"budget {text!r} is not a number of baht ≥ 0 (e.g. 120,000): leave the cell "
+                   "blank when the item has no budget that year")  # fmt: skip
         elif first is not None and last is not None and not first <= fy <= last:
             r.flag(col, text, f"budget of FY{fy} is outside the plan's years {first}-{last}")
         else:

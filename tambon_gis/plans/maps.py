@@ -19,6 +19,7 @@ from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.boundaries import load_boundaries
 from tambon_gis.monitoring import MonitoringStore
+from tambon_gis.names import clean_code
 from tambon_gis.plans.queries import plan_items, plan_status
 from tambon_gis.plans.vocabulary import issue_names, policy_issues
 from tambon_gis.vocabulary import PLAN_STATUSES, PLAN_TYPES, plan_status_label, plan_type_label
@@ -45,18 +46,28 @@ def popups(items: pd.DataFrame, names: dict[str, str], *, lang: str = "th") -> p
     out: dict[str, str] = {}
     head = ("แผน", "ข้อ", "กิจกรรม", "ประเด็น", "งบประมาณ (บาท)") if lang == "th" else (
         "Plan", "No.", "Activity", "Issues", "Budget (THB)")  # fmt: skip
-    for code, grp in items.groupby("tambon_code", sort=False):
-        rows = []
-        for r in grp.head(12).itertuples(index=False):
-            issues = ", ".join(names.get(i, i) for i in str(r.issues).split("|") if i)
-            rows.append(
-                "<tr>"
-                f"<td>{html.escape(plan_type_label(r.plan_type, lang=lang))} "
-                f"{r.first_fy}-{r.last_fy}</td><td>{int(r.item_no)}</td>"
-                f"<td>{html.escape(str(r.activity))}</td><td>{html.escape(issues)}</td>"
-                f"<td style='text-align:right'>{_money(r.budget)}</td></tr>"
-            )
-        more = len(grp) - 12
+    # one pass over the items (a group per tambon costs seconds over thousands of tambons)
+    cells: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    cols = ["tambon_code", "plan_type", "first_fy", "last_fy", "item_no", "activity", "issues",
+            "budget"]  # fmt: skip
+    for code, ptype, first, last, item_no, activity, issues, budget in zip(
+        *(items[c].tolist() for c in cols), strict=True
+    ):
+        code = str(code)
+        counts[code] = counts.get(code, 0) + 1
+        if counts[code] > 12:
+            continue
+        raised = ", ".join(names.get(i, i) for i in str(issues).split("|") if i)
+        cells.setdefault(code, []).append(
+            "<tr>"
+            f"<td>{html.escape(plan_type_label(ptype, lang=lang))} "
+            f"{first}-{last}</td><td>{int(item_no)}</td>"
+            f"<td>{html.escape(str(activity))}</td><td>{html.escape(raised)}</td>"
+            f"<td style='text-align:right'>{_money(budget)}</td></tr>"
+        )
+    for code, rows in cells.items():
+        more = counts[code] - 12
         extra = f"<p>… {more} more</p>" if more > 0 else ""
         out[str(code)] = (
             "<div style='font-size:12px;max-width:520px'><table style='border-collapse:collapse'>"
@@ -74,6 +85,16 @@ def _areas(store: MonitoringStore, codes: Sequence[str], gdf: gpd.GeoDataFrame |
             "the boundaries have no tambon_code column: pass a tambon layer read with "
             "tambon_gis.load_boundaries(path)"
         )
+    if not len(codes):
+        raise ValidationError(
+            "the store has no plans and no operation areas, so there is nothing to map: import "
+            "the plans first (tambon_gis.plans.import_plans, or tambon-gis plans import STORE "
+            "FILE)"
+        )
+    if not pd.api.types.is_string_dtype(gdf["tambon_code"]) or gdf["tambon_code"].map(
+        lambda v: not isinstance(v, str)
+    ).any():  # codes typed as numbers (550504) or TH550504: read as the store keeps them
+        gdf = gdf.assign(tambon_code=gdf["tambon_code"].map(lambda v: clean_code(v) or ""))
     frame = gdf[gdf["tambon_code"].isin(set(codes))].copy()
     missing = sorted(set(codes) - set(frame["tambon_code"]))
     if missing:
@@ -177,9 +198,9 @@ def issue_map(
     items = plan_items(store, fiscal_year=fiscal_year)
     raising = items[items["issues"].map(lambda s: issue in str(s).split("|"))]
     classes = issue_classes(lang)
-    with_items = set(items["tambon_code"])
+    with_items, raises = set(items["tambon_code"]), set(raising["tambon_code"])
     frame["issue"] = [
-        classes[0] if c in set(raising["tambon_code"]) else classes[1] if c in with_items
+        classes[0] if c in raises else classes[1] if c in with_items
         else classes[2]
         for c in frame["tambon_code"]
     ]  # fmt: skip

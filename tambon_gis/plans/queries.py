@@ -8,6 +8,7 @@ or, without ``fiscal_year``, the latest.
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +20,7 @@ from tambon_gis._errors import ValidationError
 from tambon_gis.gazetteer import tambons as gazetteer_tambons
 from tambon_gis.monitoring import MonitoringStore
 from tambon_gis.names import clean_code
-from tambon_gis.plans.io import import_plans
+from tambon_gis.plans.io import _fiscal_year, import_plans
 from tambon_gis.plans.vocabulary import issue_names, policy_issues
 from tambon_gis.vocabulary import PLAN_TYPES, plan_status_label
 
@@ -50,7 +51,21 @@ def _check_level(level: str) -> tuple[str, str]:
     return LEVELS[level]
 
 
+def _check_fiscal_year(fiscal_year: Any) -> int | None:
+    """Return ``fiscal_year`` as a BE year (2567; CE 2024 is read as 2567), or raise."""
+    if fiscal_year is None:
+        return None
+    year = None if isinstance(fiscal_year, bool) else _fiscal_year(fiscal_year)
+    if year is None:
+        raise ValidationError(
+            f"fiscal_year={fiscal_year!r} is not a fiscal year: give it as a BE year such as "
+            "2567 (plans are stored by BE fiscal year)"
+        )
+    return year
+
+
 def _chosen_plans(store: MonitoringStore, fiscal_year: int | None) -> pd.DataFrame:
+    fiscal_year = _check_fiscal_year(fiscal_year)
     df = store.read_sql(
         "SELECT tambon_code, plan_type, first_fy, last_fy, status, revision, recorded_by, "
         "recorded_at FROM current_plans"
@@ -113,6 +128,7 @@ def plan_items(
     """
     if plan_type is not None and plan_type not in PLAN_TYPES:
         raise ValidationError(f"plan_type={plan_type!r}: expected one of {list(PLAN_TYPES)}")
+    fiscal_year = _check_fiscal_year(fiscal_year)
     if issue is not None and issue not in set(policy_issues(store)["issue_id"]):
         raise ValidationError(
             f"issue={issue!r} is not in the store's vocabulary "
@@ -131,10 +147,11 @@ def plan_items(
     budgets = store.read_sql("SELECT item_rev_id, fiscal_year, amount, source FROM plan_budgets")
     budgets["item_rev_id"] = budgets["item_rev_id"].astype("int64")
     budgets = budgets[budgets["item_rev_id"].isin(set(items["item_rev_id"]))]
-    per_item = {
-        int(k): dict(zip(g["fiscal_year"].astype(int), g["amount"].astype(float), strict=True))
-        for k, g in budgets.groupby("item_rev_id")
-    }
+    per_item: dict[int, dict[int, float]] = {}  # one pass over the rows, not a group per item
+    for k, fy, amount in zip(budgets["item_rev_id"].tolist(),
+                             budgets["fiscal_year"].astype(int).tolist(),
+                             budgets["amount"].astype(float).tolist(), strict=True):  # fmt: skip
+        per_item.setdefault(k, {})[fy] = amount
     sources = budgets.groupby("item_rev_id")["source"].first().to_dict()
     items["budgets"] = items["item_rev_id"].map(lambda k: per_item.get(int(k), {}))
     if fiscal_year is None:
@@ -180,11 +197,12 @@ def plan_status(
     if codes is None:
         wanted = sorted(set(store.areas()["tambon_code"]) | set(chosen["tambon_code"]))
     else:
-        wanted = sorted({c for c in (clean_code(v) for v in codes) if c})
+        wanted = sorted(set(_codes_of(list(codes), "codes")))
     out = pd.DataFrame({"tambon_code": wanted})
     for ptype in PLAN_TYPES:
         st = chosen[chosen["plan_type"] == ptype].set_index("tambon_code")["status"]
-        out[ptype] = out["tambon_code"].map(st).fillna("none")
+        # (a map onto no plan of the type is float NaN: fillna("none") on it is deprecated)
+        out[ptype] = out["tambon_code"].map(st).astype(object).fillna("none").astype(str)
         out[f"adopted_{ptype}"] = out[ptype] == "adopted"
     out["adopted_both"] = out["adopted_development"] & out["adopted_agricultural"]
     return _with_names(out, store).drop(columns="all")
@@ -352,7 +370,7 @@ def with_plan_facts(
         facts = plan_facts(store, codes=codes, fiscal_year=fiscal_year)
     elif isinstance(store, (str, Path)) and Path(store).suffix.lower() in _PLAN_FILES:
         facts = _facts_of_file(Path(store), fiscal_year).set_index("tambon_code")
-        facts = facts.reindex(codes).reset_index()
+        facts = facts.reindex(list(dict.fromkeys(codes))).reset_index()
         facts = _fill_missing_facts(facts)
     else:
         with MonitoringStore(store, create=False, read_only=True) as st:
@@ -373,7 +391,7 @@ def with_plan_facts(
     return out
 
 
-_PLAN_FILES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+_PLAN_FILES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")  # as import_plans reads
 
 
 @functools.lru_cache(maxsize=8)
@@ -399,7 +417,7 @@ def _fill_missing_facts(facts: pd.DataFrame) -> pd.DataFrame:
         if col.startswith(("has_adopted", "raises_")):
             out[col] = out[col].astype("boolean").fillna(False).astype(bool)
         elif col.startswith("plan_") and col != "plan_budget":
-            out[col] = out[col].fillna("none")
+            out[col] = out[col].astype(object).fillna("none").astype(str)
         elif col in ("n_plan_items", "n_policy_issues"):
             out[col] = out[col].fillna(0).astype("int64")
         elif col == "plan_budget":
@@ -480,25 +498,52 @@ def plan_gaps(
     return _with_names(out, store).drop(columns="all")
 
 
-def _codes_of(selection: Any) -> list[str]:
+def _codes_of(selection: Any, what: str = "selection") -> list[str]:
     codes = getattr(selection, "codes", None)  # a Selection
     if isinstance(codes, list):
         selection = codes
     if isinstance(selection, pd.DataFrame):
-        if "tambon_code" not in selection.columns:
+        # the CSVs of tambon-gis select head their columns "รหัสตำบล (tambon_code)"
+        named = {_BILINGUAL.sub(r"\1", str(c).strip()): c for c in selection.columns}
+        if "tambon_code" not in named:
             raise ValidationError(
-                "selection has no tambon_code column: pass a Selection, a table with "
-                "tambon_code, or a list of codes"
+                f"selection has no tambon_code column (its columns: "
+                f"{', '.join(map(str, list(selection.columns)[:8]))}): pass a Selection, a table "
+                "with tambon_code (or รหัสตำบล (tambon_code), as tambon-gis select writes it), "
+                "or a list of codes"
             )
-        if "selected" in selection.columns:
-            selection = selection[selection["selected"].astype(bool)]
-        values: Iterable[Any] = selection["tambon_code"]
+        if "selected" in named:
+            selection = selection[_yes_no(selection[named["selected"]])]
+        values: Iterable[Any] = selection[named["tambon_code"]]
     else:
         values = selection
     out = []
     for v in values:
         code = clean_code(v)
         if code is None:
-            raise ValidationError(f"selection holds {v!r}, which is not a 6-digit tambon code")
+            raise ValidationError(
+                f"{what} holds {v!r}, which is not a 6-digit tambon code: give the codes as "
+                "550504 (or TH550504), or drop that value"
+            )
         out.append(code)
     return out
+
+
+#: ``"รหัสตำบล (tambon_code)"`` -> ``tambon_code``: the bilingual headers of the library's CSVs.
+_BILINGUAL = re.compile(r"^.*\(([a-z_][a-z0-9_]*)\)$")
+_YES = {"true", "1", "1.0", "yes", "y", "t", "ใช่", "เลือก"}
+_NO = {"false", "0", "0.0", "no", "n", "f", "ไม่ใช่", "ไม่เลือก", "", "nan", "none", "<na>"}
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    """Read a ``selected`` column: booleans, or the text a CSV gives back (True/False, ใช่)."""
+    if values.dtype == bool:
+        return values
+    text = values.map(lambda v: str(v).strip().casefold())
+    bad = sorted(set(text) - _YES - _NO)
+    if bad:
+        raise ValidationError(
+            f"the selection's selected column holds {bad[0]!r}: expected True/False "
+            "(or yes/no, ใช่/ไม่ใช่)"
+        )
+    return text.isin(_YES)

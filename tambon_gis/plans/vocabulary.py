@@ -96,8 +96,12 @@ def add_policy_issues(
         df = read_table(table, dtype_str=True, fill_down=False)
     elif isinstance(table, pd.DataFrame):
         df = table.copy()
+    elif isinstance(table, Mapping):  # one issue
+        df = pd.DataFrame([dict(table)])
     else:
         df = pd.DataFrame(list(table))
+    # headers as typed in a sheet: "Issue_ID ", "NAME_TH"
+    df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in ("issue_id", "name_th") if c not in df.columns]
     if missing:
         raise ValidationError(
@@ -108,7 +112,7 @@ def add_policy_issues(
     current = policy_issues(store).set_index("issue_id")
     lookup, _ = vocabulary_lookup(store)
     problems: list[str] = []
-    writes: list[tuple[str, str, str, str, int]] = []
+    writes: dict[str, tuple[str, str, str, str, int]] = {}  # one per id: rows of one id merge
     for n, r in enumerate(df.to_dict("records"), start=1):
         try:
             ident = check_issue_id(r["issue_id"])
@@ -117,7 +121,12 @@ def add_policy_issues(
             continue
         th, en = str(r["name_th"]).strip(), str(r.get("name_en", "")).strip()
         aliases = split_issues(str(r.get("aliases", "")).replace("|", ";"))
-        if ident in current.index:
+        if ident in writes:  # a second row of an id of this table adds to the first
+            _, th, old_en, old_aliases, builtin = writes[ident]
+            en = old_en or en
+            before = [a for a in old_aliases.split("|") if a]
+            aliases = [*before, *(a for a in aliases if a not in before)]
+        elif ident in current.index:
             old = current.loc[ident]
             th, builtin = str(old["name_th"]), int(bool(old["builtin"]))
             en = str(old["name_en"]) or en
@@ -127,14 +136,18 @@ def add_policy_issues(
             continue
         else:
             builtin = 0
-        for text in (th, en, *aliases):
+        # the id is a spelling too (plan files may type it), and the rows above count
+        for text in (ident, th, en, *aliases):
             owner = lookup.get(issue_key(text))
             if text and owner is not None and owner != ident:
                 problems.append(
                     f"row {n}: {text!r} already names the issue {owner!r}: drop it from "
                     f"{ident!r}, or use {owner!r}"
                 )
-        writes.append((ident, th, en, "|".join(aliases), builtin))
+        for text in (ident, th, en, *aliases):
+            if issue_key(text):
+                lookup.setdefault(issue_key(text), ident)
+        writes[ident] = (ident, th, en, "|".join(aliases), builtin)
     if problems:
         raise ValidationError(
             "the policy issues were not added (nothing changed):\n  " + "\n  ".join(problems)
@@ -143,7 +156,7 @@ def add_policy_issues(
         con.executemany(
             "INSERT OR REPLACE INTO policy_issues (issue_id, name_th, name_en, aliases, builtin) "
             "VALUES (?,?,?,?,?)",
-            writes,
+            list(writes.values()),
         )
     log.info("add_policy_issues wrote %d issue(s)", len(writes))
     return policy_issues(store)
