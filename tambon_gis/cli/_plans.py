@@ -158,6 +158,7 @@ def run_import(args: argparse.Namespace) -> int:
     status = 0
     with _open(args.store, create=True) as store:
         for path in args.files:
+            report: Any
             try:
                 report = import_plans(store, path, sheet=sheet, recorded_by=args.recorded_by)
             except ImportRejectedError as exc:
@@ -168,8 +169,9 @@ def run_import(args: argparse.Namespace) -> int:
                 status = 1
             else:
                 sys.stdout.write(f"{path}: " + report.summary() + "\n")
-            if args.matches and getattr(report, "match", None) is not None:
-                written = report.match.export(args.matches)
+            match = getattr(report, "match", None)
+            if args.matches and match is not None:
+                written = match.export(args.matches)
                 sys.stdout.write(f"match report written to {written}\n")
     return status
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tambon_gis import maps
 from tambon_gis._errors import ValidationError
+from tambon_gis._frames import rows
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.boundaries import load_boundaries
 from tambon_gis.monitoring import STATUSES, MonitoringStore
@@ -57,7 +58,8 @@ def _latest_quarter(store: MonitoringStore) -> Any:
     )
     if row.empty:
         return None
-    return quarter(int(row.iloc[0, 0]), int(row.iloc[0, 1]))
+    fy, q = (int(str(v)) for v in row.iloc[0, :2])
+    return quarter(fy, q)
 
 
 def _kpi_section(store: MonitoringStore, raising: pd.DataFrame, period: Any) -> str:
@@ -90,7 +92,7 @@ def _kpi_section(store: MonitoringStore, raising: pd.DataFrame, period: Any) -> 
 def _quotes(raising: pd.DataFrame, names: dict[str, str], k: int = 5) -> str:
     top = raising.sort_values(["budget", "tambon_code"], ascending=[False, True]).head(k)
     parts = []
-    for r in top.itertuples(index=False):
+    for r in rows(top):
         where = f"ต.{r.tambon_th} อ.{r.amphoe_th} จ.{r.changwat_th}"
         other = [names.get(i, i) for i in str(r.issues).split("|") if i]
         partners = str(r.partners).replace("|", ", ")

@@ -88,7 +88,9 @@ def plan_history(
             (*key, int(item_no)),
         )
         per = {
-            int(k): dict(zip(g["fiscal_year"].astype(int), g["amount"].astype(float), strict=True))
+            int(str(k)): dict(
+                zip(g["fiscal_year"].astype(int), g["amount"].astype(float), strict=True)
+            )
             for k, g in budgets.groupby("item_rev_id")
         }
         df["budgets"] = df["item_rev_id"].map(lambda k: per.get(int(k), {}))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError
+from tambon_gis._frames import rows as frame_rows
 from tambon_gis._logging import get_logger
 from tambon_gis.matching import MATCHED, MatchReport, match_areas
 from tambon_gis.monitoring import ImportReport, MonitoringStore
@@ -126,7 +127,7 @@ class PlanImportReport(ImportReport):
         lines = [repr(self)]
         if self.ignored_columns:
             lines.append(f"  columns not stored: {', '.join(self.ignored_columns)}")
-        for r in self._frame.head(max_rows).itertuples(index=False):
+        for r in frame_rows(self._frame.head(max_rows)):
             where = f"row {r.row}" + (f", column {r.column!r}" if r.column else "")
             lines.append(f"  {where}: {r.reason}")
         if len(self._frame) > max_rows:
@@ -669,7 +670,7 @@ def _plans_of(
     grouped = rows.groupby(key, sort=False)
     for col, field in (("last_fy", "years"), ("status", "status")):
         n_values = grouped[col].transform("nunique")
-        for r in rows[n_values > 1].itertuples(index=False):
+        for r in frame_rows(rows[n_values > 1]):
             same = rows[(rows[key] == [r.tambon_code, r.plan_type, r.first_fy]).all(axis=1)]
             values = same[col].astype(str).unique()
             problems.append({
@@ -687,8 +688,8 @@ def _plans_of(
 def _duplicates(keys: list[tuple[int, str, str, int, int]], problems: list[dict[str, Any]]) -> None:
     """Refuse every row whose item key (tambon, type, first year, item number) repeats."""
     rows_of: dict[tuple[str, str, int, int], list[int]] = {}
-    for row, *key in keys:
-        rows_of.setdefault((key[0], key[1], key[2], key[3]), []).append(row)
+    for row, code, ptype, first, item_no in keys:
+        rows_of.setdefault((code, ptype, first, item_no), []).append(row)
     for (code, ptype, first, item_no), rows in rows_of.items():
         if len(rows) < 2:
             continue
@@ -714,7 +715,7 @@ def _out_of_scope(
         return []
     out = []
     bad = set(denied["t"])
-    for r in rows[rows["tambon_code"].isin(bad)].itertuples(index=False):
+    for r in frame_rows(rows[rows["tambon_code"].isin(bad)]):
         out.append({
             "row": r.row, "column": "", "tambon_code": r.tambon_code,
             "plan": f"{r.plan_type} {r.first_fy}", "value": r.tambon_code,
@@ -734,7 +735,7 @@ def _changes(
     else:
         content = ["activity", "issues", "lead_agency", "partners", "indicator_ids", "note",
                    "budget_source", "budgets"]  # fmt: skip
-    new["row_hash"] = [_hash(*vals) for vals in new[content].itertuples(index=False)]
+    new["row_hash"] = [_hash(*vals) for vals in frame_rows(new[content])]
     current = store.read_sql(f"SELECT {', '.join(key)}, revision, row_hash FROM current_{table}")
     if len(new) == 0:
         return (0, 0, 0), new.assign(revision=pd.Series(dtype="int64"))
@@ -762,7 +763,7 @@ def _insert_plans(con: Any, plans: pd.DataFrame, import_id: int, who: str, now: 
     records = [
         (start + n, r.tambon_code, r.plan_type, int(r.first_fy), int(r.last_fy), r.status, "",
          int(r.revision), int(r.row_hash), import_id, int(r.row), who, now)
-        for n, r in enumerate(plans.itertuples(index=False))
+        for n, r in enumerate(frame_rows(plans))
     ]  # fmt: skip
     con.executemany(
         "INSERT INTO plans (plan_rev_id, tambon_code, plan_type, first_fy, last_fy, status, note, "
@@ -781,7 +782,7 @@ def _insert_items(con: Any, items: pd.DataFrame, import_id: int, who: str, now: 
         (int(ident), r.tambon_code, r.plan_type, int(r.first_fy), int(r.item_no), r.activity,
          r.issues, r.lead_agency, r.partners, r.indicator_ids, r.note, int(r.revision),
          int(r.row_hash), import_id, int(r.row), who, now)
-        for ident, r in zip(ids, items.itertuples(index=False), strict=True)
+        for ident, r in zip(ids, frame_rows(items), strict=True)
     ]  # fmt: skip
     con.executemany(
         "INSERT INTO plan_items (item_rev_id, tambon_code, plan_type, first_fy, item_no, "
@@ -792,7 +793,7 @@ def _insert_items(con: Any, items: pd.DataFrame, import_id: int, who: str, now: 
     )
     budgets = [
         (int(ident), int(fy), float(amount), r.budget_source)
-        for ident, r in zip(ids, items.itertuples(index=False), strict=True)
+        for ident, r in zip(ids, frame_rows(items), strict=True)
         for fy, amount in json.loads(r.budgets).items()
     ]
     if budgets:

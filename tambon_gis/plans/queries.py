@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from tambon_gis._errors import ValidationError
+from tambon_gis._frames import rows as frame_rows
 from tambon_gis.gazetteer import tambons as gazetteer_tambons
 from tambon_gis.monitoring import MonitoringStore
 from tambon_gis.names import clean_code
@@ -459,7 +460,7 @@ def plan_gaps(
     selected = set(_codes_of(selection)) if selection is not None else set()
     st = plan_status(store, codes=sorted(areas | selected), fiscal_year=fiscal_year)
     rows: list[dict[str, Any]] = []
-    for r in st.itertuples(index=False):
+    for r in frame_rows(st):
         for ptype, (th, _, _) in PLAN_TYPES.items():
             if getattr(r, ptype) != "adopted":
                 rows.append({
@@ -474,7 +475,7 @@ def plan_gaps(
     items = plan_items(store, fiscal_year=fiscal_year)
     observed = store.read_sql("SELECT DISTINCT tambon_code, indicator_id FROM current")
     have = set(zip(observed["tambon_code"], observed["indicator_id"], strict=True))
-    for r in items.itertuples(index=False):
+    for r in frame_rows(items):
         ids = [x for x in str(r.indicator_ids).split("|") if x]
         if r.issues and not ids:
             issues = str(r.issues).replace("|", ", ")
@@ -488,7 +489,7 @@ def plan_gaps(
                              "detail": f"{r.activity}: no observation of {ident}"})  # fmt: skip
     chosen = _chosen_plans(store, fiscal_year)
     with_items = set(zip(items["tambon_code"], items["plan_type"], strict=True))
-    for r in chosen[chosen["status"] == "adopted"].itertuples(index=False):
+    for r in frame_rows(chosen[chosen["status"] == "adopted"]):
         if (r.tambon_code, r.plan_type) not in with_items:
             rows.append({"tambon_code": r.tambon_code, "kind": "adopted plan without items",
                          "plan_type": r.plan_type, "item_no": None,

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from tambon_gis._errors import ValidationError
+from tambon_gis._frames import rows
 from tambon_gis._logging import get_logger
 from tambon_gis.monitoring import MonitoringStore
 from tambon_gis.tables import read_table
@@ -44,8 +45,8 @@ def policy_issues(store: MonitoringStore) -> pd.DataFrame:
 def vocabulary_lookup(store: MonitoringStore) -> tuple[dict[str, str], list[str]]:
     """Return ``({key: issue_id}, ["name_th (issue_id)", ...])`` of the store's vocabulary."""
     df = policy_issues(store)
-    extra = [(r.issue_id, r.name_th, r.name_en, r.aliases) for r in df.itertuples(index=False)]
-    names = [f"{r.name_th} ({r.issue_id})" for r in df.itertuples(index=False)]
+    extra = [(r.issue_id, r.name_th, r.name_en, r.aliases) for r in rows(df)]
+    names = [f"{r.name_th} ({r.issue_id})" for r in rows(df)]
     return issue_lookup(extra), names
 
 
@@ -53,7 +54,7 @@ def issue_names(store: MonitoringStore, *, lang: str = "th") -> dict[str, str]:
     """Return ``{issue_id: name}`` in Thai (default) or English."""
     df = policy_issues(store)
     col = "name_th" if lang == "th" else "name_en"
-    return {r.issue_id: (getattr(r, col) or r.name_th) for r in df.itertuples(index=False)}
+    return {r.issue_id: (getattr(r, col) or r.name_th) for r in rows(df)}
 
 
 def add_policy_issues(
