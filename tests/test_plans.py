@@ -509,3 +509,13 @@ def test_history_lists_every_revision_with_who_when_and_the_file(store: Monitori
         plans.plan_history(store, "x", plan_type="agricultural", first_fy=2566)
     with pytest.raises(ValidationError, match="plan_type='other'"):
         plans.plan_history(store, "550504", plan_type="other", first_fy=2566)
+
+
+def test_brief_takes_issue_names_as_typed(store: MonitoringStore, tmp_path: Path):
+    plans.import_plans(store, PLANS)
+    page = plans.policy_brief(store, tmp_path / "b.html", issues=["อาหาร", "CPTPP"],
+                              include_maps=False).read_text(encoding="utf-8")  # fmt: skip
+    assert page.count("<h2 id=") == 2
+    assert "id='food_security'" in page and "id='cptpp'" in page
+    with pytest.raises(ValidationError, match=r"\['ท่องเที่ยว'\] are not in the store's vocabulary"):
+        plans.policy_brief(store, tmp_path / "b.html", issues=["ท่องเที่ยว"], include_maps=False)

@@ -91,7 +91,9 @@ def register(subparsers: Any) -> None:
     br = sub.add_parser("brief", help="write the policy brief (one self-contained HTML page)")
     br.add_argument("store", help="the store")
     br.add_argument("--out", required=True, help="the HTML file to write")
-    br.add_argument("--issue", action="append", help="issue id to cover (repeat; default all)")
+    br.add_argument("--issue", action="append",
+                    help="issue to cover: an id or a name, e.g. food_security or อาหาร (repeat; "
+                    "default all)")
     br.add_argument("--boundaries", help="tambon boundary file (default: found for you)")
     br.add_argument("--fiscal-year", type=int)
     br.add_argument("--no-maps", action="store_true", help="tables only")

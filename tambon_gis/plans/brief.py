@@ -26,8 +26,8 @@ from tambon_gis.monitoring.report import CSS, esc, html_table, map_iframe, num, 
 from tambon_gis.periods import quarter
 from tambon_gis.plans.maps import issue_map
 from tambon_gis.plans.queries import issue_rollup, plan_coverage, plan_gaps, plan_items, plan_status
-from tambon_gis.plans.vocabulary import issue_names, policy_issues
-from tambon_gis.vocabulary import plan_type_label
+from tambon_gis.plans.vocabulary import issue_names, policy_issues, vocabulary_lookup
+from tambon_gis.vocabulary import issue_key, plan_type_label
 
 log = get_logger(__name__)
 
@@ -170,8 +170,11 @@ def policy_brief(
     if issues is None:
         order = raised.sort_values(["n_tambons", "budget"], ascending=False)["issue_id"].tolist()
     else:
-        order = list(issues)
-        unknown = [i for i in order if i not in set(known["issue_id"])]
+        # an id, or any name or alias of the vocabulary (อาหาร, Food security)
+        lookup, _ = vocabulary_lookup(store)
+        ids = set(known["issue_id"])
+        order = [i if i in ids else lookup.get(issue_key(i), i) for i in issues]
+        unknown = [i for i in order if i not in ids]
         if unknown:
             raise ValidationError(
                 f"issues {unknown} are not in the store's vocabulary "
