@@ -6,6 +6,8 @@ what was expected and the fix.
 
 from __future__ import annotations
 
+from tambon_gis import settings
+
 
 class TambonGISError(Exception):
     """Base class of every tambon_gis error."""
@@ -93,8 +95,6 @@ def excerpt(value: object, limit: int | None = None) -> str:
     "'Q1 FY2566'"
     """
     if limit is None:
-        from tambon_gis import settings
-
         limit = settings.excerpt_chars
     text = value if isinstance(value, str) else str(value)
     if len(text) <= limit:

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from tambon_gis import settings
+
 T = TypeVar("T")
 
 logger = logging.getLogger("tambon_gis")
@@ -19,8 +21,6 @@ def get_logger(name: str) -> logging.Logger:
 
 def progress(iterable: Iterable[T], *, total: int | None = None, desc: str = "") -> Iterator[T]:
     """Wrap ``iterable`` in a tqdm progress bar unless ``settings.progress`` is off."""
-    from tambon_gis import settings
-
     if not settings.progress:
         yield from iterable
         return

@@ -23,6 +23,7 @@ from typing import cast
 
 import pandas as pd
 
+from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis.regions import REGION_EN, region_mapping
 
 
@@ -266,8 +267,6 @@ _neighbour_memo: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
 def _tambon_codes(boundaries: object) -> pd.Series[str]:
     """Return the tambon codes of a layer (``tambon_code``, or COD-AB ``ADM3_PCODE``)."""
     import geopandas as gpd
-
-    from tambon_gis._errors import SchemaError, ValidationError
 
     if not isinstance(boundaries, gpd.GeoDataFrame):
         raise ValidationError(

@@ -36,7 +36,8 @@ import shapely
 
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger, progress
-from tambon_gis.matching import MatchReport, match_areas
+from tambon_gis.boundaries import ResolutionWarning, is_embedded
+from tambon_gis.matching import MatchReport, _index, match_areas
 
 log = get_logger(__name__)
 
@@ -276,8 +277,6 @@ def _older_codes(missing: set[str], layer: set[str]) -> dict[str, tuple[str, str
     """
     if not missing:
         return {}
-    from tambon_gis.matching import _index
-
     ix = _index()
     out: dict[str, tuple[str, str]] = {}
     for old in sorted(layer):
@@ -441,8 +440,6 @@ def _snap(
 
 
 def _warn_if_embedded(boundaries: Any) -> None:
-    from tambon_gis.boundaries import ResolutionWarning, is_embedded
-
     if isinstance(boundaries, pd.DataFrame) and is_embedded(boundaries):
         import warnings
 

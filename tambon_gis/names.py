@@ -41,6 +41,7 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Literal, cast
 
+from tambon_gis import gazetteer, settings
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 
@@ -123,8 +124,6 @@ def clean_code(value: object, *, level: str = "tambon") -> str | None:
     >>> clean_code("3201") is None, clean_code("32101") is None
     (True, True)
     """
-    from tambon_gis import settings
-
     try:
         length = CODE_LENGTH[level]
     except KeyError:
@@ -688,8 +687,6 @@ PROVINCE_SPLITS: tuple[tuple[str, str, int], ...] = (
 
 @cache
 def _province_keys() -> dict[str, str]:
-    from tambon_gis import gazetteer
-
     keys: dict[str, str] = {}
     for row in gazetteer.changwats().itertuples(index=False):
         for name in (row.changwat_th, row.changwat_en):

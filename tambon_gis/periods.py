@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from tambon_gis import settings
 from tambon_gis._errors import PeriodError, excerpt
 from tambon_gis._logging import get_logger
 
@@ -581,8 +582,6 @@ def parse_period(text: str | dt.date | Period) -> Period:
 
 
 def _parse_text(original: str) -> Period:
-    from tambon_gis import settings
-
     if len(original) > settings.max_period_chars:
         raise PeriodError(
             f"{excerpt(original, 40)} is not a period: it is {len(original):,} characters long, "

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tambon_gis import settings
 from tambon_gis._errors import CodeError
 
 NORTH = "ภาคเหนือ"
@@ -111,8 +112,6 @@ def region_mapping(scheme: str | Mapping[str, str] | None = None) -> dict[str, s
     >>> sorted(set(region_mapping("five").values()))[0]
     'กรุงเทพมหานคร'
     """
-    from tambon_gis import settings
-
     if scheme is None:
         scheme = settings.region_scheme
     if isinstance(scheme, str):

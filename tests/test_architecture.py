@@ -163,3 +163,38 @@ def test_tests_of_the_real_boundaries_say_so() -> None:
             if {a.arg for a in node.args.args} & real and "realdata" not in decorators:
                 unmarked.append(f"{path.name}::{node.name}")
     assert not unmarked, f"tests of the real boundaries without @pytest.mark.realdata: {unmarked}"
+
+
+#: Package modules that may be imported inside a function: they load the heavy optional
+#: libraries (folium and branca; matplotlib; geopandas with pyogrio; the plan store with its
+#: matcher and map builders) that a light import of their caller must not pay for, or they
+#: would close a cycle (``datasets`` -> ``boundaries``).
+LAZY_OK = frozenset({"tambon_gis.maps", "tambon_gis.static", "tambon_gis.boundaries",
+                     "tambon_gis.load_boundaries", "tambon_gis.plans"})  # fmt: skip
+
+
+def test_package_modules_are_imported_at_module_level() -> None:
+    """Inside functions only the heavy modules of LAZY_OK (the CLI is lazy by design)."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if "cli" in path.relative_to(ROOT).parts:
+            continue  # each subcommand loads what it needs, so `tambon-gis --help` is quick
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(func):
+                names: list[str] = []
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "tambon_gis"
+                ):
+                    module = str(node.module)
+                    names = [f"{module}.{a.name}" if module == "tambon_gis" else module
+                             for a in node.names]  # fmt: skip
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names if a.name.startswith("tambon_gis")]
+                for name in names:
+                    top = ".".join(name.split(".")[:2])
+                    if top not in LAZY_OK:
+                        found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {name}")
+    assert not found, "package modules imported inside functions: " + ", ".join(found)
