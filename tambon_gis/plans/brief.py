@@ -121,6 +121,130 @@ def _rollup_table(rollups: dict[str, pd.DataFrame], issue: str, level: str) -> s
     )  # fmt: skip
 
 
+def _head(
+    store: MonitoringStore,
+    *,
+    title: str,
+    name: str,
+    items: pd.DataFrame,
+    raised: pd.DataFrame,
+    fiscal_year: int | None,
+) -> list[str]:
+    """Return the title, the headline numbers, the issues at a glance and the plan coverage."""
+    st = plan_status(store, fiscal_year=fiscal_year)
+    cards = [
+        ("ตำบลที่มีแผน", "tambons with a plan",
+         int(((st["development"] != "none") | (st["agricultural"] != "none")).sum())),
+        ("รายการในแผน", "plan items", len(items)),
+        ("งบประมาณรวม (บาท)", "total budget (THB)", num(items["budget"].sum())),
+        ("ประเด็นนโยบาย", "policy issues raised", len(raised)),
+    ]  # fmt: skip
+    parts = [
+        f"<h1>{esc(title)}</h1>",
+        '<p class="en">Policy brief: the policy issues raised by tambon development and '
+        f"agricultural plans{(' — ' + esc(name)) if name else ''}</p>",
+        f'<p class="note">จัดทำเมื่อ (generated) {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · '
+        + ("แผนทุกฉบับล่าสุด (latest plans)" if fiscal_year is None
+           else f"แผนที่ครอบคลุมปีงบประมาณ {fiscal_year} (plans covering FY{fiscal_year})")
+        + f" · {esc(maps.credit(lang='th'))}</p>",
+        '<div class="cards">' + "".join(
+            f'<div class="card"><b>{esc(v if isinstance(v, str) else f"{v:,}")}</b>'
+            f'{esc(th)}<br><span class="en">{esc(en)}</span></div>' for th, en, v in cards
+        ) + "</div>",
+        "<h2>สรุปประเด็นนโยบาย <span class='en'>/ Issues at a glance</span></h2>",
+        html_table(
+            raised.assign(name=raised["issue_th"] + " (" + raised["issue_en"] + ")"),
+            {"name": "ประเด็น (issue)", "n_tambons": "ตำบล (tambons)",
+             "n_items": "รายการ (items)", "budget": "งบประมาณ บาท (budget, THB)"},
+            numeric=["n_tambons", "n_items", "budget"],
+        ),
+    ]
+    cov = plan_coverage(store, level="region", fiscal_year=fiscal_year)
+    if len(cov):
+        cov["label"] = cov["group"].astype(str) + " (" + cov["label"].astype(str) + ")"
+        parts += [
+            "<h2>ความครอบคลุมของแผนในพื้นที่ปฏิบัติการ <span class='en'>/ Plan coverage of the "
+            "operation areas</span></h2>",
+            html_table(cov, {"label": "ภาค (region)", "n_areas": "พื้นที่ (areas)",
+                         "adopted_development": "มีแผนพัฒนาตำบลที่ประกาศใช้ (adopted development)",
+                         "adopted_agricultural": "มีแผนเกษตรที่ประกาศใช้ (adopted agricultural)",
+                         "adopted_both": "มีทั้งสองแผน (both)"},
+                   numeric=["n_areas", "adopted_development", "adopted_agricultural",
+                            "adopted_both"]),
+        ]  # fmt: skip
+    return parts
+
+
+def _issue_section(
+    store: MonitoringStore,
+    issue: str,
+    *,
+    items: pd.DataFrame,
+    rollups: dict[str, pd.DataFrame],
+    names: tuple[dict[str, str], dict[str, str]],
+    gdf: gpd.GeoDataFrame | None,
+    fiscal_year: int | None,
+    period: Any,
+) -> list[str]:
+    """Return one issue's section: map, roll-ups, quoted items and the linked KPIs' status."""
+    names_th, names_en = names
+    parts: list[str] = []
+    raising = items[items["issues"].map(lambda s, i=issue: i in str(s).split("|"))]
+    parts.append(f"<h2 id='{esc(issue)}'>{esc(names_th[issue])} <span class='en'>/ "
+                 f"{esc(names_en[issue])}</span></h2>")  # fmt: skip
+    if raising.empty:
+        parts.append('<p class="note">ไม่มีแผนใดระบุประเด็นนี้ (no plan raises this issue)</p>')
+        return parts
+    parts.append(
+        f"<p>{raising['tambon_code'].nunique():,} ตำบลใน "
+        f"{raising['changwat_code'].nunique():,} จังหวัด ระบุประเด็นนี้ใน {len(raising):,} "
+        f"รายการ งบประมาณรวม {num(raising['budget'].sum())} บาท "
+        f"<span class='en'>({raising['tambon_code'].nunique():,} tambons in "
+        f"{raising['changwat_code'].nunique():,} provinces, {len(raising):,} items, "
+        f"{num(raising['budget'].sum())} THB)</span></p>"
+    )
+    if gdf is not None:
+        m = issue_map(store, issue, gdf=gdf, fiscal_year=fiscal_year, lang="th")
+        parts.append(map_iframe(m, f"{names_th[issue]} ({names_en[issue]})"))
+    parts += [
+        "<h3>รายภาค <span class='en'>/ By region</span></h3>",
+        _rollup_table(rollups, issue, "region"),
+        "<h3>รายจังหวัด <span class='en'>/ By province</span></h3>",
+        _rollup_table(rollups, issue, "changwat"),
+        "<h3>ตัวอย่างรายการจากแผน <span class='en'>/ From the plans</span></h3>",
+        _quotes(raising, names_th),
+        "<h3>ตัวชี้วัดที่เชื่อมโยง <span class='en'>/ Linked KPIs</span></h3>",
+        _kpi_section(store, raising, period),
+    ]
+    return parts
+
+
+def _gaps_section(store: MonitoringStore, *, fiscal_year: int | None) -> list[str]:
+    """Return the gaps between plans, areas and KPIs, and the method note."""
+    parts: list[str] = []
+    gaps = plan_gaps(store, fiscal_year=fiscal_year)
+    gaps["kind"] = gaps["kind"].map(lambda k: f"{GAP_KINDS_TH.get(k, k)} ({k})")
+    if len(gaps):
+        counts = gaps.groupby("kind").size().rename("n").reset_index()
+        parts += [
+            "<h2>จุดที่แผน การคัดเลือก และตัวชี้วัดยังไม่สอดคล้อง <span class='en'>/ Gaps between "
+            "plans, areas and KPIs</span></h2>",
+            html_table(counts, {"kind": "ประเภท (kind)", "n": "จำนวน (count)"}, numeric=["n"]),
+            html_table(gaps.head(60), {"tambon_code": "รหัส", "tambon_th": "ตำบล",
+                                   "changwat_th": "จังหวัด", "kind": "ประเภท (kind)",
+                                   "detail": "รายละเอียด (detail)"}),
+        ]  # fmt: skip
+        if len(gaps) > 60:
+            parts.append(f'<p class="note">… และอีก {len(gaps) - 60} รายการ (plan_gaps())</p>')
+    parts.append(
+        '<p class="note">นับจากฉบับล่าสุดของแต่ละแผนและรายการ (revisions: the latest of each) · '
+        "ตำบลที่ระบุประเด็น = ตำบลที่มีอย่างน้อยหนึ่งรายการในแผนระบุประเด็นนั้น · "
+        + "สถานะตัวชี้วัด: " + " ".join(status_cell(s).replace("<td>", "").replace("</td>", "")
+                                        for s in STATUSES) + "</p>"
+    )
+    return parts
+
+
 def policy_brief(
     store: MonitoringStore,
     path: str | Path,
@@ -196,98 +320,17 @@ def policy_brief(
     period = _latest_quarter(store)
     name = store.meta.get("name", "")
     title = title or f"ประเด็นนโยบายจากแผนระดับตำบล {name}".strip()
-    st = plan_status(store, fiscal_year=fiscal_year)
-    cards = [
-        ("ตำบลที่มีแผน", "tambons with a plan",
-         int(((st["development"] != "none") | (st["agricultural"] != "none")).sum())),
-        ("รายการในแผน", "plan items", len(items)),
-        ("งบประมาณรวม (บาท)", "total budget (THB)", num(items["budget"].sum())),
-        ("ประเด็นนโยบาย", "policy issues raised", len(raised)),
-    ]  # fmt: skip
-    parts = [
-        f"<h1>{esc(title)}</h1>",
-        '<p class="en">Policy brief: the policy issues raised by tambon development and '
-        f"agricultural plans{(' — ' + esc(name)) if name else ''}</p>",
-        f'<p class="note">จัดทำเมื่อ (generated) {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · '
-        + ("แผนทุกฉบับล่าสุด (latest plans)" if fiscal_year is None
-           else f"แผนที่ครอบคลุมปีงบประมาณ {fiscal_year} (plans covering FY{fiscal_year})")
-        + f" · {esc(maps.credit(lang='th'))}</p>",
-        '<div class="cards">' + "".join(
-            f'<div class="card"><b>{esc(v if isinstance(v, str) else f"{v:,}")}</b>'
-            f'{esc(th)}<br><span class="en">{esc(en)}</span></div>' for th, en, v in cards
-        ) + "</div>",
-        "<h2>สรุปประเด็นนโยบาย <span class='en'>/ Issues at a glance</span></h2>",
-        html_table(
-            raised.assign(name=raised["issue_th"] + " (" + raised["issue_en"] + ")"),
-            {"name": "ประเด็น (issue)", "n_tambons": "ตำบล (tambons)",
-             "n_items": "รายการ (items)", "budget": "งบประมาณ บาท (budget, THB)"},
-            numeric=["n_tambons", "n_items", "budget"],
-        ),
-    ]
-    cov = plan_coverage(store, level="region", fiscal_year=fiscal_year)
-    if len(cov):
-        cov["label"] = cov["group"].astype(str) + " (" + cov["label"].astype(str) + ")"
-        parts += [
-            "<h2>ความครอบคลุมของแผนในพื้นที่ปฏิบัติการ <span class='en'>/ Plan coverage of the "
-            "operation areas</span></h2>",
-            html_table(cov, {"label": "ภาค (region)", "n_areas": "พื้นที่ (areas)",
-                         "adopted_development": "มีแผนพัฒนาตำบลที่ประกาศใช้ (adopted development)",
-                         "adopted_agricultural": "มีแผนเกษตรที่ประกาศใช้ (adopted agricultural)",
-                         "adopted_both": "มีทั้งสองแผน (both)"},
-                   numeric=["n_areas", "adopted_development", "adopted_agricultural",
-                            "adopted_both"]),
-        ]  # fmt: skip
+    parts = _head(store, title=title, name=name, items=items, raised=raised,
+                  fiscal_year=fiscal_year)
     # each roll-up reads every item: once per level, not once per issue and level
     rollups = {lv: issue_rollup(store, level=lv, fiscal_year=fiscal_year)
                for lv in ("region", "changwat")} if order else {}  # fmt: skip
     for issue in progress(order, total=len(order), desc="policy brief"):
-        raising = items[items["issues"].map(lambda s, i=issue: i in str(s).split("|"))]
-        parts.append(f"<h2 id='{esc(issue)}'>{esc(names_th[issue])} <span class='en'>/ "
-                     f"{esc(names_en[issue])}</span></h2>")  # fmt: skip
-        if raising.empty:
-            parts.append('<p class="note">ไม่มีแผนใดระบุประเด็นนี้ (no plan raises this issue)</p>')
-            continue
-        parts.append(
-            f"<p>{raising['tambon_code'].nunique():,} ตำบลใน "
-            f"{raising['changwat_code'].nunique():,} จังหวัด ระบุประเด็นนี้ใน {len(raising):,} "
-            f"รายการ งบประมาณรวม {num(raising['budget'].sum())} บาท "
-            f"<span class='en'>({raising['tambon_code'].nunique():,} tambons in "
-            f"{raising['changwat_code'].nunique():,} provinces, {len(raising):,} items, "
-            f"{num(raising['budget'].sum())} THB)</span></p>"
-        )
-        if include_maps:
-            m = issue_map(store, issue, gdf=gdf, fiscal_year=fiscal_year, lang="th")
-            parts.append(map_iframe(m, f"{names_th[issue]} ({names_en[issue]})"))
-        parts += [
-            "<h3>รายภาค <span class='en'>/ By region</span></h3>",
-            _rollup_table(rollups, issue, "region"),
-            "<h3>รายจังหวัด <span class='en'>/ By province</span></h3>",
-            _rollup_table(rollups, issue, "changwat"),
-            "<h3>ตัวอย่างรายการจากแผน <span class='en'>/ From the plans</span></h3>",
-            _quotes(raising, names_th),
-            "<h3>ตัวชี้วัดที่เชื่อมโยง <span class='en'>/ Linked KPIs</span></h3>",
-            _kpi_section(store, raising, period),
-        ]
-    gaps = plan_gaps(store, fiscal_year=fiscal_year)
-    gaps["kind"] = gaps["kind"].map(lambda k: f"{GAP_KINDS_TH.get(k, k)} ({k})")
-    if len(gaps):
-        counts = gaps.groupby("kind").size().rename("n").reset_index()
-        parts += [
-            "<h2>จุดที่แผน การคัดเลือก และตัวชี้วัดยังไม่สอดคล้อง <span class='en'>/ Gaps between "
-            "plans, areas and KPIs</span></h2>",
-            html_table(counts, {"kind": "ประเภท (kind)", "n": "จำนวน (count)"}, numeric=["n"]),
-            html_table(gaps.head(60), {"tambon_code": "รหัส", "tambon_th": "ตำบล",
-                                   "changwat_th": "จังหวัด", "kind": "ประเภท (kind)",
-                                   "detail": "รายละเอียด (detail)"}),
-        ]  # fmt: skip
-        if len(gaps) > 60:
-            parts.append(f'<p class="note">… และอีก {len(gaps) - 60} รายการ (plan_gaps())</p>')
-    parts.append(
-        '<p class="note">นับจากฉบับล่าสุดของแต่ละแผนและรายการ (revisions: the latest of each) · '
-        "ตำบลที่ระบุประเด็น = ตำบลที่มีอย่างน้อยหนึ่งรายการในแผนระบุประเด็นนั้น · "
-        + "สถานะตัวชี้วัด: " + " ".join(status_cell(s).replace("<td>", "").replace("</td>", "")
-                                        for s in STATUSES) + "</p>"
-    )
+        parts += _issue_section(
+            store, issue, items=items, rollups=rollups, names=(names_th, names_en),
+            gdf=gdf if include_maps else None, fiscal_year=fiscal_year, period=period,
+        )  # fmt: skip
+    parts += _gaps_section(store, fiscal_year=fiscal_year)
     page = (
         '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
