@@ -95,7 +95,7 @@ def _popup_html(
 
 
 #: Tambons up to this rank get their score breakdown as a popup on the selection map.
-_POPUP_RANKS = 300
+_POPUP_RANKS = 150
 
 
 def selection_map(

@@ -262,7 +262,7 @@
       for (var j = 0; j < lab.points.length && group.shown.length < 400; j++) {
         var p = lab.points[j];
         if (!bounds.contains([p[0], p[1]])) continue;
-        var text = lab.text ? lab.text[j] : field(group.spec, lab.field, p[2]);
+        var text = lab.text ? lab.text[j] : field(group.spec, lab.field, p.length > 2 ? p[2] : j);
         if (!text) continue;
         var t = L.tooltip({ permanent: true, direction: "center", className: "tg-label " + lab.class_name, interactive: false })
           .setLatLng([p[0], p[1]])
