@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tambon_gis._export import write_csv
+
+if TYPE_CHECKING:
+    from tambon_gis.monitoring.status import ImportReport
 
 
 def register(subparsers: Any) -> None:
@@ -149,7 +152,8 @@ def run_import(args: argparse.Namespace) -> int:
                 report = store.import_file(path, layout=args.layout, sheet=sheet,
                                            recorded_by=args.recorded_by)  # fmt: skip
             except ImportRejectedError as exc:
-                report = exc.report
+                # import_file always attaches its ImportReport to the error
+                report = cast("ImportReport", exc.report)
                 sys.stderr.write(f"{path}: " + for_cli(report.summary(30)) + "\n")
                 if args.rejected:
                     out = report.to_csv(args.rejected)

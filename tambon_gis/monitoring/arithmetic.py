@@ -68,8 +68,8 @@ def latest_matrix(
     sorted_ints = area_ints[order]
     rowids = dict(db.execute("SELECT indicator_id, rowid FROM indicators").fetchall())
     lookup = np.full(max(rowids.values(), default=0) + 1, -1, dtype=np.int64)
-    for j, iid in enumerate(indicator_ids):
-        lookup[rowids[iid]] = j
+    for col, iid in enumerate(indicator_ids):
+        lookup[rowids[iid]] = col
     for k, qp in enumerate(quarters):
         extra = ", revision, denominator" if qp == current else ""
         rows = db.execute(

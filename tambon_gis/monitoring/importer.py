@@ -118,7 +118,7 @@ def _insert(con: Any, new: pd.DataFrame, import_id: int | None) -> None:
     ]  # fmt: skip
     columns = []
     for col in obs_cols:
-        values = new[col].to_numpy(dtype=object)
+        values: np.ndarray | list[Any] = new[col].to_numpy(dtype=object)
         if col == "denominator":
             values = [None if v != v else v for v in values]  # NaN -> NULL
         columns.append(values.tolist() if hasattr(values, "tolist") else list(values))

@@ -115,6 +115,7 @@ def popup_tables(status: StatusTable, *, lang: str = "th") -> pd.Series:
     """Return, per tambon code, an escaped HTML table of all its indicators in the period."""
     f = status._frame
     rows: dict[str, list[str]] = {}
+    r: Any  # a row of the status frame; pandas-stubs types every field as any scalar
     for r in f.itertuples(index=False):
         name = r.indicator_th if lang == "th" else (r.indicator_en or r.indicator_th)
         label = _status_label(r.status, lang)

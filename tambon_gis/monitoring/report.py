@@ -14,7 +14,7 @@ import io
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -183,7 +183,9 @@ def monitoring_report(
     pathlib.Path
     """
     own = not isinstance(store, MonitoringStore)
-    st_obj: MonitoringStore = MonitoringStore(store, create=False) if own else store
+    st_obj: MonitoringStore = (
+        store if isinstance(store, MonitoringStore) else MonitoringStore(store, create=False)
+    )
     try:
         fy_period = fiscal_year_period(int(fiscal_year))
         p = _latest_period(st_obj, fiscal_year) if period is None else as_quarter(period)
@@ -249,9 +251,11 @@ def _summary_section(
     summary = summary.merge(
         ind[["indicator_id", "name_th", "unit", "aggregation", "direction"]], on="indicator_id"
     )
-    summary["reporting"] = summary["indicator_id"].map(
-        lambda i: f"{int(comp_now.loc[i, 'n_reporting'])}/{int(comp_now.loc[i, 'n_areas'])}"
-    )
+    reporting = {
+        str(i): f"{int(r['n_reporting'])}/{int(r['n_areas'])}"
+        for i, r in comp_now[["n_reporting", "n_areas"]].iterrows()
+    }
+    summary["reporting"] = summary["indicator_id"].map(reporting)
     cols = {"indicator_id": "รหัส", "name_th": "ตัวชี้วัด", "unit": "หน่วย",
             "aggregation": "การรวม", "direction": "ทิศทางที่ดี",
             "reporting": "รายงานแล้ว"}  # fmt: skip
@@ -288,7 +292,8 @@ def _maps_section(
         for q in fy_period.quarters()
     }
     for iid in progress(ids, total=len(ids), desc="report maps"):
-        label = ind.set_index("indicator_id").loc[iid, "name_th"]
+        # one cell (indicator ids are unique); pandas-stubs types it as any scalar
+        label = cast(str, ind.set_index("indicator_id").loc[iid, "name_th"])
         # the boundaries given (all of them): the maps draw the country around
         # the areas from them
         m = mm.status_map(store, p, iid, gdf=gdf, status=status, lang=lang)

@@ -125,7 +125,7 @@ def boundaries(store: Any) -> Any:
         f"SELECT a.*, {geom} AS wkb FROM areas a JOIN area_shapes g "
         "ON g.tambon_code = a.tambon_code ORDER BY a.tambon_code"
     )
-    shapes = shapely.from_wkb([bytes(b) for b in df.pop("wkb")]) if len(df) else []
+    shapes: Any = shapely.from_wkb([bytes(b) for b in df.pop("wkb")]) if len(df) else []
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(shapes, crs=4326), crs=4326)
 
 

@@ -29,7 +29,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from tambon_gis._errors import (
@@ -155,7 +155,7 @@ def redact(address: str) -> str:
 class SQLiteDB:
     """The SQLite side: the ``sqlite3`` connection with the store's pragmas."""
 
-    dialect = "sqlite"
+    dialect: Literal["sqlite"] = "sqlite"
 
     def __init__(
         self, path: Path, *, timeout: float, con: sqlite3.Connection | None = None
@@ -274,7 +274,7 @@ class _Cursor:
 class PostgresDB:
     """The PostgreSQL side: one psycopg 3 connection in autocommit, explicit transactions."""
 
-    dialect = "postgresql"
+    dialect: Literal["postgresql"] = "postgresql"
 
     def __init__(self, address: str, *, timeout: float) -> None:
         import psycopg
@@ -405,8 +405,8 @@ def _register_numpy(con: Any) -> None:
 
     for t in (np.int64, np.int32, np.int16, np.int8, np.uint32, np.uint16, np.uint8):
         con.adapters.register_dumper(t, Int8Dumper)
-    for t in (np.float64, np.float32):
-        con.adapters.register_dumper(t, FloatDumper)
+    for ft in (np.float64, np.float32):
+        con.adapters.register_dumper(ft, FloatDumper)
 
 
 def connect(address: str | Path, *, timeout: float) -> SQLiteDB | PostgresDB:
@@ -457,7 +457,7 @@ def connect_read_only(path: Path, *, timeout: float) -> sqlite3.Connection:
     raise store_error(path, last)
 
 
-def store_error(path: Path, exc: BaseException) -> Exception:
+def store_error(path: Path | None, exc: BaseException) -> Exception:
     """Turn a raw ``sqlite3`` error into the library's error naming the store file."""
     text = str(exc)
     if "readonly" in text or "read-only" in text:

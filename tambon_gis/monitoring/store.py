@@ -535,7 +535,8 @@ class MonitoringStore:
             One row per observation revision.
         """
         table = "latest_observations" if latest else "observations"
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if fiscal_year is not None:
             where.append("fiscal_year = ?")
             params.append(int(fiscal_year))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -82,9 +82,9 @@ def area_rows(
             df[col] = df[col].fillna("" if default is None else str(default)).astype(str)
     index = gazetteer.tambons().set_index("tambon_code")
     problems = []
-    starts = []
+    starts: list[str | None] = []
     for i, r in enumerate(df.itertuples(index=False), start=2):
-        code = r.tambon_code
+        code = cast(str, r.tambon_code)  # normalise_codes above made every code a str
         if not (len(code) == 6 and code.isdigit()):
             problems.append(f"row {i}: tambon_code {code!r} is not a 6-digit DOPA code")
         elif code not in index.index:
@@ -162,7 +162,7 @@ def indicator_rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
                 f"row {i}: indicator {iid!r}: direction {direction!r} is not 'higher' or "
                 "'lower' (which is better)"
             )
-        bounds = []
+        bounds: list[float | None] = []
         for key in ("min_value", "max_value"):
             v = r.get(key)
             if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
@@ -179,7 +179,8 @@ def indicator_rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
                 0.0 if bounds[0] is None else bounds[0],
                 top if bounds[1] is None else bounds[1],
             ]
-        if None not in bounds and bounds[0] > bounds[1]:
+        lo_b, hi_b = bounds
+        if lo_b is not None and hi_b is not None and lo_b > hi_b:
             problems.append(
                 f"row {i}: indicator {iid!r}: min_value {bounds[0]} > max_value {bounds[1]}"
             )
@@ -276,7 +277,8 @@ class _Problems:
         return rejected.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
 
 
-Flag = Callable[[Any, Any], None]
+# ``flag(mask, reason)``: ``reason`` is text or ``f(mask) -> texts``, ``mask`` a bool array.
+Flag = Callable[[Any, "str | Callable[[np.ndarray], Any]"], None]
 
 
 def observations(
