@@ -40,6 +40,7 @@ demo: setup
 
 test: setup-system setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy tambon_gis
 	$(PY) -m pytest -n 2 --dist loadgroup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 	$(MAKE) package-check
