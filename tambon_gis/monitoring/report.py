@@ -255,7 +255,8 @@ def _summary_section(
         str(i): f"{int(r['n_reporting'])}/{int(r['n_areas'])}"
         for i, r in comp_now[["n_reporting", "n_areas"]].iterrows()
     }
-    summary["reporting"] = summary["indicator_id"].map(reporting)
+    # an indicator without a completeness row is shown as unknown, not as "nan"
+    summary["reporting"] = summary["indicator_id"].map(reporting).fillna("–")
     cols = {"indicator_id": "รหัส", "name_th": "ตัวชี้วัด", "unit": "หน่วย",
             "aggregation": "การรวม", "direction": "ทิศทางที่ดี",
             "reporting": "รายงานแล้ว"}  # fmt: skip
