@@ -38,6 +38,8 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--recorded-by", help="who recorded the plans (default: the store's user)")
     imp.add_argument("--rejected", help="write the rejected rows with reasons to this CSV")
     imp.add_argument("--matches", help="write how every row's tambon was matched to this CSV")
+    imp.epilog = ("example: tambon-gis plans import out/plans.sqlite "
+                  "examples/plans/candidate_plans.csv --rejected out/rejected.csv")
     imp.set_defaults(func=run_import)
 
     st = sub.add_parser("status", help="plan coverage of the operation areas, or per tambon",
