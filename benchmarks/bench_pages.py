@@ -56,7 +56,7 @@ def main() -> None:
         examples = Path(__file__).resolve().parent.parent / "examples"
         sens = Path(tmp) / "sens"
         if cli(["select", str(examples / "candidates.csv"), "--criteria",
-                str(examples / "criteria_joint.yaml"), "--plans",
+                str(examples / "criteria_joint_plans.yaml"), "--plans",
                 str(examples / "plans" / "candidate_plans.csv"), "--n", "23", "--quota",
                 "changwat:*=:2", "--sensitivity", "50", "--boundaries", str(zip_path),
                 "--out", str(sens)]) != 0:  # fmt: skip

@@ -133,7 +133,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     g = data()
     crit = tg.load_criteria(
-        Path(__file__).resolve().parent.parent / "examples" / "criteria_joint.yaml"
+        Path(__file__).resolve().parent.parent / "examples" / "criteria_joint_plans.yaml"
     )
     rows = []
 

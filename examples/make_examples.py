@@ -18,7 +18,11 @@ It writes, beside this script:
   CSV and Excel, and a file with typing errors that the import rejects (``python
   examples/make_examples.py plans`` writes only these; it needs no boundaries), and
   ``candidate_plans.csv``: the adopted agricultural plans of the national candidates, whose
-  plan facts the shipped criteria read.
+  plan facts the shipped criteria read;
+- the column สมาชิกสภาเกษตรกร of ``pilot_tambons.csv`` and ``pilot_tambons.xlsx`` (the rest of
+  the pilot table is typed by hand and kept as typed): each pilot's value in ``candidates.csv``,
+  so that ``criteria_joint.yaml`` reads the pilot table as it reads the candidates
+  (``python examples/make_examples.py pilot`` writes only this column).
 
 All values are drawn at random (seed 2566): they show how the library works and mean nothing.
 """
@@ -30,6 +34,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 import tambon_gis as tg
@@ -252,11 +257,48 @@ def write_plans() -> None:
     log.info("wrote %s (%d plan rows); %s", folder, len(good), NOTE)
 
 
+#: The column of the pilot table that this script fills (the rest is typed by hand).
+MEMBERS = "สมาชิกสภาเกษตรกร"
+
+
+def write_pilot_members(gdf: pd.DataFrame) -> None:
+    """Fill the pilot table's สมาชิกสภาเกษตรกร column from ``candidates.csv`` (CSV and Excel).
+
+    The pilots are matched to ``gdf`` as the library matches any typed table; the column is
+    added last (or replaced), every other cell is written back as typed.
+    """
+    path = HERE / "pilot_tambons.csv"
+    typed = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    joined = tg.join_attributes(typed.drop(columns=[MEMBERS], errors="ignore"), gdf)
+    cand = pd.read_csv(HERE / "candidates.csv", dtype=str, encoding="utf-8-sig")
+    members = joined["tambon_code"].map(cand.set_index("tambon_code")[MEMBERS]).fillna("")
+    out = typed.drop(columns=[MEMBERS], errors="ignore")
+    out[MEMBERS] = members.to_numpy()
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")  # as Excel
+    book = openpyxl.load_workbook(HERE / "pilot_tambons.xlsx")
+    sheet = book.active
+    header = next(r for r in sheet.iter_rows() if r[0].value == "ลำดับ")
+    names = [c.value for c in header]
+    col = names.index(MEMBERS) + 1 if MEMBERS in names else len([n for n in names if n]) + 1
+    sheet.cell(header[0].row, col, MEMBERS)
+    for offset, value in enumerate(out[MEMBERS]):
+        sheet.cell(header[0].row + 1 + offset, col, int(value) if value else None)
+    for merged in list(sheet.merged_cells.ranges):
+        if merged.min_row == 1:  # the title row spans the table
+            sheet.unmerge_cells(str(merged))
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=col)
+    book.save(HERE / "pilot_tambons.xlsx")
+    log.info("wrote %s to %s and the workbook", MEMBERS, path.name)
+
+
 def main() -> None:
     """Write candidates.csv, monitoring/ and plans/ beside this script."""
     logging.basicConfig(level=logging.INFO)
     if sys.argv[1:] == ["plans"]:
         write_plans()
+        return
+    if sys.argv[1:] == ["pilot"]:
+        write_pilot_members(tg.load_boundaries())
         return
     rng = np.random.default_rng(SEED)
     gdf = tg.load_boundaries()
@@ -274,6 +316,7 @@ def main() -> None:
     for name, frame in monitoring(pilot, rng).items():
         frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
     log.info("wrote %d candidates and %s; %s", len(cand), folder, NOTE)
+    write_pilot_members(tg.load_boundaries())
     write_plans()
 
 

@@ -12,7 +12,7 @@ from tambon_gis.cli._select import parse_quotas
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = ROOT / "tests" / "data" / "select_candidates_isan.csv"  # illustrative, seeded
-CRITERIA = ROOT / "examples" / "criteria_joint.yaml"
+CRITERIA = ROOT / "examples" / "criteria_joint_plans.yaml"
 PILOT = ROOT / "examples" / "pilot_tambons.csv"
 
 pytestmark = pytest.mark.realdata
@@ -149,3 +149,30 @@ def test_select_from_a_layer_file(tmp_path, tambons, capsys, isan_plans):
     layer.drop(columns="tambon_code").to_file(no_code, driver="GPKG")
     assert main(["select", str(no_code), "--score", "งบประมาณ", "--out", str(tmp_path)]) == 1
     assert "has no tambon_code column" in capsys.readouterr().err
+
+
+def test_select_the_pilot_table_with_the_table_criteria_and_no_options(
+        tmp_path, tambon_simplified_zip, capsys, caplog, monkeypatch):
+    """The README's first try: the shipped pilot table and criteria, no --n, no --out."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TAMBON_GIS_BOUNDARIES", str(tambon_simplified_zip))
+    table = ROOT / "examples" / "criteria_joint.yaml"
+    with caplog.at_level("INFO", logger="tambon_gis.cli._select"):
+        code = main(["select", str(PILOT), "--criteria", str(table), "--no-map"])
+    assert code == 0
+    eligible = pd.read_csv(tmp_path / "out" / "ranked.csv", dtype=str)
+    chosen = pd.read_csv(tmp_path / "out" / "chosen.csv", dtype=str)
+    assert len(eligible) == 23  # every pilot is ranked, eligible or not
+    # fewer than 23 pilots pass both agencies' rules: every eligible one is chosen, and said
+    assert 0 < len(chosen) < 23
+    assert f"are eligible: choosing all {len(chosen)}" in caplog.text
+    assert f"Selection of {len(chosen)} tambons" in capsys.readouterr().out
+
+
+def test_select_an_explicit_n_beyond_the_eligible_is_an_error_that_says_so(
+        tmp_path, tambon_simplified_zip, capsys):
+    table = ROOT / "examples" / "criteria_joint.yaml"
+    code = main(["select", str(PILOT), "--criteria", str(table), "--n", "23", "--no-map",
+                 "--boundaries", str(tambon_simplified_zip), "--out", str(tmp_path)])
+    assert code != 0
+    assert "but n=23 requested" in capsys.readouterr().err

@@ -11,8 +11,12 @@ import pytest
 import tambon_gis as tg
 from tambon_gis._errors import ValidationError
 from tambon_gis.criteria import Agency, Criteria, Criterion, Rule, load_criteria
+from tambon_gis.selection import score_areas
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "criteria_joint.yaml"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+#: The shipped criteria on table columns only, and the same criteria reading plan facts.
+EXAMPLE = EXAMPLES / "criteria_joint.yaml"
+EXAMPLE_PLANS = EXAMPLES / "criteria_joint_plans.yaml"
 
 
 def pilot_like() -> pd.DataFrame:
@@ -245,7 +249,28 @@ def test_example_file_loads_and_applies():
     crit = load_criteria(EXAMPLE)
     assert [a.key for a in crit.agencies] == ["codi", "nfc", "both"]
     assert sum(crit.weights.values()) == pytest.approx(1.0)
-    # the example reads plan facts (tambon_gis.plans.plan_facts), not hand-made columns
+    # table columns only: it applies to a pilot-like table with no plans
+    crit.validate(pilot_like())
+    scored = score_areas(pilot_like(), crit)
+    assert scored["eligible"].tolist() == [True, False, False, False, True]
+    # the policy issue is scored from its text; a value not in the mapping scores as missing
+    assert scored.loc[0, "score"] > scored.loc[4, "score"]
+    assert tg.load_criteria is load_criteria and tg.Criteria is Criteria
+
+
+@pytest.mark.parametrize("table", ["pilot_tambons.csv", "candidates.csv"])
+def test_both_example_tables_carry_every_column_the_example_criteria_read(table):
+    crit = load_criteria(EXAMPLE)
+    columns = set(tg.read_table(EXAMPLES / table).columns)
+    read = {r.column for a in crit.agencies for r in a.rules} | {c.column for c in crit.criteria}
+    assert read <= columns, f"{table} lacks {sorted(read - columns)}"
+
+
+def test_plans_example_reads_plan_facts():
+    crit = load_criteria(EXAMPLE_PLANS)
+    assert [a.key for a in crit.agencies] == ["codi", "nfc", "both"]
+    assert sum(crit.weights.values()) == pytest.approx(1.0)
+    # it reads plan facts (tambon_gis.plans.plan_facts), not hand-made columns
     with pytest.raises(ValidationError, match=r"it is a plan fact.*plans=STORE"):
         crit.validate(pilot_like())
     facts = pilot_like().assign(
@@ -254,7 +279,6 @@ def test_example_file_loads_and_applies():
                                                   "grassroots_production", "cptpp")},
     )  # fmt: skip
     crit.validate(facts)
-    assert tg.load_criteria is load_criteria and tg.Criteria is Criteria
 
 
 def test_load_criteria_errors(tmp_path):

@@ -16,7 +16,7 @@ from tambon_gis._errors import InfeasibleError, SchemaError, ValidationError
 from tambon_gis.criteria import Agency, Criteria, Criterion, Rule, load_criteria
 from tambon_gis.selection import Selection, score_areas, select_areas, sensitivity
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "criteria_joint.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "criteria_joint_plans.yaml"
 #: The candidates' plans, whose plan facts (has_adopted_*, raises_*) the example criteria read.
 PLANS = EXAMPLE.parent / "plans" / "candidate_plans.csv"
 

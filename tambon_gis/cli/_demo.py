@@ -18,7 +18,7 @@ PILOT_TABLE = example_path("pilot_tambons.csv")
 
 #: The national candidate table and criteria of the selection step.
 CANDIDATES = EXAMPLES / "candidates.csv"
-CRITERIA = EXAMPLES / "criteria_joint.yaml"
+CRITERIA = EXAMPLES / "criteria_joint_plans.yaml"
 #: The adopted agricultural plans of the candidates, whose plan facts the criteria read.
 CANDIDATE_PLANS = EXAMPLES / "plans" / "candidate_plans.csv"
 

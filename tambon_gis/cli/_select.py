@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: How many tambons ``select`` chooses when no ``--n`` is given (the 23 proposed pilots).
+DEFAULT_N = 23
 
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 _QUOTA_RE = re.compile(r"^\s*(region|changwat|amphoe)\s*:\s*(.+?)\s*=\s*(\d*)\s*:\s*(\d*)\s*$")
@@ -17,7 +24,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "select",
         help="choose n tambons that maximise a score under quotas; write the map and tables",
-        description=(
+        description=textwrap.fill(
             "Score the tambons of DATA with a criteria file (or a score column), choose exactly "
             "n eligible ones that maximise the total score under the quotas and limits given, "
             "prove the answer optimal (HiGHS), and write to --out: selection.html (offline "
@@ -27,16 +34,23 @@ def register(subparsers: Any) -> None:
             "attribute columns (.gpkg, .geojson, .parquet, .shp, .zip)."
         ),
         epilog=(
+            "example: tambon-gis select examples/pilot_tambons.csv --criteria "
+            "examples/criteria_joint.yaml --out out/pilots\n"
             "example: tambon-gis select examples/candidates.csv --criteria "
-            "examples/criteria_joint.yaml --plans examples/plans/candidate_plans.csv --n 23 "
-            "--quota region:ภาคใต้=2:5 --quota changwat:*=:2 --out out/"
+            "examples/criteria_joint_plans.yaml --plans examples/plans/candidate_plans.csv "
+            "--n 23 --quota region:ภาคใต้=2:5 --quota changwat:*=:2 --out out/"
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("data", help="table of candidate tambons (.csv/.xlsx) or a layer (.gpkg, ...)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--criteria", help="criteria file (.yaml/.toml), see examples/")
     src.add_argument("--score", help="numeric column to maximise instead of criteria")
-    p.add_argument("--n", type=int, default=23, help="how many tambons to choose (default 23)")
+    p.add_argument(
+        "--n", type=int, default=None,
+        help=f"how many tambons to choose (default {DEFAULT_N}, or every eligible tambon when "
+        "fewer are eligible)",
+    )  # fmt: skip
     p.add_argument(
         "--quota",
         action="append",
@@ -69,7 +83,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the sensitivity draws")
     p.add_argument("--lang", default="th", choices=["th", "en"], help="language of the map")
     p.add_argument("--no-map", action="store_true", help="write the tables only")
-    p.add_argument("--out", required=True, help="output folder (created)")
+    p.add_argument("--out", default="out", help="output folder (created; default out)")
     p.set_defaults(func=run)
 
 
@@ -133,6 +147,22 @@ def _read_data(args: argparse.Namespace) -> Any:
     return gdf
 
 
+def _default_n(gdf: Any, score: Any, *, plans: Any) -> int:
+    """``DEFAULT_N``, or the number of eligible tambons when fewer are eligible."""
+    from tambon_gis.selection import score_areas
+
+    if isinstance(score, str):
+        if score not in gdf.columns:
+            return DEFAULT_N  # select_areas names the missing column
+        n_eligible = int(gdf[score].notna().sum())
+    else:
+        n_eligible = int(score_areas(gdf, score, plans=plans)["eligible"].sum())
+    if n_eligible < DEFAULT_N:
+        log.info("no --n given and %d tambons are eligible: choosing all %d", n_eligible,
+                 n_eligible)  # fmt: skip
+    return max(1, min(DEFAULT_N, n_eligible))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis select``."""
     from tambon_gis._errors import ValidationError
@@ -155,7 +185,8 @@ def run(args: argparse.Namespace) -> int:
         "budget": args.budget,
         "cost": args.cost,
     }
-    sel = select_areas(gdf, n=args.n, score=score, time_limit=args.time_limit,
+    n = args.n if args.n is not None else _default_n(gdf, score, plans=args.plans)
+    sel = select_areas(gdf, n=n, score=score, time_limit=args.time_limit,
                        plans=args.plans, **kw)  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
