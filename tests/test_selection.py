@@ -592,6 +592,19 @@ def test_sensitivity_without_spread_is_the_base_selection():
     assert sorted(via_method.core_codes) == sorted(sens.core_codes)
 
 
+def test_selection_sensitivity_rescores_quietly_and_keeps_the_input(caplog):
+    """The method re-scores the data as given: no warning that the scoring's columns are
+    replaced (they are the selection's own), and the same result as the function."""
+    gdf, crit = sens_inputs()
+    sel = select_areas(gdf, n=4, score=crit, max_per_amphoe=1)
+    with caplog.at_level("WARNING", logger="tambon_gis"):
+        via_method = sel.sensitivity(draws=8, spread=0.3, seed=2)
+    assert "replaced by the scoring" not in caplog.text
+    direct = sensitivity(gdf, crit, n=4, draws=8, spread=0.3, seed=2, max_per_amphoe=1)
+    pd.testing.assert_frame_equal(via_method.to_frame(), direct.to_frame())
+    assert "score" not in gdf.columns  # the input is not modified
+
+
 def test_sensitivity_errors(tmp_path):
     gdf, crit = sens_inputs()
     with pytest.raises(ValidationError, match=r"spread=1.5: give a relative spread in \[0, 1\)"):

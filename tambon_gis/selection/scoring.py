@@ -53,6 +53,22 @@ def with_plans(gdf: gpd.GeoDataFrame, plans: Any) -> gpd.GeoDataFrame:
     return with_plan_facts(gdf, plans)
 
 
+def scoring_columns(criteria: Criteria) -> list[str]:
+    """Return the columns :func:`score_areas` adds for ``criteria``, in the order it adds them.
+
+    Examples
+    --------
+    >>> from tambon_gis.criteria import Criteria, Criterion
+    >>> scoring_columns(Criteria(criteria=[Criterion("households", weight=1.0)]))
+    ['contrib_households', 'eligible', 'ineligible_reason', 'score', 'rank']
+    """
+    return [
+        *(f"eligible_{a.key}" for a in criteria.agencies),
+        *(c.contribution_column for c in criteria.criteria),
+        "eligible", "ineligible_reason", "score", "rank",
+    ]  # fmt: skip
+
+
 def score_areas(
     gdf: gpd.GeoDataFrame, criteria: Criteria, *, plans: Any = None
 ) -> gpd.GeoDataFrame:
@@ -116,10 +132,7 @@ def score_areas(
     gdf = with_plans(gdf, plans)
     criteria.validate(gdf)
     out = gdf.copy()
-    added = [f"eligible_{a.key}" for a in criteria.agencies] + [
-        c.contribution_column for c in criteria.criteria
-    ]
-    replaced = [c for c in (*added, "eligible", "ineligible_reason", "score", "rank") if c in out]
+    replaced = [c for c in scoring_columns(criteria) if c in out]
     if replaced:
         logger.warning(
             "score_areas: the input's columns %s are replaced by the scoring's (the input is "

@@ -23,7 +23,7 @@ from tambon_gis.criteria import Criteria
 from tambon_gis.selection.labels import _NAME_COLUMNS, _bilingual
 from tambon_gis.selection.maps import selection_map
 from tambon_gis.selection.problem import LEVELS, _Group, _precheck, _prepare, _Setup
-from tambon_gis.selection.scoring import _normalised_matrix, _rank, with_plans
+from tambon_gis.selection.scoring import _normalised_matrix, _rank, scoring_columns, with_plans
 from tambon_gis.selection.solver import _Solver
 from tambon_gis.selection.stability import Sensitivity
 
@@ -626,8 +626,11 @@ class Selection:
                 "sensitivity perturbs criteria weights: select with score=Criteria(...) first"
             )
         kw = {k: v for k, v in self.params.items() if k not in ("n", "score")}
+        # the data as given: without the scoring's columns, which sensitivity computes again
+        frame = self._setup.frame
+        frame = frame.drop(columns=[c for c in scoring_columns(self.criteria) if c in frame])
         return sensitivity(
-            self._setup.frame,
+            frame,
             self.criteria,
             n=self.params["n"],
             draws=draws,
