@@ -64,6 +64,20 @@ def test_import_status_and_idempotency(tmp_path: Path, capsys):
     assert "ไม่มีข้อมูล" in out and "hh_savings" not in out.split("\n", 1)[1]
 
 
+def test_status_figures_are_shown_to_two_decimals(tmp_path: Path, capsys):
+    store = tmp_path / "kpi.sqlite"
+    _setup(store)
+    q3 = tmp_path / "q3.csv"  # a mean of three areas that does not terminate: 50000.333...
+    q3.write_text("tambon_code,indicator_id,period,value\n320101,debt,Q3 FY2566,50000\n"
+                  "320102,debt,Q3 FY2566,50000\n320103,debt,Q3 FY2566,50001\n", encoding="utf-8")
+    assert main(["monitor", "import", str(store), str(q3)]) == 0
+    capsys.readouterr()
+    assert main(["monitor", "status", str(store), "--period", "Q3 FY2566", "--level",
+                 "changwat"]) == 0  # fmt: skip
+    shown = capsys.readouterr().out
+    assert "50000.33" in shown and not re.search(r"\d\.\d{3,}", shown), shown
+
+
 def test_rejected_file_exits_1_and_writes_the_reasons(tmp_path: Path, capsys):
     store = tmp_path / "kpi.sqlite"
     _setup(store)

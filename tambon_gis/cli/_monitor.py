@@ -195,8 +195,9 @@ def run_status(args: argparse.Namespace) -> int:
                  "ytd_actual",
                  "ytd_target", "fy_target", "ratio", "status", "status_th"]
             ]  # fmt: skip
-        if "ratio" in table.columns:
-            table = table.assign(ratio=table["ratio"].round(2))
+        # figures to two decimals, as in the report (a mean of three areas is not 43933.333333)
+        shown = ("value", "ytd_actual", "ytd_target", "fy_target", "ratio")
+        table = table.round({c: 2 for c in shown if c in table.columns})
     sys.stdout.write(repr(st) + "\n")
     with pd.option_context("display.width", 200, "display.max_rows", 500,
                            "display.max_columns", 20):  # fmt: skip
