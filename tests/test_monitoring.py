@@ -761,6 +761,41 @@ def test_monitoring_report_is_one_self_contained_file(
 
 
 @pytest.mark.realdata
+def test_monitoring_report_in_english_has_no_thai_chrome(
+    loaded: MonitoringStore, tambons, tmp_path: Path
+):
+    """lang="en": headings, table headings, legend, notes, credit, status words and the place
+    and indicator names are English; only the programme's own name (data) may stay Thai."""
+    import html as html_lib
+    import re
+
+    from tambon_gis.monitoring import monitoring_report
+
+    out = monitoring_report(loaded, fiscal_year=2566, path=tmp_path / "en.html", gdf=tambons,
+                            lang="en")  # fmt: skip
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    outside_maps = re.sub(r'srcdoc="[^"]*"', "", page)
+    thai = re.compile("[\u0e00-\u0e7f]")
+    name = loaded.meta["name"]
+    for tag in ("h1", "h2", "h3", "th", "p"):  # the chrome: no Thai at all
+        for text in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", outside_maps, flags=re.S):
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).replace(name, "")
+            assert not thai.search(text), (tag, text)
+    # in the cells: English place names and status words (programme names and units are the
+    # user's own words and stay as given)
+    for word in ("สุรินทร์", "ภาคตะวันออกเฉียงเหนือ", "เป็นไปตามเป้าหมาย", "ไม่มีข้อมูล"):
+        assert word not in outside_maps, word
+    for heading in ("Status summary, Q2 FY2566", "By province, Q2 FY2566", "By region,",
+                    "Completeness (areas reporting)", "Files imported"):  # fmt: skip
+        assert heading in page
+    assert "Surin" in page and "Northeast" in page and "on track" in page
+    # the maps inside are English too
+    maps_text = html_lib.unescape(" ".join(re.findall(r'srcdoc="([^"]*)"', page)))
+    assert "Boundaries:" in maps_text and "ขอบเขตการปกครอง" not in maps_text
+
+
+@pytest.mark.realdata
 @pytest.mark.browser
 def test_report_opens_offline_in_chromium_with_maps_drawn(loaded: MonitoringStore, tambons,
                                                           tmp_path: Path):  # fmt: skip

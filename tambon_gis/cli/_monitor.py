@@ -81,7 +81,8 @@ def register(subparsers: Any) -> None:
     rep.add_argument("--period", help="quarter of the status section (default: latest with data)")
     rep.add_argument("--boundaries", help="tambon boundary file (default: found for you)")
     rep.add_argument("--no-maps", action="store_true", help="tables only")
-    rep.add_argument("--lang", default="th", choices=["th", "en"], help="language of the maps")
+    rep.add_argument("--lang", default="th", choices=["th", "en"],
+                     help="language of the report and its maps")
     rep.set_defaults(func=run_report)
 
     mig = sub.add_parser(
