@@ -61,6 +61,7 @@ def pages(tambons: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
                          colors=_demo._lead_colours(pilots, "หน่วยงานนำ"), title="pilots")
     built = {"pilot_map": maps.save(m, out / "pilot_map.html")}
     built["selection"] = _demo._select(tambons, out, lang="th")[0]
+    built["sensitivity"] = _sensitivity_page(tambons, out)
     with open_store(out / "kpi.sqlite", fiscal_years=(2566, 2566)) as st:
         st.set_areas(_demo.MONITORING / "areas.csv")
         st.set_indicators(_demo.MONITORING / "indicators.csv")
@@ -79,6 +80,22 @@ def pages(tambons: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         built["issue_map"] = maps.save(plans.issue_map(st, "food_security", gdf=tambons),
                                        out / "issue_map.html")
     return built
+
+
+def _sensitivity_page(tambons: Any, out: Path) -> Path:
+    """The sensitivity map of 23 areas chosen from the example candidates (table criteria)."""
+    from tambon_gis.cli import _demo
+    from tambon_gis.criteria import load_criteria
+    from tambon_gis.selection import select_areas
+    from tambon_gis.tables import read_table
+
+    cand = read_table(_demo.CANDIDATES).astype({"tambon_code": str})
+    attrs = [c for c in cand.columns if c not in ("ตำบล", "อำเภอ", "จังหวัด")]
+    table = tambons.merge(cand[attrs], on="tambon_code", how="inner")
+    sel = select_areas(table, n=23, score=load_criteria(_demo.EXAMPLES / "criteria_joint.yaml"),
+                       quotas={"changwat": {"*": (None, 2)}})  # fmt: skip
+    sens = sel.sensitivity(draws=12, spread=0.2, seed=1)
+    return maps.save(sens.to_map(), out / "sensitivity.html")
 
 
 def _shoot(browser: Any, path: Path) -> tuple[np.ndarray, dict[str, Any]]:
@@ -124,7 +141,8 @@ def _near(image: np.ndarray, colour: str, tol: int = 14) -> int:
     return int((np.abs(image - rgb).sum(axis=2) <= tol).sum())
 
 
-@pytest.mark.parametrize("kind", ["pilot_map", "selection", "status_map", "timeslider",
+@pytest.mark.parametrize("kind", ["pilot_map", "selection", "sensitivity", "status_map",
+                                  "timeslider",
                                   "status_map_en", "plan_map", "issue_map"])
 def test_first_view_shows_geography_fits_the_areas_and_credits(
     browser: Any, pages: dict[str, Path], kind: str
