@@ -301,13 +301,13 @@ def main() -> None:
         write_pilot_members(tg.load_boundaries())
         return
     rng = np.random.default_rng(SEED)
-    gdf = tg.load_boundaries()
+    gdf, report = tg.boundaries.load_boundaries_with_report()
     joined = tg.join_attributes(HERE / "pilot_tambons.csv", gdf)
     pilot = joined[joined["tambon_code"].notna()].copy()
     pilot["tambon_code"] = pilot["tambon_code"].astype(str)
     # tambons of the 2022 layer that were split or moved since (not in the gazetteer) are
     # left out: a table typed today would not name them
-    gone = set(gdf.attrs.get("load_report", {}).get("not_in_gazetteer", []))
+    gone = set(report.not_in_gazetteer)
     gdf = gdf[~gdf["tambon_code"].isin(gone)].reset_index(drop=True)
     cand = candidates(gdf, set(pilot["tambon_code"]), rng)
     cand.to_csv(HERE / "candidates.csv", index=False, encoding="utf-8-sig")

@@ -78,6 +78,7 @@ _SHORTCUTS = {
     "MatchReport": "matching",
     "join_attributes": "join",
     "assign_points": "join",
+    "attach_columns": "join",
     "Criteria": "criteria",
     "load_criteria": "criteria",
     "score_areas": "selection",

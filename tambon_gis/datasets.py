@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import html
 import json
@@ -42,7 +43,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tambon_gis import settings
-from tambon_gis._errors import DataNotFoundError
+from tambon_gis._errors import DataNotFoundError, ValidationError
 from tambon_gis._logging import get_logger
 
 logger = get_logger(__name__)
@@ -133,6 +134,12 @@ def get_source(name: str = DEFAULT_SOURCE) -> Source:
     -------
     Source
 
+    Raises
+    ------
+    ValidationError
+        For a name that is not in the registry (a ``ValueError``; it was a ``KeyError``
+        before 0.2); the message names the known sources.
+
     Examples
     --------
     >>> from tambon_gis import datasets
@@ -141,8 +148,12 @@ def get_source(name: str = DEFAULT_SOURCE) -> Source:
     """
     reg = _registry()
     if name not in reg:
-        raise KeyError(
-            f"no boundary source {name!r} in the registry: expected one of {sorted(reg)}"
+        close = difflib.get_close_matches(str(name), list(reg), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValidationError(
+            f"no boundary source {name!r} in the registry: expected one of {sorted(reg)}; "
+            f"{hint}pass one of them, or leave the name out for {DEFAULT_SOURCE!r} "
+            "(tambon_gis.datasets.sources() lists them)"
         )
     return reg[name]
 

@@ -4,7 +4,8 @@
 and gives it the geometry of its tambon; rows without a match are kept with no geometry and
 their status. :func:`assign_points` puts point records (villages, farms, projects) into the
 tambon that contains them, reports the points outside every tambon and can snap those within
-a given distance.
+a given distance. :func:`attach_columns` goes the other way: it copies the columns of a
+joined table onto every row of a boundary layer, by code.
 
 Examples
 --------
@@ -16,7 +17,7 @@ Examples
 ...                      crs="EPSG:4326")
 >>> t = pd.DataFrame({"code": ["320101", "999999"], "households": [10, 20]})
 >>> g = join_attributes(t, b, code="code")
->>> g[["tambon_code", "status"]].fillna("-").values.tolist(), g.geometry.isna().tolist()
+>>> g[["tambon_code", "match_status"]].fillna("-").values.tolist(), g.geometry.isna().tolist()
 ([['320101', 'code'], ['-', 'unmatched']], [False, True])
 >>> pts = pd.DataFrame({"lon": [103.45, 103.55, 104.0], "lat": [14.85, 14.85, 14.85]})
 >>> assign_points(pts, b)[["tambon_code", "assign_status"]].fillna("-").values.tolist()
@@ -26,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, cast, overload
 
@@ -40,6 +42,16 @@ from tambon_gis.boundaries import ResolutionWarning, is_embedded
 from tambon_gis.matching import MatchReport, _index, match_areas
 
 log = get_logger(__name__)
+
+#: The match report's columns and the names :func:`join_attributes` gives them, so that a
+#: joined table can go on to :func:`tambon_gis.select_areas` (whose ``status`` and ``score``
+#: are the selection's) without a rename.
+MATCH_COLUMNS: dict[str, str] = {"status": "match_status", "score": "match_score"}
+
+#: The match bookkeeping columns :func:`attach_columns` does not copy by default (the old
+#: ``status``/``score`` names too, for frames joined before 0.2).
+_BOOKKEEPING = frozenset({"match_status", "match_score", "status", "score", "candidates", "note",
+                          "duplicate", "in_boundaries", "geometry"})
 
 #: Columns of the boundaries copied onto joined rows and points when the layer has them.
 BOUNDARY_COLUMNS: tuple[str, ...] = (
@@ -158,8 +170,10 @@ def join_attributes(
     Returns
     -------
     geopandas.GeoDataFrame or (geopandas.GeoDataFrame, MatchReport)
-        The rows of :meth:`MatchReport.to_frame` (input columns, ``tambon_code``, ``status``,
-        ``score``, names, ``candidates``, ``note``, ``duplicate``), plus ``region`` and
+        The rows of :meth:`MatchReport.to_frame` (input columns, ``tambon_code``, names,
+        ``candidates``, ``note``, ``duplicate``), with the report's ``status`` and ``score``
+        named ``match_status`` and ``match_score`` (:data:`MATCH_COLUMNS`; so they do not
+        collide with the ``status`` and ``score`` of a selection), plus ``region`` and
         ``region_en`` when the boundaries have them, ``in_boundaries`` (the tambon was found
         in the layer), ``gazetteer_code`` and the geometry, in the CRS of the boundaries and
         in input order. The counts by status are in ``attrs["match_counts"]``. When the layer
@@ -185,7 +199,7 @@ def join_attributes(
     ...                      crs="EPSG:4326")
     >>> t = pd.DataFrame({"จังหวัด": ["สุรินทร์", "สุรินทร์"], "ตำบล": ["ในเมือง", "ที่ไม่มี"]})
     >>> g, report = join_attributes(t, b, province="จังหวัด", tambon="ตำบล", return_report=True)
-    >>> len(g), g["status"].tolist(), report.n_matched
+    >>> len(g), g["match_status"].tolist(), report.n_matched
     (2, ['exact', 'unmatched'], 1)
     >>> len(join_attributes(t, b, province="จังหวัด", tambon="ตำบล", how="inner"))
     1
@@ -199,7 +213,7 @@ def join_attributes(
         report = match_areas(
             table, province=province, amphoe=amphoe, tambon=tambon, code=code, boundaries=boundaries
         )
-    frame = report.to_frame()
+    frame = _match_columns(report.to_frame())
     codes = _codes_of(boundaries)
     dup = codes[codes.duplicated()]
     if len(dup):
@@ -266,6 +280,16 @@ def join_attributes(
         how,
     )
     return (out, report) if return_report else out
+
+
+def _match_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rename a report frame's ``status``/``score`` to :data:`MATCH_COLUMNS` names.
+
+    An input column that already has one of the new names is kept as ``input_<name>``, as
+    :meth:`MatchReport.to_frame` does for the input columns that clash with its own.
+    """
+    clash = {new: f"input_{new}" for new in MATCH_COLUMNS.values() if new in frame.columns}
+    return frame.rename(columns=clash).rename(columns=MATCH_COLUMNS)
 
 
 def _older_codes(missing: set[str], layer: set[str]) -> dict[str, tuple[str, str]]:
@@ -628,6 +652,98 @@ def assign_points(
     )
     return out
 
+# --------------------------------------------------------------------------------------------
+# Boundaries <- table
+# --------------------------------------------------------------------------------------------
+
+
+def attach_columns(
+    gdf: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    on: str = "tambon_code",
+) -> gpd.GeoDataFrame:
+    """Copy columns of a joined table onto every row of a boundary layer, by code.
+
+    The result keeps every boundary row (rows without a value get missing values, drawn as
+    "no data"), so a map of a few pilot tambons still shows the whole country or province.
+    When the table has a code twice, the first row is used and the count is logged and kept in
+    ``attrs["duplicates"]``; table rows without a code are counted in ``attrs["unmatched"]``.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Boundaries in the canonical schema.
+    table : DataFrame
+        A table with the ``on`` column, e.g. the result of :func:`join_attributes`.
+    columns : sequence of str, optional
+        Columns to copy (default: every column not already in ``gdf``, except geometry and
+        the matching bookkeeping columns: ``match_status``, ``match_score``, ``candidates``,
+        ``note``, ``duplicate``, ``in_boundaries``, and the ``status``/``score`` of a table
+        joined before 0.2).
+    on : str, default "tambon_code"
+        The code column present in both.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``gdf`` with the columns added, in the order of ``gdf``.
+
+    Raises
+    ------
+    SchemaError
+        When either table lacks the ``on`` column, or a named column is not in the table.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import attach_columns
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101", "320102"]},
+    ...     geometry=[box(103, 14, 103.1, 14.1), box(103.1, 14, 103.2, 14.1)], crs="EPSG:4326")
+    >>> t = pd.DataFrame({"tambon_code": ["320102", None], "lead": ["พอช.", "x"]})
+    >>> out = attach_columns(b, t)
+    >>> out["lead"].tolist(), out.attrs["unmatched"]
+    ([nan, 'พอช.'], 1)
+    """
+    if on not in gdf.columns or on not in table.columns:
+        raise SchemaError(
+            f"attach_columns(): both tables need the {on!r} column; join the table first with "
+            "tambon_gis.join_attributes()"
+        )
+    if columns is None:
+        columns = [c for c in table.columns if c not in gdf.columns and c not in _BOOKKEEPING
+                   and c != getattr(table, "_geometry_column_name", None)]
+    columns = list(columns)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise SchemaError(
+            f"attach_columns(): columns {missing} are not in the table (columns: "
+            f"{list(table.columns)}): pass columns= with names the table has"
+        )
+    frame = pd.DataFrame(table[[on, *columns]])
+    unmatched = int(frame[on].isna().sum())
+    frame = frame[frame[on].notna()]
+    duplicated = int(frame[on].duplicated().sum())
+    if duplicated:
+        log.warning("attach_columns: %d table rows repeat a %s; the first row is used",
+                    duplicated, on)
+    frame = frame.drop_duplicates(on).set_index(on)
+    out = gdf.copy()
+    codes = out[on].astype(str)
+    for col in columns:
+        out[col] = codes.map(frame[col]).to_numpy()
+    not_in_layer = int((~frame.index.isin(codes)).sum())
+    out.attrs.update({"unmatched": unmatched, "duplicates": duplicated,
+                      "not_in_layer": not_in_layer})
+    log.info(
+        "attach_columns returned %s rows, %s with values (%d table rows without a code, %d "
+        "repeated, %d codes not in the layer)", f"{len(out):,}",
+        f"{int(codes.isin(frame.index).sum()):,}", unmatched, duplicated, not_in_layer,
+    )
+    return out
+
 
 def _epsg(crs: Any) -> int | None:
     """Return the EPSG code of a CRS-like value, or ``None``."""
@@ -639,6 +755,8 @@ def _epsg(crs: Any) -> int | None:
 #: The public names of this module.
 __all__ = [
     "BOUNDARY_COLUMNS",
+    "MATCH_COLUMNS",
     "assign_points",
+    "attach_columns",
     "join_attributes",
 ]

@@ -5,17 +5,17 @@ Excel's "CSV UTF-8" writes it, UTF-16 as Excel's "Unicode text" writes it, or cp
 on Thai Windows writes it), finds the header row under title rows, fills merged and blank
 cells under the province and district columns, and recognises Thai and English headers for
 the province, district, tambon and code columns (:func:`detect_columns`). Every row of the
-file is kept; what was done is recorded in ``df.attrs["read_table"]``.
+file is kept; what was done is the :class:`ReadReport` of :func:`read_table_with_report`.
 
 Examples
 --------
 >>> import tempfile, pathlib
->>> from tambon_gis.tables import read_table, detect_columns
+>>> from tambon_gis.tables import read_table_with_report, detect_columns
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "pilot.csv"
 >>> text = "รายชื่อตำบลนำร่อง\nจังหวัด,อำเภอ,ตำบล\nสุรินทร์,ท่าตูม,ทุ่งกุลา\n"
 >>> _ = path.write_bytes(text.encode("cp874"))
->>> df = read_table(path)
->>> df.attrs["read_table"]["encoding"], df.attrs["read_table"]["header_row"], len(df)
+>>> df, report = read_table_with_report(path)
+>>> report.encoding, report.header_row, len(df)
 ('cp874', 1, 1)
 >>> detect_columns(df)
 {'province': 'จังหวัด', 'amphoe': 'อำเภอ', 'tambon': 'ตำบล'}
@@ -29,6 +29,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -427,6 +428,74 @@ def _read_xlsx_rows(
     return rows, [r - 1 for r in row_ids], filled, title
 
 
+@dataclass(frozen=True)
+class ReadReport:
+    """What :func:`read_table_with_report` found in a file and did to it.
+
+    Attributes
+    ----------
+    path : str
+        The file read.
+    encoding : str
+        The encoding of a CSV (``"xlsx"`` for a workbook).
+    sheet : str or None
+        The sheet of a workbook.
+    header_row : int
+        The 0-based row of the file taken as the header.
+    columns : dict
+        The recognised roles: ``{"province": column, ...}`` (:func:`detect_columns`).
+    filled : dict
+        ``{column: [row positions]}`` of the cells filled down or from merged cells.
+    merged_cells : int
+        How many cells of merged ranges were read.
+    blank_rows_dropped : int
+        Wholly blank rows between the header and the last data row, not kept.
+    file_rows : list of int
+        The 0-based row in the file of each row of the frame.
+    rows_above_header : list of int
+        Rows above the header, not read as data.
+    header_width : int
+        How many cells the header row holds.
+    extra_fields : dict
+        ``{file row: cells}`` of rows with more cells than the header.
+    """
+
+    path: str
+    encoding: str
+    sheet: str | None
+    header_row: int
+    columns: dict[str, str]
+    filled: dict[str, list[int]]
+    merged_cells: int
+    blank_rows_dropped: int
+    file_rows: list[int]
+    rows_above_header: list[int]
+    header_width: int
+    extra_fields: dict[int, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a plain dict (the old ``attrs["read_table"]``)."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        where = f"sheet {self.sheet!r}" if self.sheet is not None else self.encoding
+        lines = [
+            f"ReadReport({Path(self.path).name}: {len(self.file_rows):,} rows, {where}, "
+            f"header row {self.header_row})",
+            f"  columns: {self.columns}",
+        ]
+        if self.filled:
+            lines.append("  filled down: " + ", ".join(
+                f"{len(v)} cell(s) of {k!r}" for k, v in self.filled.items()))  # fmt: skip
+        if self.rows_above_header:
+            lines.append(f"  rows above the header: {self.rows_above_header[:10]}")
+        if self.blank_rows_dropped:
+            lines.append(f"  blank rows dropped: {self.blank_rows_dropped}")
+        if self.extra_fields:
+            lines.append(f"  rows with more cells than the header: {list(self.extra_fields)[:10]}")
+        return "\n".join(lines)
+
+
 def read_table(
     path: str | Path,
     *,
@@ -438,6 +507,11 @@ def read_table(
     dtype_str: bool = False,
 ) -> pd.DataFrame:
     r"""Read a CSV or Excel table of tambons typed by hand.
+
+    The frame's ``attrs`` hold its provenance, ``attrs["source"]`` (the path). What was
+    found and done (encoding, header row, filled cells...) is the :class:`ReadReport` of
+    :func:`read_table_with_report`; ``attrs["read_table"]``, the same as a dict, is
+    deprecated and goes in the next release.
 
     Parameters
     ----------
@@ -457,7 +531,7 @@ def read_table(
         Fill blank cells of the province and amphoe columns with the value above (merged
         cells in a workbook are always filled). ``None`` (default) fills down in workbooks
         but not in CSV files. An amphoe cell is only filled when its province is the same
-        as the row above. Every filled cell is reported in ``attrs["read_table"]["filled"]``
+        as the row above. Every filled cell is reported in :attr:`ReadReport.filled`
         and in the match report's ``note``.
     dtype_str : bool
         Keep every column as text. By default a column whose values are all whole numbers
@@ -467,9 +541,8 @@ def read_table(
     -------
     pandas.DataFrame
         One row per data row of the file (rows left wholly blank are dropped and counted),
-        with ``attrs["read_table"]`` holding ``path``, ``encoding``, ``sheet``,
-        ``header_row``, ``columns`` (recognised roles), ``filled`` ({column: [row
-        positions]}), ``merged_cells`` and ``blank_rows_dropped``.
+        with ``attrs["source"]``, and for one release ``attrs["read_table"]`` (deprecated:
+        :meth:`ReadReport.to_dict` of :func:`read_table_with_report`).
 
     Notes
     -----
@@ -478,7 +551,7 @@ def read_table(
     the cells that hold data. Past the limits of :mod:`tambon_gis.settings`
     (``max_cell_chars``, ``max_table_cells``, ``max_xlsx_bytes``) a :class:`LimitError` names
     the file, the limit and the setting. No row is lost: rows above the header are listed in
-    ``attrs["read_table"]["rows_above_header"]`` and rows with more cells than the header in
+    :attr:`ReadReport.rows_above_header` and rows with more cells than the header in
     ``extra_fields``. A CSV cell that starts with ``'`` and a formula character (as the
     library's exports write formula-like text) is read without the ``'``.
 
@@ -504,10 +577,60 @@ def read_table(
     ...         ",น่าน,ศิลาแลง,982\n")
     >>> _ = path.write_text(text, encoding="utf-8-sig")
     >>> df = read_table(path)
-    >>> df.attrs["read_table"]["encoding"], len(df), str(df["ครัวเรือน"].dtype)
-    ('utf-8-sig', 2, 'Int64')
+    >>> len(df), str(df["ครัวเรือน"].dtype), df.attrs["source"] == str(path)
+    (2, 'Int64', True)
     >>> df["รหัสตำบล"].tolist()
     ['๓๒๐๓๑๐', nan]
+    """
+    df, report = read_table_with_report(
+        path, sheet=sheet, header=header, encoding=encoding, sep=sep, fill_down=fill_down,
+        dtype_str=dtype_str,
+    )
+    df.attrs["read_table"] = report.to_dict()  # deprecated: read_table_with_report
+    return df
+
+
+def read_table_with_report(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header: int | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    fill_down: bool | None = None,
+    dtype_str: bool = False,
+) -> tuple[pd.DataFrame, ReadReport]:
+    r"""Read a table like :func:`read_table`, and say what was found and done.
+
+    Parameters
+    ----------
+    path, sheet, header, encoding, sep, fill_down, dtype_str
+        As in :func:`read_table`.
+
+    Returns
+    -------
+    (pandas.DataFrame, ReadReport)
+        The table (its ``attrs`` hold only ``source``, the path) and the :class:`ReadReport`:
+        encoding, sheet, header row, recognised columns, filled cells, rows not read as
+        data. :func:`tambon_gis.match_areas` given the path notes the filled cells itself.
+
+    Raises
+    ------
+    EncodingError, LimitError, ValidationError, FileNotFoundError
+        As :func:`read_table`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from tambon_gis.tables import read_table_with_report
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pilot.csv"
+    >>> text = "รายชื่อตำบลนำร่อง\nจังหวัด,อำเภอ,ตำบล\nสุรินทร์,ท่าตูม,ทุ่งกุลา\n"
+    >>> _ = path.write_bytes(text.encode("cp874"))
+    >>> df, report = read_table_with_report(path)
+    >>> report.encoding, report.header_row, report.rows_above_header, len(df)
+    ('cp874', 1, [0], 1)
+    >>> list(df.attrs)
+    ['source']
     """
     path = Path(path)
     if not path.exists():
@@ -564,7 +687,7 @@ def read_table(
         recognised = header is not None or bool(detect_columns(pd.DataFrame(columns=columns)))
         (log.info if recognised else log.warning)(
             "read_table took row %d of %s as the header and did not read the %d row(s) above "
-            "it (rows %s, kept in attrs['read_table']['rows_above_header']); pass header=... "
+            "it (rows %s, listed in the ReadReport of read_table_with_report); pass header=... "
             "to choose another", row_ids[hrow], path.name, len(above), above[:10],
         )  # fmt: skip
     if extra:
@@ -614,21 +737,13 @@ def read_table(
             continue
         num = _as_int(s)
         df[col] = num if num is not None else _as_str(s)
-    info = {
-        "path": str(path),
-        "encoding": enc,
-        "sheet": sheet_name,
-        "header_row": row_ids[hrow],
-        "columns": roles,
-        "filled": filled,
-        "merged_cells": len(merged_filled),
-        "blank_rows_dropped": dropped,
-        "file_rows": file_rows,
-        "rows_above_header": above,
-        "header_width": n_header,
-        "extra_fields": extra,
-    }
-    df.attrs["read_table"] = info
+    report = ReadReport(
+        path=str(path), encoding=enc, sheet=sheet_name, header_row=row_ids[hrow],
+        columns=roles, filled=filled, merged_cells=len(merged_filled),
+        blank_rows_dropped=dropped, file_rows=file_rows, rows_above_header=above,
+        header_width=n_header, extra_fields=extra,
+    )  # fmt: skip
+    df.attrs = {"source": str(path)}
     if dropped:
         log.info("read_table dropped %d wholly blank row(s) of %s", dropped, path.name)
     if filled:
@@ -645,7 +760,7 @@ def read_table(
         row_ids[hrow],
         roles,
     )
-    return df
+    return df, report
 
 
 def _as_str(s: pd.Series) -> pd.Series:
@@ -691,6 +806,8 @@ def _as_int(s: pd.Series) -> pd.Series | None:
 #: The public names of this module.
 __all__ = [
     "HEADERS",
+    "ReadReport",
     "detect_columns",
     "read_table",
+    "read_table_with_report",
 ]

@@ -608,6 +608,12 @@ def test_corrupted_shp_bytes_are_a_library_error(surin_raw, tmp_path: Path) -> N
         gdf = tg.load_boundaries(shp, allow_partial=True)
     assert len(gdf) == 158 and code not in set(gdf["tambon_code"])
     assert load_report(gdf).unreadable == [code] and load_report(gdf).features_read == 159
+    # the report as an object; the frame's attrs keep only the provenance
+    with pytest.warns(BoundaryWarning, match="1 of its 159 features were left out"):
+        again, report = tg.boundaries.load_boundaries_with_report(shp, allow_partial=True)
+    assert report.unreadable == [code] and report.features_read == 159
+    assert "load_report" not in again.attrs and "_unreadable" not in again.attrs
+    assert again["tambon_code"].equals(gdf["tambon_code"])
 
 
 @pytest.mark.realdata

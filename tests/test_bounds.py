@@ -30,7 +30,7 @@ from tambon_gis._export import guard_frame, safe_excel_writer, write_csv
 from tambon_gis.matching import match_areas
 from tambon_gis.monitoring import MonitoringStore, open_store
 from tambon_gis.periods import fiscal_year, parse_period
-from tambon_gis.tables import read_table
+from tambon_gis.tables import read_table, read_table_with_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from bench_bounds import xlsx_bomb
@@ -80,8 +80,8 @@ def test_far_away_cell_and_whole_sheet_merge_read_in_bounded_time(tmp_path: Path
     xlsx_bomb(path, 1)  # one cell at XFD1048576, a merged range over the whole sheet
     assert path.stat().st_size < 20_000
     with deadline(60):
-        df = read_table(path)
-    info = df.attrs["read_table"]
+        df, report = read_table_with_report(path)
+    info = report.to_dict()
     # the two real rows and the far one; one column per column that holds something
     assert df.shape == (2, 3)
     assert info["file_rows"] == [1, 1_048_575]
@@ -238,16 +238,16 @@ def test_none_and_nan_text_are_rejected_in_both_layouts_blank_is_not_reported(
 def test_blank_first_header_cell_with_unknown_names_loses_no_row(tmp_path: Path) -> None:
     path = tmp_path / "h.csv"
     path.write_text(",name,value\n1,a,x\n2,b,y\n3,c,z\n", encoding="utf-8")
-    df = read_table(path)
+    df, report = read_table_with_report(path)
     assert len(df) == 3 and list(df.columns) == ["column_1", "name", "value"]
-    assert df.attrs["read_table"]["rows_above_header"] == []
+    assert report.rows_above_header == []
 
 
 def test_rows_above_a_header_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("รายชื่อ\nจังหวัด,ตำบล\nสุรินทร์,ทุ่งกุลา\n", encoding="utf-8")
-    df = read_table(path)
-    assert len(df) == 1 and df.attrs["read_table"]["rows_above_header"] == [0]
+    df, report = read_table_with_report(path)
+    assert len(df) == 1 and report.rows_above_header == [0]
 
 
 def test_unterminated_quote_is_an_error_naming_the_line(tmp_path: Path) -> None:
@@ -271,8 +271,8 @@ def test_hidden_first_sheet_is_skipped_and_said(
     ws.append(["สุรินทร์", "ทุ่งกุลา"])
     wb.active = 1
     wb.save(tmp_path / "h.xlsx")
-    df = read_table(tmp_path / "h.xlsx")
-    assert df.attrs["read_table"]["sheet"] == "current"
+    df, report = read_table_with_report(tmp_path / "h.xlsx")
+    assert report.sheet == "current"
     assert df["ตำบล"].tolist() == ["ทุ่งกุลา"]
     assert "hidden sheet(s) ['old']" in caplog.text
 

@@ -15,7 +15,7 @@ import pytest
 
 import tambon_gis as tg
 from tambon_gis import datasets, settings
-from tambon_gis._errors import DataNotFoundError
+from tambon_gis._errors import DataNotFoundError, ValidationError
 from tambon_gis.boundaries import load_report
 
 
@@ -26,8 +26,11 @@ def test_registry_entries_are_complete() -> None:
         assert src.license and src.attribution and src.vintage
         assert src.hash is None or len(src.hash) == 64
         assert "<table>" in src._repr_html_()
-    with pytest.raises(KeyError, match="hdx-cod-ab-tha"):
+    with pytest.raises(ValidationError, match=r"'nope'.*\['hdx-cod-ab-tha'\].*pass one") as info:
         datasets.get_source("nope")
+    assert isinstance(info.value, ValueError) and not isinstance(info.value, KeyError)
+    with pytest.raises(ValidationError, match="did you mean 'hdx-cod-ab-tha'"):
+        datasets.get_source("hdx-cod-ab")
 
 
 @pytest.fixture()

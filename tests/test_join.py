@@ -12,8 +12,9 @@ import shapely
 from shapely.geometry import Point, box
 
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
-from tambon_gis.join import assign_points, join_attributes
+from tambon_gis.join import assign_points, attach_columns, join_attributes
 from tambon_gis.matching import MatchReport, match_areas
+from tambon_gis.selection import select_areas
 from tambon_gis.tables import read_table
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -56,7 +57,9 @@ def test_unmatched_rows_are_kept_without_geometry(tambons: gpd.GeoDataFrame) -> 
     assert len(g) == 17
     assert g["id"].tolist() == table["id"].tolist()
     no_geom = g[g.geometry.isna()]
-    assert set(no_geom["status"]) == {"ambiguous", "unmatched"}
+    assert set(no_geom["match_status"]) == {"ambiguous", "unmatched"}
+    assert "status" not in g.columns and "score" not in g.columns
+    assert g["match_score"].tolist() == report.to_frame()["score"].tolist()
     assert len(no_geom) == 5
     inner = join_attributes(table, tambons, **cols, how="inner")
     assert len(inner) == 12 and inner.geometry.notna().all()
@@ -72,7 +75,7 @@ def test_tambon_missing_from_an_older_layer(
     t = pd.DataFrame({"code": ["320102", "320101"]})
     with caplog.at_level("WARNING", logger="tambon_gis"):
         g = join_attributes(t, tambons[tambons["tambon_code"] != "320102"], code="code")
-    assert g["status"].tolist() == ["code", "code"]
+    assert g["match_status"].tolist() == ["code", "code"]
     assert g["in_boundaries"].tolist() == [False, True]
     assert g.geometry.isna().tolist() == [True, False]
     assert "tambon not in the boundaries" in g["note"].iloc[0]
@@ -294,3 +297,56 @@ def test_a_layer_older_than_the_gazetteer_gives_its_polygon_and_code(
     assert all(
         geom.equals(polygons[old]) for geom, (old, _) in zip(g.geometry, expect, strict=True)
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Boundaries <- table
+# --------------------------------------------------------------------------------------------
+
+
+def _two_tambons() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"tambon_code": ["320101", "320102"], "tambon_th": ["ในเมือง", "ตั้งใจ"]},
+        geometry=[box(103.4, 14.8, 103.5, 14.9), box(103.5, 14.8, 103.6, 14.9)],
+        crs="EPSG:4326",
+    )
+
+
+def test_attach_columns_keeps_every_boundary_row() -> None:
+    gdf = _two_tambons()
+    table = pd.DataFrame({"tambon_code": ["320101", "320101", None, "999999"], "x": [1, 2, 3, 4]})
+    before = gdf.copy()
+    out = attach_columns(gdf, table)
+    pd.testing.assert_frame_equal(gdf, before)
+    assert out["tambon_code"].tolist() == gdf["tambon_code"].tolist()
+    assert out["x"].iloc[0] == 1 and pd.isna(out["x"].iloc[1])
+    assert out.attrs["duplicates"] == 1 and out.attrs["unmatched"] == 1
+    assert out.attrs["not_in_layer"] == 1
+    with pytest.raises(SchemaError, match="join_attributes"):
+        attach_columns(gdf, table.rename(columns={"tambon_code": "code"}))
+    with pytest.raises(SchemaError, match=r"\['y'\] are not in the table"):
+        attach_columns(gdf, table, columns=["y"])
+
+
+def test_joined_match_columns_do_not_collide_with_a_selection() -> None:
+    b = _two_tambons()
+    t = pd.DataFrame({"code": ["320101", "320102"], "match_status": ["mine", "mine"],
+                      "households": [10, 20]})  # fmt: skip
+    g = join_attributes(t, b, code="code")
+    assert g["match_status"].tolist() == ["code", "code"]
+    assert g["input_match_status"].tolist() == ["mine", "mine"]  # the input's column is kept
+    assert g["match_score"].notna().all() and not {"status", "score"} & set(g.columns)
+    # the joined rows go on to a selection with no rename: its status/score are its own
+    ranked = select_areas(g, n=1, score="households").ranked()
+    assert ranked["status"].tolist() == ["chosen", "left out"]
+    assert ranked["tambon_code"].tolist() == ["320102", "320101"]
+    # and back onto the boundaries: the bookkeeping stays behind
+    layer = attach_columns(b, g)
+    assert "households" in layer.columns and "match_status" not in layer.columns
+
+
+def test_attach_columns_skips_the_bookkeeping_of_a_frame_joined_before_0_2() -> None:
+    old = pd.DataFrame({"tambon_code": ["320101"], "status": ["exact"], "score": [1.0],
+                        "households": [10]})  # fmt: skip
+    layer = attach_columns(_two_tambons(), old)
+    assert "households" in layer.columns and not {"status", "score"} & set(layer.columns)

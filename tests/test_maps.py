@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from tambon_gis import maps
+from tambon_gis import join, maps
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -238,14 +238,14 @@ def test_add_panel_escapes_dataframes_and_checks_position() -> None:
         maps.add_panel(m, "x", position="middle")
 
 
-def test_attach_columns_keeps_every_boundary_row() -> None:
+def test_maps_attach_columns_is_a_deprecated_alias_of_the_join() -> None:
     gdf = _layer()
     table = pd.DataFrame({"tambon_code": ["320101", "320101", None], "x": [1, 2, 3]})
-    out = maps.attach_columns(gdf, table)
-    assert len(out) == len(gdf)
-    assert out["x"].tolist()[:2] == [1, None] or pd.isna(out["x"].iloc[1])
+    with pytest.warns(FutureWarning, match=r"tambon_gis\.join\.attach_columns"):
+        out = maps.attach_columns(gdf, table, ["x"])
+    expected = join.attach_columns(gdf, table, columns=["x"])
+    pd.testing.assert_frame_equal(pd.DataFrame(out), pd.DataFrame(expected))
     assert out.attrs["duplicates"] == 1 and out.attrs["unmatched"] == 1
-    assert "x" not in gdf.columns
 
 
 def test_format_value() -> None:

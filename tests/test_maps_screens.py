@@ -50,12 +50,12 @@ def browser() -> Iterator[Any]:
 def pages(tambons: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The page types, built from the example programme like the demo builds them."""
     from tambon_gis.cli import _demo
-    from tambon_gis.join import join_attributes
+    from tambon_gis.join import attach_columns, join_attributes
     from tambon_gis.monitoring import open_store, status_map, timeslider_map
 
     out = tmp_path_factory.mktemp("screens")
     joined = join_attributes(_demo.PILOT_TABLE, tambons)
-    pilots = maps.attach_columns(tambons, joined)
+    pilots = attach_columns(tambons, joined)
     codes = sorted(set(joined["tambon_code"].dropna().astype(str)))
     m = maps.categorical(pilots, "หน่วยงานนำ", highlight=codes, nodata_label="ไม่ใช่ตำบลนำร่อง",
                          colors=_demo._lead_colours(pilots, "หน่วยงานนำ"), title="pilots")

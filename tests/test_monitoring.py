@@ -726,7 +726,9 @@ def test_areas_missing_from_the_layer_are_named_not_dropped(
     layer = tambons[tambons["tambon_code"] != "900101"]
     with caplog.at_level("WARNING"):
         areas = mm.programme_areas(loaded, layer)
-    assert len(areas) == 6 and areas.attrs["missing_areas"] == ["900101"]
+    assert len(areas) == 6 and mm.missing_areas(loaded, layer) == ["900101"]
+    assert mm.missing_areas(loaded, tambons) == []
+    assert areas.attrs["missing_areas"] == ["900101"]  # deprecated, kept one release
     assert "900101" in caplog.text
 
 

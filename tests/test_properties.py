@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tambon_gis._errors import TambonGISError
 from tambon_gis.names import clean_code, normalize_name
 from tambon_gis.periods import parse_period
-from tambon_gis.tables import read_table
+from tambon_gis.tables import read_table_with_report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DATA = Path(__file__).parent / "data"
@@ -85,10 +85,10 @@ def test_read_table_loses_no_row(tmp_path: Path, rows: list[list[str]]) -> None:
     path = tmp_path / "t.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")
     try:
-        df = read_table(path, sep=",")
+        df, report = read_table_with_report(path, sep=",")
     except TambonGISError:
         return
-    info = df.attrs["read_table"]
+    info = report.to_dict()
     blank = sum(all(not c.strip() for c in r) for r in rows)
     # every data row is in the frame, or counted as wholly blank, or above the header
     assert len(df) + blank + len(info["rows_above_header"]) >= len(rows)
@@ -100,10 +100,10 @@ def test_read_table_loses_no_row(tmp_path: Path, rows: list[list[str]]) -> None:
 _CHILD = """
 import sys
 from tambon_gis._errors import TambonGISError
-from tambon_gis.tables import read_table
+from tambon_gis.tables import read_table_with_report
 try:
-    df = read_table(sys.argv[1])
-    info = df.attrs["read_table"]
+    df, report = read_table_with_report(sys.argv[1])
+    info = report.to_dict()
     assert len(df) == len(info["file_rows"])
     print("read", len(df))
 except TambonGISError as exc:

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from tambon_gis._errors import EncodingError, ValidationError
-from tambon_gis.tables import detect_columns, read_table
+from tambon_gis.tables import ReadReport, detect_columns, read_table, read_table_with_report
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -23,10 +23,10 @@ def test_pilot_csv_is_utf8_with_bom_and_exact_headers() -> None:
     raw = (EXAMPLES / "pilot_tambons.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw[3:].decode("utf-8").splitlines()[0] == HEADER
-    df = read_table(EXAMPLES / "pilot_tambons.csv")
+    df, report = read_table_with_report(EXAMPLES / "pilot_tambons.csv")
     assert list(df.columns) == HEADER.split(",")
     assert len(df) == 23
-    assert df.attrs["read_table"]["encoding"] == "utf-8-sig"
+    assert report.encoding == "utf-8-sig"
     assert str(df["ครัวเรือนเกษตรกร"].dtype) == "Int64"
     assert set(df["หน่วยงานนำ"]) == {"พอช.", "สภาเกษตรกรฯ", "ร่วม"}
     assert set(df["สภาองค์กรชุมชนตำบล"]) | set(df["แผนเกษตรตำบล"]) == {"มี", "ไม่มี"}
@@ -37,8 +37,8 @@ def test_pilot_csv_is_utf8_with_bom_and_exact_headers() -> None:
 
 
 def test_pilot_xlsx_title_row_and_merged_cells() -> None:
-    df = read_table(EXAMPLES / "pilot_tambons.xlsx")
-    info = df.attrs["read_table"]
+    df, report = read_table_with_report(EXAMPLES / "pilot_tambons.xlsx")
+    info = report.to_dict()
     assert len(df) == 23
     assert info["header_row"] == 3
     assert info["columns"] == {
@@ -58,8 +58,8 @@ def test_cp874_csv_from_thai_windows_excel() -> None:
     raw = (DATA / "match_cp874.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    df = read_table(DATA / "match_cp874.csv")
-    assert df.attrs["read_table"]["encoding"] == "cp874"
+    df, report = read_table_with_report(DATA / "match_cp874.csv")
+    assert report.encoding == "cp874"
     assert df["ตำบล/แขวง"].tolist() == ["ทุ่งกุลา", "ศิลาแลง", "ลำผักชี"]
     assert detect_columns(df) == {
         "province": "จังหวัด",
@@ -73,11 +73,11 @@ def test_utf8_without_bom_and_utf16(tmp_path: Path) -> None:
     text = "จังหวัด,ตำบล\nน่าน,ศิลาแลง\n"
     p1 = tmp_path / "plain.csv"
     p1.write_text(text, encoding="utf-8")
-    assert read_table(p1).attrs["read_table"]["encoding"] == "utf-8"
+    assert read_table_with_report(p1)[1].encoding == "utf-8"
     p2 = tmp_path / "unicode.txt"
     p2.write_text(text.replace(",", "\t"), encoding="utf-16")
-    df = read_table(p2)
-    assert df.attrs["read_table"]["encoding"] == "utf-16"
+    df, report = read_table_with_report(p2)
+    assert report.encoding == "utf-16"
     assert df.iloc[0].tolist() == ["น่าน", "ศิลาแลง"]
 
 
@@ -88,15 +88,15 @@ def test_semicolon_delimiter_and_title_rows(tmp_path: Path) -> None:
         "Surin;Tha Tum;Thung Kula\n",
         encoding="utf-8",
     )
-    df = read_table(p)
-    assert df.attrs["read_table"]["header_row"] == 3
+    df, report = read_table_with_report(p)
+    assert report.header_row == 3
     assert list(df.columns) == ["Province", "District", "Sub-district"]
     assert len(df) == 1
 
 
 def test_merged_and_blank_cells_are_filled_and_reported() -> None:
-    df = read_table(DATA / "match_merged.xlsx")
-    info = df.attrs["read_table"]
+    df, report = read_table_with_report(DATA / "match_merged.xlsx")
+    info = report.to_dict()
     assert info["header_row"] == 2
     assert info["blank_rows_dropped"] == 1
     assert df["จังหวัด"].tolist() == ["สุรินทร์", "สุรินทร์", "สุรินทร์", "น่าน", "น่าน", "ตราด"]
@@ -108,10 +108,10 @@ def test_merged_and_blank_cells_are_filled_and_reported() -> None:
 
 
 def test_fill_down_can_be_turned_off(tmp_path: Path) -> None:
-    df = read_table(DATA / "match_merged.xlsx", fill_down=False)
+    df, report = read_table_with_report(DATA / "match_merged.xlsx", fill_down=False)
     # merged cells are always filled; plain blank cells are left blank
     assert df["จังหวัด"].tolist()[4] is None or pd.isna(df["จังหวัด"].tolist()[4])
-    assert df.attrs["read_table"]["filled"] == {"จังหวัด": [1, 2], "อำเภอ": [1]}
+    assert report.filled == {"จังหวัด": [1, 2], "อำเภอ": [1]}
 
 
 def test_amphoe_not_filled_across_a_new_province(tmp_path: Path) -> None:
@@ -119,20 +119,20 @@ def test_amphoe_not_filled_across_a_new_province(tmp_path: Path) -> None:
     p.write_text("จังหวัด,อำเภอ,ตำบล\nสุรินทร์,ท่าตูม,ทุ่งกุลา\n,,กระโพ\nน่าน,,ศิลาแลง\n", encoding="utf-8")
     plain = read_table(p)
     assert plain["จังหวัด"].isna().sum() == 1  # CSV: no fill-down unless asked
-    df = read_table(p, fill_down=True)
+    df, report = read_table_with_report(p, fill_down=True)
     assert df["จังหวัด"].tolist() == ["สุรินทร์", "สุรินทร์", "น่าน"]
     assert df["อำเภอ"].iloc[1] == "ท่าตูม"
     assert pd.isna(df["อำเภอ"].iloc[2])  # the province changed: never copied
-    assert df.attrs["read_table"]["filled"] == {"จังหวัด": [1], "อำเภอ": [1]}
+    assert report.filled == {"จังหวัด": [1], "อำเภอ": [1]}
 
 
 def test_no_row_is_lost(tmp_path: Path) -> None:
     p = tmp_path / "rows.csv"
     lines = ["จังหวัด,ตำบล"] + [f"น่าน,{i}" for i in range(50)] + [",", "น่าน,"]
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    df = read_table(p)
+    df, report = read_table_with_report(p)
     assert len(df) == 51  # the wholly blank row is dropped and counted, the half-blank kept
-    assert df.attrs["read_table"]["blank_rows_dropped"] == 1
+    assert report.blank_rows_dropped == 1
 
 
 def test_numbers_become_int64_but_codes_and_leading_zeros_stay_text(tmp_path: Path) -> None:
@@ -190,7 +190,7 @@ def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     p = tmp_path / "two.xlsx"
     wb.save(p)
     assert read_table(p, sheet="ตำบล").iloc[0].tolist() == ["น่าน", "ศิลาแลง"]
-    assert read_table(p, sheet=1).attrs["read_table"]["sheet"] == "ตำบล"
+    assert read_table_with_report(p, sheet=1)[1].sheet == "ตำบล"
     with pytest.raises(ValidationError, match=r"sheet 'x' not in two.xlsx.*cover"):
         read_table(p, sheet="x")
 
@@ -233,3 +233,17 @@ def test_duplicate_and_blank_headers_are_made_unique(tmp_path: Path) -> None:
     p.write_text("ตำบล,ตำบล,,จังหวัด\nก,ข,ค,น่าน\n", encoding="utf-8")
     df = read_table(p)
     assert list(df.columns) == ["ตำบล", "ตำบล_2", "column_3", "จังหวัด"]
+
+
+def test_the_read_report_is_an_object_and_attrs_hold_the_source(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_bytes("ชื่อเรื่อง\nจังหวัด,ตำบล\nสุรินทร์,ทุ่งกุลา\n".encode("cp874"))
+    df, report = read_table_with_report(p)
+    assert isinstance(report, ReadReport) and report.path == str(p)
+    assert report.rows_above_header == [0] and report.file_rows == [2]
+    assert df.attrs == {"source": str(p)}
+    assert "cp874" in repr(report) and "rows above the header: [0]" in repr(report)
+    # read_table keeps the report as a dict in attrs for one release (deprecated)
+    old = read_table(p)
+    assert old.attrs["read_table"] == report.to_dict() and old.attrs["source"] == str(p)
+    pd.testing.assert_frame_equal(old, df)

@@ -16,9 +16,10 @@ column                    meaning
 ========================  ==================================================================
 
 Upper levels carry the columns from their own level up. What was repaired, merged or could not
-be matched to the gazetteer is recorded in ``gdf.attrs["load_report"]`` (a plain dict, so the
-frame still writes to GeoParquet) and logged; :func:`load_report` turns it back into a
-:class:`LoadReport`.
+be matched to the gazetteer is logged and returned as a :class:`LoadReport` by
+:func:`load_boundaries_with_report`; the frame's ``attrs`` hold its provenance
+(``boundary_layer``). ``gdf.attrs["load_report"]`` (the report as a plain dict) and
+:func:`load_report`, which reads it, are deprecated and go in the next release.
 
 The package holds one concern per module: :mod:`~tambon_gis.boundaries.schema` (levels,
 canonical columns, :class:`LoadReport`), :mod:`~tambon_gis.boundaries.read` (finding and
@@ -40,7 +41,12 @@ import geopandas as gpd  # noqa: F401  (notebooks/01_join.ipynb uses tg.boundari
 
 from tambon_gis.boundaries.canonical import normalise_code
 from tambon_gis.boundaries.levels import to_level
-from tambon_gis.boundaries.load import ResolutionWarning, is_embedded, load_boundaries
+from tambon_gis.boundaries.load import (
+    ResolutionWarning,
+    is_embedded,
+    load_boundaries,
+    load_boundaries_with_report,
+)
 from tambon_gis.boundaries.read import _VECTOR_SUFFIXES as _VECTOR_SUFFIXES  # for datasets
 from tambon_gis.boundaries.read import _cpg_to_codec as _cpg_to_codec
 from tambon_gis.boundaries.read import _level_score as _level_score
@@ -69,6 +75,7 @@ __all__ = [  # noqa: RUF022
     "LoadReport",
     "load_report",
     "load_boundaries",
+    "load_boundaries_with_report",
     "to_level",
     "ResolutionWarning",
     "is_embedded",

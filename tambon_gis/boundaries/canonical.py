@@ -41,6 +41,7 @@ logger = get_logger("tambon_gis.boundaries")  # one logger for the whole package
 
 def _drop_unreadable(
     raw: gpd.GeoDataFrame,
+    info: dict[str, Any] | None,
     *,
     path: Path,
     level: str,
@@ -49,7 +50,6 @@ def _drop_unreadable(
     allow_partial: bool,
 ) -> gpd.GeoDataFrame:
     """Refuse a layer with unreadable features, or (``allow_partial``) leave them out."""
-    info = raw.attrs.pop("_unreadable", None)
     if not info or not (info["rows"] or info["lost"]):
         return raw
     try:
@@ -394,7 +394,7 @@ def _finish(
     if notes:
         # Said once per file: a read from the cache (the same file again) only logs it.
         (logger.info if report.from_cache else logger.warning)(
-            "%s: %s (details in gdf.attrs['load_report'])",
+            "%s: %s (details: tambon_gis.boundaries.load_boundaries_with_report)",
             Path(report.source).name,
             "; ".join(line.split(" (")[0] for line in notes if not line.startswith("abolished")),
         )

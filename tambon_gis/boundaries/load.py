@@ -30,7 +30,13 @@ from tambon_gis.boundaries.read import (
     _read_file,
     _resolve_path,
 )
-from tambon_gis.boundaries.schema import CODE_LENGTH, BoundaryWarning, Level, LoadReport
+from tambon_gis.boundaries.schema import (
+    CODE_LENGTH,
+    BoundaryWarning,
+    Level,
+    LoadReport,
+    load_report,
+)
 from tambon_gis.names import province_code
 
 logger = get_logger("tambon_gis.boundaries")  # one logger for the whole package
@@ -102,8 +108,11 @@ def load_boundaries(
     -------
     geopandas.GeoDataFrame
         One row per area, sorted by code, in EPSG:4326, with the columns of
-        ``CANONICAL_COLUMNS[level]``. ``attrs["load_report"]`` holds the report as a dict;
-        ``load_report(gdf)`` returns it as a :class:`LoadReport`.
+        ``CANONICAL_COLUMNS[level]``. ``attrs`` hold the provenance (``boundary_layer``:
+        which layer, its vintage and resolution). What was repaired, merged or not matched
+        is the :class:`LoadReport` of :func:`load_boundaries_with_report`;
+        ``attrs["load_report"]`` (the same as a dict, read by :func:`load_report`) is
+        deprecated and goes in the next release.
 
     Raises
     ------
@@ -135,6 +144,59 @@ def load_boundaries(
         allow_partial=allow_partial, resolution=resolution,
     )  # fmt: skip
     return gdf if province is None else _only_province(gdf, province)
+
+
+def load_boundaries_with_report(
+    source: str | Path | gpd.GeoDataFrame | None = None,
+    *,
+    level: Level = "tambon",
+    columns: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    crs: Any = None,
+    region_scheme: str | Mapping[str, str] | None = None,
+    layer: str | int | None = None,
+    use_cache: bool | None = None,
+    allow_partial: bool = False,
+    resolution: Literal["auto", "full", "embedded"] = "auto",
+    province: str | None = None,
+) -> tuple[gpd.GeoDataFrame, LoadReport]:
+    """Load boundaries like :func:`load_boundaries`, and say what was found and done.
+
+    Parameters
+    ----------
+    source, level, columns, encoding, crs, region_scheme, layer, use_cache, allow_partial
+        As in :func:`load_boundaries`.
+    resolution, province
+        As in :func:`load_boundaries`.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, LoadReport)
+        The boundaries, whose ``attrs`` hold only their provenance (``boundary_layer``), and
+        the :class:`LoadReport`: encoding and CRS and where they came from, repaired, empty,
+        merged and unreadable features, codes not in the gazetteer.
+
+    Raises
+    ------
+    SchemaError, EncodingError, CRSError, CodeError, CorruptFileError
+        As :func:`load_boundaries`.
+
+    Examples
+    --------
+    >>> import tambon_gis as tg
+    >>> gdf, report = tg.boundaries.load_boundaries_with_report(simplified_zip)  # doctest: +SKIP
+    >>> report.rows, "load_report" in gdf.attrs  # doctest: +SKIP
+    (7425, False)
+    """
+    gdf = load_boundaries(
+        source, level=level, columns=columns, encoding=encoding, crs=crs,
+        region_scheme=region_scheme, layer=layer, use_cache=use_cache,
+        allow_partial=allow_partial, resolution=resolution, province=province,
+    )  # fmt: skip
+    report = load_report(gdf)
+    out = gdf.copy(deep=False)
+    out.attrs = {k: v for k, v in gdf.attrs.items() if k != "load_report"}
+    return out, report
 
 
 def _only_province(gdf: gpd.GeoDataFrame, province: str) -> gpd.GeoDataFrame:
@@ -217,9 +279,10 @@ def _load(
     report = LoadReport(source=str(path), level=level)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        raw = _read_file(path, level=level, encoding=encoding, layer=layer, report=report)
-        raw = _drop_unreadable(raw, path=path, level=level, columns=columns, report=report,
-                               allow_partial=allow_partial)  # fmt: skip
+        raw, unreadable = _read_file(path, level=level, encoding=encoding, layer=layer,
+                                     report=report)
+        raw = _drop_unreadable(raw, unreadable, path=path, level=level, columns=columns,
+                               report=report, allow_partial=allow_partial)  # fmt: skip
         if len(raw) == 0:
             raise DataNotFoundError(
                 f"{str(path)!r} has no features"

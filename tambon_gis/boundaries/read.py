@@ -371,7 +371,13 @@ def _scan_shp_records(info: dict[str, Any], rows: list[int]) -> list[int]:
 
 def _read_file(
     path: Path, *, level: str, encoding: str | None, layer: str | int | None, report: LoadReport
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, dict[str, Any] | None]:
+    """Read a vector file: the raw layer, and its unreadable features (``None`` if none).
+
+    The second value holds ``rows`` (positions of features whose geometry is damaged),
+    ``lost`` (positions past the end of a cut-short .dbf) and ``why``, for
+    :func:`~tambon_gis.boundaries.canonical._drop_unreadable`.
+    """
     import pyogrio
 
     suffix = path.suffix.lower()
@@ -396,7 +402,7 @@ def _read_file(
         gdf = _read_geoparquet(path)
         report.features_read = len(gdf)
         report.encoding, report.encoding_from = "utf-8", "format"
-        return gdf
+        return gdf, None
 
     index: dict[str, Any] | None = None
     kwargs: dict[str, Any] = {}
@@ -492,6 +498,7 @@ def _read_file(
     report.features_read = len(gdf)
     if target_suffix == ".gpkg" and member is None:
         _check_geopackage(path, layer=kwargs.get("layer"), n_read=len(gdf))
+    unreadable_info: dict[str, Any] | None = None
     if index is not None:
         lost: list[int] = []
         expected = index["records"]
@@ -520,14 +527,14 @@ def _read_file(
                 index["bad"] = sorted(set(index["bad"]) | set(scanned))
         bad = sorted(i for i in set(index["bad"]) | set(unreadable) if i < len(gdf))
         report.features_read = max(len(gdf), expected or 0)
-        gdf.attrs["_unreadable"] = {
+        unreadable_info = {
             "rows": bad,
             "lost": lost,
             "why": index["why"] or "their coordinates are damaged",
         }
     elif unreadable:
         report.features_read = len(gdf)
-        gdf.attrs["_unreadable"] = {
+        unreadable_info = {
             "rows": unreadable,
             "lost": [],
             "why": "their coordinates are damaged",
@@ -542,11 +549,11 @@ def _read_file(
                 warnings.warn(message, BoundaryWarning, stacklevel=4)
             else:
                 logger.warning(message)
-        elif "Non closed ring" in str(w.message) and gdf.attrs.get("_unreadable"):
+        elif "Non closed ring" in str(w.message) and unreadable_info:
             continue  # explained by the unreadable features the load reports
         else:
             warnings.warn(w.message, w.category, stacklevel=4)
-    return gdf
+    return gdf, unreadable_info
 
 
 def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> None:

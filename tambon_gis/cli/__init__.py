@@ -89,7 +89,8 @@ _CLI_WORDS: tuple[tuple[str, str], ...] = (
         "--fiscal-years FIRST LAST`",
     ),
     (r" to load_boundaries\b(?!\()", ""),
-    (r" \(details in gdf\.attrs\['load_report'\]\)", " (details: tambon-gis boundaries FILE)"),
+    (r" \(details: tambon_gis\.boundaries\.load_boundaries_with_report\)",
+     " (details: tambon-gis boundaries FILE)"),
 )
 
 

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from tambon_gis import maps, static
     from tambon_gis._logging import get_logger
     from tambon_gis.boundaries import load_boundaries
-    from tambon_gis.join import join_attributes
+    from tambon_gis.join import attach_columns, join_attributes
 
     log = get_logger("tambon_gis.cli.demo")
     out = Path(args.out)
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     _say_boundaries(gdf)
     joined, report = join_attributes(args.table, gdf, return_report=True)
     report_path = report.export(out / "pilot_match_report.csv")
-    pilots = maps.attach_columns(gdf, joined)
+    pilots = attach_columns(gdf, joined)
     codes = joined.loc[joined["in_boundaries"].fillna(False).astype(bool), "tambon_code"]
     codes = sorted(set(codes.astype(str)))
     lead = "หน่วยงานนำ" if "หน่วยงานนำ" in pilots.columns else None

@@ -59,10 +59,10 @@ def run(args: argparse.Namespace) -> int:
     gdf = load_boundaries(args.boundaries, province=args.province)
     notes = []
     if args.table:
-        from tambon_gis.join import join_attributes
+        from tambon_gis.join import attach_columns, join_attributes
 
         joined, report = join_attributes(args.table, gdf, return_report=True)
-        gdf = maps.attach_columns(gdf, joined)
+        gdf = attach_columns(gdf, joined)
         notes.append(repr(report).splitlines()[0])
         if gdf.attrs.get("not_in_layer"):
             where = f"outside {args.province}" if args.province else "not in the boundaries"

@@ -124,10 +124,8 @@ def _read_data(args: argparse.Namespace) -> Any:
         from tambon_gis.boundaries import load_boundaries
         from tambon_gis.join import join_attributes
 
+        # the join names its match columns match_status/match_score: no clash with selection's
         gdf = join_attributes(path, load_boundaries(args.boundaries, level="tambon"))
-        # keep the match bookkeeping, under names that do not collide with the selection's
-        bookkeeping = ("status", "score", "candidates", "note", "duplicate", "in_boundaries")
-        gdf = gdf.rename(columns={c: f"match_{c}" for c in bookkeeping if c in gdf.columns})
         unmatched = gdf["tambon_code"].isna() | (gdf.geometry.isna())
         if unmatched.any():
             rows = [int(i) + 1 for i in gdf.index[unmatched][:10]]

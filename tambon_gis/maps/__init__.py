@@ -18,7 +18,8 @@ builders), :mod:`~tambon_gis.maps.layer` (the common builder of a layer),
 :mod:`~tambon_gis.maps.context` (the country drawn around the areas),
 :mod:`~tambon_gis.maps.text` (texts and value formatting), :mod:`~tambon_gis.maps.page`
 (vendored assets, page elements, saving), :mod:`~tambon_gis.maps.panels` and
-:mod:`~tambon_gis.maps.columns`; import the public names from ``tambon_gis.maps``.
+:mod:`~tambon_gis.maps.columns` (the deprecated ``attach_columns`` alias: the join is
+:func:`tambon_gis.join.attach_columns`); import the public names from ``tambon_gis.maps``.
 
 Examples
 --------

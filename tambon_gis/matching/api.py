@@ -23,7 +23,7 @@ from tambon_gis.matching.report import MatchReport
 from tambon_gis.matching.resolver import _blank, _Resolver
 from tambon_gis.matching.statuses import RULE_NAMES, STATUSES, _Result
 from tambon_gis.names import _province_code_of_key, normalize_name
-from tambon_gis.tables import detect_columns, read_table
+from tambon_gis.tables import detect_columns, read_table_with_report
 
 log = get_logger("tambon_gis.matching")  # one logger for the whole package
 
@@ -69,7 +69,8 @@ def match_areas(
     Parameters
     ----------
     table : pandas.DataFrame or path
-        The table; a path is read with :func:`tambon_gis.tables.read_table`.
+        The table; a path is read with :func:`tambon_gis.tables.read_table_with_report`,
+        and the cells it filled down are noted in the report's ``note``.
     province, amphoe, tambon, code : str, optional
         The columns holding the province name, the amphoe (district, khet) name, the tambon
         (sub-district, khwaeng) name and the tambon code. When none is given they are
@@ -102,8 +103,13 @@ def match_areas(
     ...     ["tambon_code", "status"]].values.tolist()
     [['320101', 'code'], ['320102', 'code'], ['320104', 'normalized']]
     """
+    filled: dict[str, list[int]] = {}
     if isinstance(table, (str, Path)):
-        table = read_table(table)
+        table, read = read_table_with_report(table)
+        filled = read.filled
+    elif isinstance(table, pd.DataFrame) and table.attrs:
+        # a frame of read_table (before 0.2 its report travelled in attrs; kept one release)
+        filled = dict((table.attrs.get("read_table") or {}).get("filled") or {})
     if not isinstance(table, pd.DataFrame):
         raise ValidationError(
             f"table is a {type(table).__name__}: expected a pandas DataFrame or the path of a "
@@ -200,8 +206,7 @@ def match_areas(
             )
         )
     row_notes: dict[int, str] = {}
-    filled = table.attrs.get("read_table", {}).get("filled", {}) if table.attrs else {}
-    for col, positions in (filled or {}).items():
+    for col, positions in filled.items():
         if col in columns.values():
             for pos in positions:
                 if 0 <= int(pos) < n:

@@ -43,16 +43,16 @@ def _status_label(status: str, lang: str) -> str:
 
 
 def programme_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    """Return the boundaries of the store's operation areas (logs the ones not in ``gdf``)."""
+    """Return the boundaries of the store's operation areas (logs the ones not in ``gdf``).
+
+    The codes of the areas the layer lacks are :func:`missing_areas`; ``attrs
+    ["missing_areas"]`` (the same list) is deprecated and goes in the next release.
+    """
     if gdf is None:
         from tambon_gis import load_boundaries
 
         gdf = load_boundaries()
-    if "tambon_code" not in gdf.columns:
-        raise ValidationError(
-            "the boundaries have no tambon_code column: pass a tambon layer read with "
-            "tambon_gis.load_boundaries(path)"
-        )
+    _check_tambon_layer(gdf)
     codes = store.areas()["tambon_code"]
     out = gdf[gdf["tambon_code"].isin(set(codes))].copy()
     missing = sorted(set(codes) - set(out["tambon_code"]))
@@ -62,8 +62,43 @@ def programme_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame | None) -> gpd
             "(newer codes than the layer? they stay in every table)",
             len(missing), missing[:10],
         )  # fmt: skip
-    out.attrs["missing_areas"] = missing
+    out.attrs["missing_areas"] = missing  # deprecated: missing_areas(store, gdf)
     return out.sort_values("tambon_code").reset_index(drop=True)
+
+
+def missing_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return the codes of the store's operation areas that the boundary layer lacks, sorted.
+
+    Those areas cannot be drawn on a map of ``gdf`` (:func:`programme_areas` leaves them
+    out and logs them); they stay in every table.
+
+    Parameters
+    ----------
+    store : MonitoringStore
+        The store whose operation areas are checked.
+    gdf : geopandas.GeoDataFrame
+        A tambon layer with a ``tambon_code`` column.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ValidationError
+        When ``gdf`` has no ``tambon_code`` column.
+    """
+    _check_tambon_layer(gdf)
+    codes = set(store.areas()["tambon_code"])
+    return sorted(codes - set(gdf["tambon_code"]))
+
+
+def _check_tambon_layer(gdf: gpd.GeoDataFrame) -> None:
+    if "tambon_code" not in gdf.columns:
+        raise ValidationError(
+            "the boundaries have no tambon_code column: pass a tambon layer read with "
+            "tambon_gis.load_boundaries(path)"
+        )
 
 
 def _context_of(gdf: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame) -> Any:

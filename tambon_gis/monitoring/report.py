@@ -370,8 +370,7 @@ def _maps_section(
         from tambon_gis.boundaries import load_boundaries
 
         gdf = load_boundaries()  # once, for every map of the report
-    boundaries = mm.programme_areas(store, gdf)
-    missing = boundaries.attrs.get("missing_areas", [])
+    missing = mm.missing_areas(store, gdf)  # the maps below log them
     if missing:
         parts.append(
             f'<p class="note">{esc(text["missing_areas"].format(n=len(missing)))}: '
