@@ -28,7 +28,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tambon_gis import settings
 from tambon_gis._errors import PeriodError, excerpt
@@ -582,6 +582,7 @@ def parse_period(text: str | dt.date | Period) -> Period:
 
 
 def _parse_text(original: str) -> Period:
+    """Read a period from text: the ISO and numeric forms first, then the worded forms."""
     if len(original) > settings.max_period_chars:
         raise PeriodError(
             f"{excerpt(original, 40)} is not a period: it is {len(original):,} characters long, "
@@ -594,7 +595,14 @@ def _parse_text(original: str) -> Period:
             "empty period: expected e.g. 'ไตรมาส 1/2566', 'Q1 FY2566' or '2022-10-15'"
         )
     thai = bool(_THAI_CHAR_RE.search(s))
+    period = _parse_numeric(s, thai=thai, original=original)
+    if period is not None:
+        return period
+    return _parse_tokens(_tokens(s, original), thai=thai, original=original)
 
+
+def _parse_numeric(s: str, *, thai: bool, original: str) -> Period | None:
+    """Read the ISO forms, d/m/y and n/y from normalised text ``s`` (None: not one of them)."""
     # ISO forms
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
     if m:
@@ -611,28 +619,46 @@ def _parse_text(original: str) -> Period:
         return _parse_numeric_date(int(m[1]), int(m[2]), m[3], original)
     m = re.fullmatch(r"(\d{1,2})/(\d{2,4})", s)
     if m:
-        n = int(m[1])
-        if len(m[2]) == 2:
-            raise PeriodError(
-                f"{original!r}: the two-digit year {m[2]!r} is ambiguous; write e.g. "
-                f"'{n}/25{m[2]}' in full, or 'ไตรมาส 1/25{m[2]}' for a quarter"
-            )
-        y, kind = _year(m[2], era=None, thai=thai, original=original)
-        if n == 0:
-            raise PeriodError(
-                f"{original!r}: 0 is neither a quarter (1 to 4) nor a month (1 to 12); write "
-                f"e.g. 'ไตรมาส 1/{y}' for a quarter or '{THAI_MONTHS_ABBR[0]} {y}' for a month"
-            )
-        if n <= 4:
-            be = y if kind == "be" else to_be(y)
-            raise PeriodError(
-                f"{original!r} could be quarter {n} of FY{be} or month {n} of {y}: write "
-                f"'ไตรมาส {n}/{be}' (or 'Q{n} FY{be}') for the quarter, or "
-                f"'{THAI_MONTHS_ABBR[n - 1]} {be if kind == 'be' else to_be(y)}' for the month"
-            )
-        return _month_from(y if kind == "ce" else to_ce(y), n, original)
+        return _parse_month_slash_year(int(m[1]), m[2], thai=thai, original=original)
+    return None
 
-    # token forms
+
+def _parse_month_slash_year(n: int, year_token: str, *, thai: bool, original: str) -> Period:
+    """Read ``n/year``: a month, refused when ``n`` could also be a quarter (1 to 4)."""
+    if len(year_token) == 2:
+        raise PeriodError(
+            f"{original!r}: the two-digit year {year_token!r} is ambiguous; write e.g. "
+            f"'{n}/25{year_token}' in full, or 'ไตรมาส 1/25{year_token}' for a quarter"
+        )
+    y, kind = _year(year_token, era=None, thai=thai, original=original)
+    if n == 0:
+        raise PeriodError(
+            f"{original!r}: 0 is neither a quarter (1 to 4) nor a month (1 to 12); write "
+            f"e.g. 'ไตรมาส 1/{y}' for a quarter or '{THAI_MONTHS_ABBR[0]} {y}' for a month"
+        )
+    if n <= 4:
+        be = y if kind == "be" else to_be(y)
+        raise PeriodError(
+            f"{original!r} could be quarter {n} of FY{be} or month {n} of {y}: write "
+            f"'ไตรมาส {n}/{be}' (or 'Q{n} FY{be}') for the quarter, or "
+            f"'{THAI_MONTHS_ABBR[n - 1]} {be if kind == 'be' else to_be(y)}' for the month"
+        )
+    return _month_from(y if kind == "ce" else to_ce(y), n, original)
+
+
+class _Tokens(NamedTuple):
+    """The parts of a worded period: era, fiscal-year word, quarter, month, the numbers."""
+
+    era: str | None
+    fiscal: bool
+    quarter: int | None
+    month: int | None
+    english_month: bool
+    numbers: list[str]
+
+
+def _tokens(s: str, original: str) -> _Tokens:
+    """Take the era, fiscal-year word, quarter and month out of ``s``; the rest are numbers."""
     era: str | None = None
     if _ERA_BE_RE.search(s):
         era, s = "be", _ERA_BE_RE.sub(" ", s)
@@ -668,46 +694,19 @@ def _parse_text(original: str) -> Period:
             f"cannot read {original!r} as a period (did not understand {' '.join(leftovers)!r}): "
             "write e.g. 'ไตรมาส 1/2566', 'Q1 FY2566', 'ต.ค. 2565' or '2022-10-15'"
         )
-    numbers = tokens
-    thai_context = thai and not english_month
+    return _Tokens(era, fiscal, q, month, english_month, tokens)
 
-    if q is not None:
-        if month is not None:
+
+def _parse_tokens(t: _Tokens, *, thai: bool, original: str) -> Period:
+    """Read the period the parts name: a quarter, a month or day, or a fiscal year."""
+    era, fiscal, numbers = t.era, t.fiscal, t.numbers
+    thai_context = thai and not t.english_month
+    if t.quarter is not None:
+        if t.month is not None:
             raise PeriodError(f"{original!r} names both a quarter and a month: keep one")
-        if len(numbers) != 1:
-            raise PeriodError(
-                f"{original!r}: expected one year with the quarter, e.g. 'ไตรมาส {q}/2566' or "
-                f"'Q{q} FY2566'"
-            )
-        y, kind = _year(numbers[0], era=era, thai=thai_context, original=original)
-        if kind == "ce" and not fiscal:
-            fiscal_q = quarter(to_be(y), q)
-            calendar_q = quarter(to_be(y) + (q == 4), q % 4 + 1)
-            raise PeriodError(
-                f"{original!r} does not say whether Q{q} {y} is a calendar or a fiscal quarter: "
-                f"write '{fiscal_q.label_en}' for the fiscal quarter "
-                f"({fiscal_q.start:%b %Y}–{fiscal_q.end:%b %Y}) or '{calendar_q.label_en}' for "
-                f"the calendar quarter ({calendar_q.start:%b %Y}–{calendar_q.end:%b %Y})"
-            )
-        return quarter(y if kind == "be" else to_be(y), q)
-
-    if month is not None:
-        if fiscal:
-            raise PeriodError(
-                f"{original!r} names a month and a fiscal year: write the month with its "
-                "calendar year, e.g. 'ต.ค. 2565'"
-            )
-        if len(numbers) == 1:
-            y, kind = _year(numbers[0], era=era, thai=thai_context, original=original)
-            return _month_from(y if kind == "ce" else to_ce(y), month, original)
-        if len(numbers) == 2 and len(numbers[0]) <= 2:
-            y, kind = _year(numbers[1], era=era, thai=thai_context, original=original)
-            ce = y if kind == "ce" else to_ce(y)
-            return _day_period(_date(ce, month, int(numbers[0]), original))
-        raise PeriodError(
-            f"{original!r}: expected a month and a year (e.g. 'ต.ค. 2565') or day, month and year "
-            "(e.g. '15 ต.ค. 2565')"
-        )
+        return _quarter_from_tokens(t, t.quarter, thai_context=thai_context, original=original)
+    if t.month is not None:
+        return _month_from_tokens(t, t.month, thai_context=thai_context, original=original)
 
     if fiscal:
         if len(numbers) != 1:
@@ -726,6 +725,48 @@ def _parse_text(original: str) -> Period:
     raise PeriodError(
         f"cannot read {original!r} as a period: write e.g. 'ไตรมาส 1/2566', 'Q1 FY2566', "
         "'ต.ค. 2565' or '2022-10-15'"
+    )
+
+
+def _quarter_from_tokens(t: _Tokens, q: int, *, thai_context: bool, original: str) -> Period:
+    """Read fiscal quarter ``q``; a CE year without "FY" is refused (calendar or fiscal?)."""
+    numbers = t.numbers
+    if len(numbers) != 1:
+        raise PeriodError(
+            f"{original!r}: expected one year with the quarter, e.g. 'ไตรมาส {q}/2566' or "
+            f"'Q{q} FY2566'"
+        )
+    y, kind = _year(numbers[0], era=t.era, thai=thai_context, original=original)
+    if kind == "ce" and not t.fiscal:
+        fiscal_q = quarter(to_be(y), q)
+        calendar_q = quarter(to_be(y) + (q == 4), q % 4 + 1)
+        raise PeriodError(
+            f"{original!r} does not say whether Q{q} {y} is a calendar or a fiscal quarter: "
+            f"write '{fiscal_q.label_en}' for the fiscal quarter "
+            f"({fiscal_q.start:%b %Y}–{fiscal_q.end:%b %Y}) or '{calendar_q.label_en}' for "
+            f"the calendar quarter ({calendar_q.start:%b %Y}–{calendar_q.end:%b %Y})"
+        )
+    return quarter(y if kind == "be" else to_be(y), q)
+
+
+def _month_from_tokens(t: _Tokens, month: int, *, thai_context: bool, original: str) -> Period:
+    """Read a month with its year, or a day with its month and year."""
+    numbers = t.numbers
+    if t.fiscal:
+        raise PeriodError(
+            f"{original!r} names a month and a fiscal year: write the month with its "
+            "calendar year, e.g. 'ต.ค. 2565'"
+        )
+    if len(numbers) == 1:
+        y, kind = _year(numbers[0], era=t.era, thai=thai_context, original=original)
+        return _month_from(y if kind == "ce" else to_ce(y), month, original)
+    if len(numbers) == 2 and len(numbers[0]) <= 2:
+        y, kind = _year(numbers[1], era=t.era, thai=thai_context, original=original)
+        ce = y if kind == "ce" else to_ce(y)
+        return _day_period(_date(ce, month, int(numbers[0]), original))
+    raise PeriodError(
+        f"{original!r}: expected a month and a year (e.g. 'ต.ค. 2565') or day, month and year "
+        "(e.g. '15 ต.ค. 2565')"
     )
 
 

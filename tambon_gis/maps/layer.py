@@ -56,6 +56,203 @@ def _label_points(
     return [[round(float(xy[i, 1]), 4), round(float(xy[i, 0]), 4), int(i)] for i in best.to_numpy()]
 
 
+def _add_field(fields: dict[str, dict[str, Any]], key: str, values: Sequence[Any]) -> str:
+    """Encode ``values`` as the layer's field ``key`` (in the order fields are added)."""
+    fields[key] = encode_field(values)
+    return key
+
+
+def _outline_levels(outlines: Sequence[str] | None, *, fn: str) -> list[str]:
+    """Return the outline levels asked for, checked."""
+    outline_levels = list(outlines or [])
+    bad = [o for o in outline_levels if o not in ("amphoe", "changwat", "region")]
+    if bad:
+        raise ValidationError(
+            f"{fn}(): outlines={bad} not supported; use any of ('amphoe', 'changwat', 'region')"
+        )
+    return outline_levels
+
+
+def _tooltip_popup_rows(
+    gdf: gpd.GeoDataFrame,
+    fields: dict[str, dict[str, Any]],
+    *,
+    steps: list[dict[str, Any]],
+    names: dict[str, str],
+    own_level: str | None,
+    tooltip: Sequence[str] | bool | None,
+    tooltip_cols: Sequence[str] | None,
+    popup_cols: Sequence[str] | None,
+    text: dict[str, str],
+    dates: str,
+    lang: str,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Return the tooltip and popup rows, adding the fields of their extra columns."""
+    # tooltip rows: names of the feature, then the mapped value, then extra columns
+    rows: list[list[str]] = []
+    if own_level:
+        rows.append(["", names[own_level]])
+        for parent in LEVELS[LEVELS.index(own_level) + 1 :]:
+            if parent in names and parent != "region":
+                rows.append([text[parent], names[parent]])
+    rows.append(["", "@value"])
+    extra_rows = []
+    for col in tooltip_cols or []:
+        key = f"col:{col}"
+        if key not in fields:
+            _add_field(fields, key, formatted(gdf[col], dates=dates, lang=lang))
+        extra_rows.append([str(col), key])
+    tooltip_rows = [] if tooltip is False else rows + extra_rows
+    popup_rows: list[list[str]] = []
+    if popup_cols:
+        mapped = {step["field"].split(":", 1)[1] for step in steps}
+        # the mapped value is listed once: as its own popup column when it is one
+        popup_rows = [r for r in rows if not (r[1] == "@value" and mapped & set(popup_cols))]
+        for col in popup_cols:
+            key = f"col:{col}"
+            if key not in fields:
+                _add_field(fields, key, formatted(gdf[col], dates=dates, lang=lang))
+            popup_rows.append([str(col), key])
+    return tooltip_rows, popup_rows
+
+
+def _outline_specs(
+    gdf: gpd.GeoDataFrame,
+    fields: dict[str, dict[str, Any]],
+    outline_levels: list[str],
+    *,
+    text: dict[str, str],
+    fn: str,
+) -> list[dict[str, Any]]:
+    """Return the outlines to draw, adding the code field each is drawn from."""
+    outline_specs = []
+    for o in outline_levels:
+        col = f"{o}_code"
+        if col not in gdf.columns:
+            log.info("%s(): no %r column, so no %s outlines", fn, col, o)
+            continue
+        key = _add_field(fields, f"code:{o}", gdf[col].astype(str).tolist())
+        outline_specs.append(
+            {"level": o, "field": key, "name": text[f"outline_{o}"], "exterior": o == "changwat"
+             or (o == outline_levels[-1]), **_OUTLINE_STYLE[o]}
+        )
+    # a border drawn by a coarser outline (a changwat border is also an amphoe border) is
+    # left out of the finer one: fewer lines to draw
+    drawn = {s["level"]: s["field"] for s in outline_specs}
+    for spec_o in outline_specs:
+        spec_o["skip"] = [drawn[c] for c in ("changwat", "region")
+                          if c in drawn and LEVELS.index(c) > LEVELS.index(spec_o["level"])]
+    return outline_specs
+
+
+def _highlight_rows(
+    gdf: gpd.GeoDataFrame, highlight: Iterable[str] | None, *, code: str | None, fn: str
+) -> list[int]:
+    """Return the sorted row positions of the highlighted codes."""
+    if highlight is None:
+        return []
+    if code is None:
+        raise SchemaError(f"{fn}(): highlight needs a '*_code' column to find the rows")
+    wanted = [str(c) for c in highlight]
+    pos = {c: i for i, c in enumerate(gdf[code].astype(str).tolist())}
+    unknown = [c for c in wanted if c not in pos]
+    if unknown:
+        raise ValidationError(
+            f"{fn}(): highlight codes {unknown[:10]} are not in the map's {code} column; "
+            "pass codes of rows of the GeoDataFrame"
+        )
+    return sorted({pos[c] for c in wanted})
+
+
+def _label_specs(
+    gdf: gpd.GeoDataFrame, simple: np.ndarray, *, names: dict[str, str], level: str | None
+) -> list[dict[str, Any]]:
+    """Return the name labels of the rows' level and the coarser levels, with their zooms."""
+    label_specs = []
+    for lvl in ("region", "changwat", "amphoe", "tambon"):
+        if lvl not in names or f"{lvl}_code" not in gdf.columns:
+            continue
+        if level is None or LEVELS.index(lvl) < LEVELS.index(level):
+            continue  # finer than the rows: nothing to name
+        lo, hi = _LABEL_ZOOM[lvl]
+        if lvl == level:
+            xy = shapely.get_coordinates(shapely.point_on_surface(simple))
+            # one point per row, in row order: the row is the point's position (no index),
+            # to 0.001° (about 110 m, under 2 px where tambon names show)
+            pts = [[round(float(y), 3), round(float(x), 3)] for x, y in xy]
+            hi = 30
+        else:
+            pts = _label_points(gdf, simple, lvl, f"{lvl}_code")
+        label_specs.append(
+            {"field": names[lvl], "points": pts, "min_zoom": lo, "max_zoom": hi,
+             "class_name": f"tg-label-{lvl}"}
+        )
+    return label_specs
+
+
+def _search_spec(
+    gdf: gpd.GeoDataFrame,
+    fields: dict[str, dict[str, Any]],
+    *,
+    names: dict[str, str],
+    own_level: str,
+) -> tuple[list[str], list[str]]:
+    """Return the fields searched and shown by the search box, adding the missing ones."""
+    search_fields = []
+    for suffix in ("th", "en"):
+        col = f"{own_level}_{suffix}"
+        if col in gdf.columns:
+            if col not in fields:
+                _add_field(fields, col, gdf[col].tolist())
+            search_fields.append(col)
+    search_label = [names[own_level]] + [
+        names[p]
+        for p in LEVELS[LEVELS.index(own_level) + 1 :]
+        if p in names and p != "region"
+    ]
+    return search_fields, search_label
+
+
+def _focus(
+    gdf: gpd.GeoDataFrame,
+    simple: np.ndarray,
+    *,
+    steps: list[dict[str, Any]],
+    highlight_idx: list[int],
+    symbols: Any,
+    context_spec: Any,
+    text: dict[str, str],
+) -> tuple[list[list[float]], dict[str, Any] | None]:
+    """Return the bounds to fit and the symbols marking the areas of interest (or None).
+
+    The areas of interest are the rows with a value in some step (all rows when every row has
+    one) and the highlighted rows.
+    """
+    has_value = np.zeros(len(gdf), dtype=bool)
+    for step in steps:
+        has_value |= np.asarray(step["classes"]) >= 0
+    if highlight_idx:
+        has_value[highlight_idx] = True
+    focus = np.flatnonzero(has_value) if has_value.any() else np.arange(len(gdf))
+    fb = shapely.total_bounds(simple[focus])
+    fit_bounds = [[float(fb[1]), float(fb[0])], [float(fb[3]), float(fb[2])]]
+    symbol_spec = None
+    # the symbols mark the areas of interest: the highlighted rows, else the rows with a value
+    marked = np.asarray(highlight_idx, dtype=int) if highlight_idx else focus
+    if symbols == "auto":
+        symbols = len(marked) <= 3000 and (len(marked) < len(gdf) or context_spec is not None)
+    if symbols:
+        xy = shapely.get_coordinates(shapely.point_on_surface(simple[marked]))
+        symbol_spec = {
+            "points": [[round(float(y), 5), round(float(x), 5), int(i)]
+                       for (x, y), i in zip(xy, marked, strict=True)],
+            "radius": 6.5 if len(marked) <= 200 else 4.5,
+            "max_px": 16,
+            "name": text["symbols"],
+        }
+    return fit_bounds, symbol_spec
+
+
 def build_layer(
     gdf: gpd.GeoDataFrame,
     *,
@@ -104,12 +301,7 @@ def build_layer(
             f"{fn}(): popup_html={popup_html!r} is not a column of the GeoDataFrame; pass the "
             "name of a column holding HTML built by tambon_gis"
         )
-    outline_levels = list(outlines or [])
-    bad = [o for o in outline_levels if o not in ("amphoe", "changwat", "region")]
-    if bad:
-        raise ValidationError(
-            f"{fn}(): outlines={bad} not supported; use any of ('amphoe', 'changwat', 'region')"
-        )
+    outline_levels = _outline_levels(outlines, fn=fn)
 
     if m is None:
         m = new_map(gdf)
@@ -118,137 +310,29 @@ def build_layer(
     topo_id, _topo, simple = topology_for(m, gdf, tolerance=tolerance, code=code)
 
     fields: dict[str, dict[str, Any]] = {}
-
-    def add_field(key: str, values: Sequence[Any]) -> str:
-        fields[key] = encode_field(values)
-        return key
-
     for _level_name, col in names.items():
-        add_field(col, gdf[col].tolist())
+        _add_field(fields, col, gdf[col].tolist())
     for key, values in value_fields.items():
-        add_field(key, values)
-
-    # tooltip rows: names of the feature, then the mapped value, then extra columns
+        _add_field(fields, key, values)
     own_level = level if level in names else (next(iter(names)) if names else None)
-    rows: list[list[str]] = []
-    if own_level:
-        rows.append(["", names[own_level]])
-        for parent in LEVELS[LEVELS.index(own_level) + 1 :]:
-            if parent in names and parent != "region":
-                rows.append([text[parent], names[parent]])
-    rows.append(["", "@value"])
-    extra_rows = []
-    for col in tooltip_cols or []:
-        key = f"col:{col}"
-        if key not in fields:
-            add_field(key, formatted(gdf[col], dates=dates, lang=lang))
-        extra_rows.append([str(col), key])
-    tooltip_rows = [] if tooltip is False else rows + extra_rows
-    popup_rows: list[list[str]] = []
-    if popup_cols:
-        mapped = {step["field"].split(":", 1)[1] for step in steps}
-        # the mapped value is listed once: as its own popup column when it is one
-        popup_rows = [r for r in rows if not (r[1] == "@value" and mapped & set(popup_cols))]
-        for col in popup_cols:
-            key = f"col:{col}"
-            if key not in fields:
-                add_field(key, formatted(gdf[col], dates=dates, lang=lang))
-            popup_rows.append([str(col), key])
+    tooltip_rows, popup_rows = _tooltip_popup_rows(
+        gdf, fields, steps=steps, names=names, own_level=own_level, tooltip=tooltip,
+        tooltip_cols=tooltip_cols, popup_cols=popup_cols, text=text, dates=dates, lang=lang,
+    )
     if popup_html is not None:
-        add_field("html:popup", [None if v is None or v is pd.NA or (isinstance(v, float) and
-                                 math.isnan(v)) else str(v) for v in gdf[popup_html].tolist()])
-
-    outline_specs = []
-    for o in outline_levels:
-        col = f"{o}_code"
-        if col not in gdf.columns:
-            log.info("%s(): no %r column, so no %s outlines", fn, col, o)
-            continue
-        key = add_field(f"code:{o}", gdf[col].astype(str).tolist())
-        outline_specs.append(
-            {"level": o, "field": key, "name": text[f"outline_{o}"], "exterior": o == "changwat"
-             or (o == outline_levels[-1]), **_OUTLINE_STYLE[o]}
-        )
-    # a border drawn by a coarser outline (a changwat border is also an amphoe border) is
-    # left out of the finer one: fewer lines to draw
-    drawn = {s["level"]: s["field"] for s in outline_specs}
-    for spec_o in outline_specs:
-        spec_o["skip"] = [drawn[c] for c in ("changwat", "region")
-                          if c in drawn and LEVELS.index(c) > LEVELS.index(spec_o["level"])]
-
-    highlight_idx: list[int] = []
-    if highlight is not None:
-        if code is None:
-            raise SchemaError(f"{fn}(): highlight needs a '*_code' column to find the rows")
-        wanted = [str(c) for c in highlight]
-        pos = {c: i for i, c in enumerate(gdf[code].astype(str).tolist())}
-        unknown = [c for c in wanted if c not in pos]
-        if unknown:
-            raise ValidationError(
-                f"{fn}(): highlight codes {unknown[:10]} are not in the map's {code} column; "
-                "pass codes of rows of the GeoDataFrame"
-            )
-        highlight_idx = sorted({pos[c] for c in wanted})
-
-    label_specs = []
-    if labels:
-        for lvl in ("region", "changwat", "amphoe", "tambon"):
-            if lvl not in names or f"{lvl}_code" not in gdf.columns:
-                continue
-            if level is None or LEVELS.index(lvl) < LEVELS.index(level):
-                continue  # finer than the rows: nothing to name
-            lo, hi = _LABEL_ZOOM[lvl]
-            if lvl == level:
-                xy = shapely.get_coordinates(shapely.point_on_surface(simple))
-                # one point per row, in row order: the row is the point's position (no index),
-                # to 0.001° (about 110 m, under 2 px where tambon names show)
-                pts = [[round(float(y), 3), round(float(x), 3)] for x, y in xy]
-                hi = 30
-            else:
-                pts = _label_points(gdf, simple, lvl, f"{lvl}_code")
-            label_specs.append(
-                {"field": names[lvl], "points": pts, "min_zoom": lo, "max_zoom": hi,
-                 "class_name": f"tg-label-{lvl}"}
-            )
-
-    search_fields = []
-    search_label = []
+        _add_field(fields, "html:popup", [None if v is None or v is pd.NA or (
+            isinstance(v, float) and math.isnan(v)) else str(v) for v in gdf[popup_html].tolist()])
+    outline_specs = _outline_specs(gdf, fields, outline_levels, text=text, fn=fn)
+    highlight_idx = _highlight_rows(gdf, highlight, code=code, fn=fn)
+    label_specs = _label_specs(gdf, simple, names=names, level=level) if labels else []
+    search_fields: list[str] = []
+    search_label: list[str] = []
     if search and own_level:
-        for suffix in ("th", "en"):
-            col = f"{own_level}_{suffix}"
-            if col in gdf.columns:
-                if col not in fields:
-                    add_field(col, gdf[col].tolist())
-                search_fields.append(col)
-        search_label = [names[own_level]] + [
-            names[p]
-            for p in LEVELS[LEVELS.index(own_level) + 1 :]
-            if p in names and p != "region"
-        ]
-
-    # the areas of interest: rows with a value in some step (all rows when every row has one)
-    has_value = np.zeros(len(gdf), dtype=bool)
-    for step in steps:
-        has_value |= np.asarray(step["classes"]) >= 0
-    if highlight_idx:
-        has_value[highlight_idx] = True
-    focus = np.flatnonzero(has_value) if has_value.any() else np.arange(len(gdf))
-    fb = shapely.total_bounds(simple[focus])
-    fit_bounds = [[float(fb[1]), float(fb[0])], [float(fb[3]), float(fb[2])]]
-    symbol_spec = None
-    # the symbols mark the areas of interest: the highlighted rows, else the rows with a value
-    marked = np.asarray(highlight_idx, dtype=int) if highlight_idx else focus
-    if symbols == "auto":
-        symbols = len(marked) <= 3000 and (len(marked) < len(gdf) or context_spec is not None)
-    if symbols:
-        xy = shapely.get_coordinates(shapely.point_on_surface(simple[marked]))
-        symbol_spec = {
-            "points": [[round(float(y), 5), round(float(x), 5), int(i)]
-                       for (x, y), i in zip(xy, marked, strict=True)],
-            "radius": 6.5 if len(marked) <= 200 else 4.5,
-            "max_px": 16,
-            "name": text["symbols"],
-        }
+        search_fields, search_label = _search_spec(gdf, fields, names=names, own_level=own_level)
+    fit_bounds, symbol_spec = _focus(
+        gdf, simple, steps=steps, highlight_idx=highlight_idx, symbols=symbols,
+        context_spec=context_spec, text=text,
+    )
 
     layer_name = name or (title or steps[0]["label"])
     spec = {

@@ -55,6 +55,46 @@ def _as_text(v: object) -> str:
     return str(v)
 
 
+def _match_columns(table: pd.DataFrame, given: dict[str, str | None]) -> dict[str, str]:
+    """Return role -> column of the table, recognised from the headers when none is given.
+
+    Raises SchemaError when a named column is missing or there is neither tambon nor code.
+    """
+    if all(v is None for v in given.values()):
+        given = {**given, **detect_columns(table)}
+    missing = [
+        f"{role}={col!r}"
+        for role, col in given.items()
+        if col is not None and col not in table.columns
+    ]
+    if missing:
+        raise SchemaError(
+            f"column(s) {', '.join(missing)} not in the table: its columns are "
+            f"{list(map(str, table.columns))}; pass the right names"
+        )
+    if given["tambon"] is None and given["code"] is None:
+        raise SchemaError(
+            f"no tambon name column and no code column among {list(map(str, table.columns))}: "
+            "pass tambon=COLUMN (and province=, amphoe=) or code=COLUMN"
+        )
+    return {role: col for role, col in given.items() if col is not None}
+
+
+def _filled_notes(
+    filled: dict[str, list[int]], columns: dict[str, str], n: int
+) -> dict[int, str]:
+    """Return a note per row position (of ``n``) whose matched column read_table filled down."""
+    row_notes: dict[int, str] = {}
+    for col, positions in (filled or {}).items():
+        if col in columns.values():
+            for pos in positions:
+                if 0 <= int(pos) < n:
+                    prev = row_notes.get(int(pos))
+                    msg = f"{col} filled down"
+                    row_notes[int(pos)] = f"{prev}; {msg}" if prev else msg
+    return row_notes
+
+
 def match_areas(
     table: pd.DataFrame | str | Path,
     *,
@@ -116,24 +156,7 @@ def match_areas(
             "CSV or Excel file"
         )
     given = {"province": province, "amphoe": amphoe, "tambon": tambon, "code": code}
-    if all(v is None for v in given.values()):
-        given = {**given, **detect_columns(table)}
-    missing = [
-        f"{role}={col!r}"
-        for role, col in given.items()
-        if col is not None and col not in table.columns
-    ]
-    if missing:
-        raise SchemaError(
-            f"column(s) {', '.join(missing)} not in the table: its columns are "
-            f"{list(map(str, table.columns))}; pass the right names"
-        )
-    if given["tambon"] is None and given["code"] is None:
-        raise SchemaError(
-            f"no tambon name column and no code column among {list(map(str, table.columns))}: "
-            "pass tambon=COLUMN (and province=, amphoe=) or code=COLUMN"
-        )
-    columns = {role: col for role, col in given.items() if col is not None}
+    columns = _match_columns(table, given)
     n = len(table)
     roles = ("code", "province", "amphoe", "tambon")
     per_role: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -205,14 +228,7 @@ def match_areas(
                 text["code"][ic], text["province"][ip], text["amphoe"][ia], text["tambon"][it]
             )
         )
-    row_notes: dict[int, str] = {}
-    for col, positions in filled.items():
-        if col in columns.values():
-            for pos in positions:
-                if 0 <= int(pos) < n:
-                    prev = row_notes.get(int(pos))
-                    msg = f"{col} filled down"
-                    row_notes[int(pos)] = f"{prev}; {msg}" if prev else msg
+    row_notes = _filled_notes(filled, columns, len(table))
     report = MatchReport(table.copy(deep=False), columns, key, results, row_notes)
     c = report.counts
     log.info(

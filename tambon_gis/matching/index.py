@@ -66,7 +66,14 @@ class _Index:
         self.tambon_names: dict[str, set[str]] = {
             code: {v[0], v[1]} for code, v in self.tambon.items()
         }
-        # provinces
+        self._index_provinces(c)
+        self._index_amphoes(a)
+        self._index_tambons()
+        self._index_history(ab)
+        self._index_fast_path()
+
+    def _index_provinces(self, c: pd.DataFrame) -> None:
+        """Index the keys and skeletons of the province names."""
         self.prov_keys: dict[str, str] = {}
         for r in _tuples(c):
             for name in (r.changwat_th, r.changwat_en):
@@ -74,7 +81,9 @@ class _Index:
         self.prov_skel: dict[str, list[str]] = {}
         for k, code in self.prov_keys.items():
             _add(self.prov_skel, skeleton(k), code)
-        # amphoes
+
+    def _index_amphoes(self, a: pd.DataFrame) -> None:
+        """Index the amphoe keys per province and nationally (with the short forms of เมือง)."""
         self.amp_by_prov: dict[str, dict[str, list[str]]] = {}
         self.amp_national: dict[str, list[str]] = {}
         for r in _rows(a, ["amphoe_code", "amphoe_th", "amphoe_en", "changwat_code"]):
@@ -106,7 +115,9 @@ class _Index:
             for k, codes in per.items():
                 for code in codes:
                     _add(self.amp_skel.setdefault(pc, {}), skeleton(k), code)
-        # tambons
+
+    def _index_tambons(self) -> None:
+        """Index the tambon keys per amphoe, per province and nationally, and their skeletons."""
         self.tam_by_amp: dict[str, dict[str, list[str]]] = {}
         self.tam_by_prov: dict[str, dict[str, list[str]]] = {}
         self.tam_national: dict[str, list[str]] = {}
@@ -127,7 +138,9 @@ class _Index:
                 for code in codes:
                     _add(self.tam_skel_by_amp.setdefault(amp, {}), skeleton(k), code)
                     _add(self.tam_skel_by_prov.setdefault(amp[:2], {}), skeleton(k), code)
-        # history
+
+    def _index_history(self, ab: pd.DataFrame) -> None:
+        """Index the abolished codes, the districts that traded tambons, and province splits."""
         self.abolished: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self.abol_tam: dict[tuple[str, str], list[str]] = {}
         self.abol_amp: dict[tuple[str, str], list[str]] = {}
@@ -157,7 +170,9 @@ class _Index:
         self.split_children: dict[str, list[str]] = {}
         for new, old, _year in PROVINCE_SPLITS:
             _add(self.split_children, old, new)
-        # exact fast path: (changwat, amphoe key, tambon key) -> codes
+
+    def _index_fast_path(self) -> None:
+        """Index the exact fast path: (changwat, amphoe key, tambon key) -> codes."""
         self.fast: dict[tuple[str, str, str], list[str]] = {}
         for pc, per in self.amp_by_prov.items():
             for ak, amps in per.items():

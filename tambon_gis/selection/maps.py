@@ -98,6 +98,105 @@ def _popup_html(
 _POPUP_RANKS = 150
 
 
+def _score_classes(
+    df: Any, sc: str, *, k: int, th: bool
+) -> tuple[np.ndarray, list[str], list[str], dict[str, str]]:
+    """Class the candidates by score (``k`` quantile classes) and grey the others.
+
+    Returns the class label of every row, the score class labels (low to high), the grey
+    labels present, and the colour of every label.
+    """
+    cand = df["status"].isin(["chosen", "left out"]).to_numpy()
+    values = df[sc].to_numpy(dtype=float, na_value=np.nan)
+    qs: np.ndarray | list[float] = (
+        np.unique(np.quantile(values[cand], np.linspace(0, 1, k + 1))) if cand.any() else []
+    )
+    labels_cls: list[str] = []
+    cls = np.full(len(df), "", dtype=object)
+    if len(qs) >= 2:
+        idx = np.clip(np.searchsorted(qs, values, side="right") - 1, 0, len(qs) - 2)
+        word = "คะแนน" if th else "score"
+        labels_cls = [f"{word} {qs[i]:.3f}–{qs[i + 1]:.3f}" for i in range(len(qs) - 1)]
+        for i in np.flatnonzero(cand):
+            cls[i] = labels_cls[idx[i]]
+    elif cand.any():
+        labels_cls = ["คะแนน" if th else "score"]
+        cls[cand] = labels_cls[0]
+    grey_label = {
+        s: (f"{_STATUS_TH[s]} ({s})" if th else s) for s in ("ineligible", "excluded", "no score")
+    }
+    status = df["status"].to_numpy(dtype=object)
+    for s_, lab in grey_label.items():
+        cls[status == s_] = lab
+    present_grey = [grey_label[s_] for s_ in grey_label if (status == s_).any()]
+    palette = list(_SCORE_COLORS[-len(labels_cls) :]) if len(labels_cls) <= 6 else None
+    if palette is None:
+        from matplotlib import colormaps
+        from matplotlib.colors import to_hex
+
+        cmap = colormaps["YlGnBu"]
+        palette = [
+            to_hex(cmap(0.1 + 0.85 * i / (len(labels_cls) - 1))) for i in range(len(labels_cls))
+        ]
+    colors = dict(zip(labels_cls, palette, strict=True))
+    colors.update({grey_label[s_]: _GREY[s_] for s_ in grey_label})
+    return cls, labels_cls, present_grey, colors
+
+
+def _add_summary_panels(m: folium.Map, selection: Selection, *, th: bool, opt: str) -> None:
+    """Add the panels of the selection's totals and of its counts by region to map ``m``."""
+    from tambon_gis import maps
+
+    summary = pd.DataFrame(
+        {
+            ("รายการ" if th else "item"): [
+                "เลือก (chosen)", "ผู้สมัคร (candidates)", "คะแนนรวม (total score)", "ผล (solver)",
+            ],
+            ("ค่า" if th else "value"): [
+                f"{selection.n}",
+                f"{selection.n_candidates:,}",
+                f"{selection.total_score:.3f}",
+                opt,
+            ],
+        }
+    )  # fmt: skip
+    by = selection.summary_by("region").reset_index()
+    by = by[["region" if "region" in by.columns else by.columns[0], "chosen", "candidates"]]
+    if th:
+        by.columns = ["ภาค", "เลือก", "ผ่านเกณฑ์"]
+    maps.add_panel(m, summary, title="การคัดเลือก (selection)" if th else "Selection")
+    maps.add_panel(m, by, title="ตามภาค (by region)" if th else "By region", position="bottomleft")
+
+
+def _quota_panel(selection: Selection, *, th: bool) -> pd.DataFrame | None:
+    """Return the quota panel: bounds, candidates and chosen per group (None without quotas)."""
+    q = selection.quota_table()
+    if not len(q):
+        return None
+    rows = []
+    levels = cast("Iterable[tuple[str, pd.DataFrame]]", q.groupby("level", sort=False))
+    for level, grp in levels:  # the quota table's levels are str
+        for _, r in grp[~grp["default"]].iterrows():
+            rows.append((level, r["name"], r["min"], r["max"], r["candidates"], r["chosen"]))
+        d = grp[grp["default"]]
+        if len(d):
+            every = f"* ({'ทุก' if th else 'every '}{_LEVEL_TH[level] if th else level}, {len(d)})"
+            rows.append(
+                (level, every, d["min"].max(), d["max"].max(), int(d["candidates"].sum()),
+                 f"≤ {int(d['chosen'].max())}")
+            )  # fmt: skip
+    panel = pd.DataFrame(
+        {
+            ("ระดับ" if th else "level"): [_LEVEL_TH[r[0]] if th else r[0] for r in rows],
+            ("ชื่อ" if th else "name"): [r[1] for r in rows],
+            ("โควตา" if th else "quota"): [_fmt_bounds(r[2], r[3]) for r in rows],
+            ("ผ่านเกณฑ์" if th else "candidates"): [r[4] for r in rows],
+            ("เลือก" if th else "chosen"): [str(r[5]) for r in rows],
+        }
+    )
+    return panel
+
+
 def selection_map(
     selection: Selection,
     *,
@@ -141,42 +240,9 @@ def selection_map(
     sc = selection._setup.score_col
     th = lang == "th"
     df = scored.copy()
-    cand = df["status"].isin(["chosen", "left out"]).to_numpy()
-    values = df[sc].to_numpy(dtype=float, na_value=np.nan)
-    qs: np.ndarray | list[float] = (
-        np.unique(np.quantile(values[cand], np.linspace(0, 1, k + 1))) if cand.any() else []
-    )
-    labels_cls: list[str] = []
-    cls = np.full(len(df), "", dtype=object)
-    if len(qs) >= 2:
-        idx = np.clip(np.searchsorted(qs, values, side="right") - 1, 0, len(qs) - 2)
-        word = "คะแนน" if th else "score"
-        labels_cls = [f"{word} {qs[i]:.3f}–{qs[i + 1]:.3f}" for i in range(len(qs) - 1)]
-        for i in np.flatnonzero(cand):
-            cls[i] = labels_cls[idx[i]]
-    elif cand.any():
-        labels_cls = ["คะแนน" if th else "score"]
-        cls[cand] = labels_cls[0]
-    grey_label = {
-        s: (f"{_STATUS_TH[s]} ({s})" if th else s) for s in ("ineligible", "excluded", "no score")
-    }
-    status = df["status"].to_numpy(dtype=object)
-    for s_, lab in grey_label.items():
-        cls[status == s_] = lab
-    present_grey = [grey_label[s_] for s_ in grey_label if (status == s_).any()]
+    cls, labels_cls, present_grey, colors = _score_classes(df, sc, k=k, th=th)
     col = "ชั้นคะแนน" if th else "score class"
     df[col] = pd.array(cls.astype(str), dtype="str")
-    palette = list(_SCORE_COLORS[-len(labels_cls) :]) if len(labels_cls) <= 6 else None
-    if palette is None:
-        from matplotlib import colormaps
-        from matplotlib.colors import to_hex
-
-        cmap = colormaps["YlGnBu"]
-        palette = [
-            to_hex(cmap(0.1 + 0.85 * i / (len(labels_cls) - 1))) for i in range(len(labels_cls))
-        ]
-    colors = dict(zip(labels_cls, palette, strict=True))
-    colors.update({grey_label[s_]: _GREY[s_] for s_ in grey_label})
     disp = {
         sc: "คะแนน (score)" if th else "score",
         "rank": "อันดับ (rank)" if th else "rank",
@@ -218,50 +284,9 @@ def selection_map(
         tolerance=tolerance,
         name="selection",
     )
-    summary = pd.DataFrame(
-        {
-            ("รายการ" if th else "item"): [
-                "เลือก (chosen)", "ผู้สมัคร (candidates)", "คะแนนรวม (total score)", "ผล (solver)",
-            ],
-            ("ค่า" if th else "value"): [
-                f"{selection.n}",
-                f"{selection.n_candidates:,}",
-                f"{selection.total_score:.3f}",
-                opt,
-            ],
-        }
-    )  # fmt: skip
-    by = selection.summary_by("region").reset_index()
-    by = by[["region" if "region" in by.columns else by.columns[0], "chosen", "candidates"]]
-    if th:
-        by.columns = ["ภาค", "เลือก", "ผ่านเกณฑ์"]
-    maps.add_panel(m, summary, title="การคัดเลือก (selection)" if th else "Selection")
-    maps.add_panel(m, by, title="ตามภาค (by region)" if th else "By region", position="bottomleft")
-    q = selection.quota_table()
-    if len(q):
-        rows = []
-        levels = cast("Iterable[tuple[str, pd.DataFrame]]", q.groupby("level", sort=False))
-        for level, grp in levels:  # the quota table's levels are str
-            for _, r in grp[~grp["default"]].iterrows():
-                rows.append((level, r["name"], r["min"], r["max"], r["candidates"], r["chosen"]))
-            d = grp[grp["default"]]
-            if len(d):
-                every = (
-                    f"* ({'ทุก' if th else 'every '}{_LEVEL_TH[level] if th else level}, {len(d)})"
-                )
-                rows.append(
-                    (level, every, d["min"].max(), d["max"].max(), int(d["candidates"].sum()),
-                     f"≤ {int(d['chosen'].max())}")
-                )  # fmt: skip
-        panel = pd.DataFrame(
-            {
-                ("ระดับ" if th else "level"): [_LEVEL_TH[r[0]] if th else r[0] for r in rows],
-                ("ชื่อ" if th else "name"): [r[1] for r in rows],
-                ("โควตา" if th else "quota"): [_fmt_bounds(r[2], r[3]) for r in rows],
-                ("ผ่านเกณฑ์" if th else "candidates"): [r[4] for r in rows],
-                ("เลือก" if th else "chosen"): [str(r[5]) for r in rows],
-            }
-        )
+    _add_summary_panels(m, selection, th=th, opt=opt)
+    panel = _quota_panel(selection, th=th)
+    if panel is not None:
         maps.add_panel(m, panel, title="โควตา (quotas)" if th else "Quotas", position="topright")
     logger.info(
         "selection_map returned a map of %s tambons, %d chosen outlined",

@@ -242,34 +242,20 @@ class _Setup:
     problems: list[str]  # conflicts found while reading include / exclude
 
 
-def _prepare(
-    gdf: Any,
-    *,
-    n: int,
-    score: str | Criteria,
-    quotas: Mapping[str, Mapping[str, Any]] | None,
-    max_per_amphoe: int | None,
-    max_per_changwat: int | None,
-    include: Iterable[Any] | None,
-    exclude: Iterable[Any] | None,
-    min_distance_km: float | None,
-    budget: float | None,
-    cost: str | None,
-    max_changwats: int | None,
-    eligible: str | None,
-) -> _Setup:
+def _scored_frame(gdf: Any, score: str | Criteria) -> tuple[Any, str, Criteria | None]:
+    """Return a copy of the layer with its score column, the column's name and the criteria."""
     criteria = score if isinstance(score, Criteria) else None
     if criteria is not None:
-        frame = score_areas(gdf, criteria)
-        score_col = "score"
-    else:
-        if not isinstance(score, str):
-            raise ValidationError(
-                f"score must be a column name or a Criteria object, not {type(score).__name__}"
-            )
-        frame = gdf.copy()
-        score_col = score
-    problems: list[str] = []
+        return score_areas(gdf, criteria), "score", criteria
+    if not isinstance(score, str):
+        raise ValidationError(
+            f"score must be a column name or a Criteria object, not {type(score).__name__}"
+        )
+    return gdf.copy(), score, None
+
+
+def _checked_codes(frame: Any, score_col: str) -> np.ndarray:
+    """Check the codes and the score column of the frame; return the codes as text."""
     if "tambon_code" not in frame.columns:
         raise SchemaError(
             "the layer has no 'tambon_code' column: load it with tambon_gis.load_boundaries, "
@@ -298,12 +284,13 @@ def _prepare(
             f"{len(dupes)} tambon_code value(s) occur more than once ({dupes[:5]}): one row per "
             "tambon is needed; aggregate the table first"
         )
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValidationError(f"n={n!r}: give the number of tambons to choose, a whole number >= 1")
-    n = int(n)
-    if eligible is None and "eligible" in frame.columns:
-        eligible = "eligible"
-    scores = frame[score_col].to_numpy(dtype=float, na_value=np.nan)
+    return codes
+
+
+def _row_status(
+    frame: Any, scores: np.ndarray, *, eligible: str | None, score_col: str
+) -> tuple[np.ndarray, list[str]]:
+    """Return the status of every row (candidate, ineligible, no score) and its reason."""
     elig = (
         np.ones(len(frame), dtype=bool)
         if eligible is None
@@ -324,7 +311,23 @@ def _prepare(
     for i in np.flatnonzero(elig & np.isnan(scores)):
         status[i] = "no score"
         reasons[i] = f"no score: {score_col} is missing"
-    pos_of = {c: i for i, c in enumerate(codes)}
+    return status, reasons
+
+
+def _include_exclude(
+    pos_of: dict[str, int],
+    status: np.ndarray,
+    reasons: list[str],
+    problems: list[str],
+    *,
+    include: Iterable[Any] | None,
+    exclude: Iterable[Any] | None,
+) -> tuple[list[str], list[str]]:
+    """Return the include and exclude codes; mark the excluded rows, note the conflicts.
+
+    ``status``, ``reasons`` and ``problems`` are the ones :func:`_prepare` builds: the excluded
+    candidates get their status and reason, and every conflict is appended to ``problems``.
+    """
     inc = _normalize_codes(include, "include")
     exc = _normalize_codes(exclude, "exclude")
     for what, lst in (("include", inc), ("exclude", exc)):
@@ -344,55 +347,108 @@ def _prepare(
     for c in inc:
         if c in pos_of and status[pos_of[c]] in ("ineligible", "no score"):
             problems.append(f"include lists {c}, which cannot be chosen: {reasons[pos_of[c]]}")
+    return inc, exc
+
+
+def _candidate_costs(
+    frame: Any,
+    codes: np.ndarray,
+    cand: np.ndarray,
+    *,
+    budget: float | None,
+    cost: str | None,
+) -> np.ndarray | None:
+    """Return the cost of every candidate (None without a budget), checked."""
+    if budget is None and cost is None:
+        return None
+    if budget is None or cost is None:
+        raise ValidationError(
+            "a budget needs both budget=AMOUNT and cost=COLUMN (the cost of each tambon)"
+        )
+    if cost not in frame.columns or not pd.api.types.is_numeric_dtype(frame[cost]):
+        raise SchemaError(f"cost column {cost!r} is missing or not numeric: give a numeric column")
+    c_all = frame[cost].to_numpy(dtype=float, na_value=np.nan)
+    bad = [codes[p] for p in cand if not np.isfinite(c_all[p]) or c_all[p] < 0]
+    if bad:
+        raise ValidationError(
+            f"cost column {cost!r} is missing or negative for {len(bad)} candidate(s) "
+            f"({bad[:10]}): fill the costs, or exclude those tambons"
+        )
+    return c_all[cand]
+
+
+def _distance_conflicts(
+    frame: Any, cand: np.ndarray, min_distance_km: float | None
+) -> tuple[np.ndarray, list[np.ndarray], Any]:
+    """Return the candidate pairs closer than the distance, the grid cells, and the centroids.
+
+    Without a minimum distance: no pairs, no cells, and None for the centroids.
+    """
+    pairs = np.empty((0, 2), dtype=np.int64)
+    cells: list[np.ndarray] = []
+    if min_distance_km is None:
+        return pairs, cells, None
+    if not hasattr(frame, "geometry") or "geometry" not in frame:
+        raise SchemaError("min_distance_km needs a GeoDataFrame with geometries")
+    if frame.crs is None:
+        raise CRSError(
+            "the layer has no CRS: set it (e.g. gdf.set_crs(4326)) to measure distances"
+        )
+    points = frame.geometry.to_crs(settings.distance_crs).centroid
+    from shapely import STRtree
+
+    cpts = points.to_numpy()[cand]
+    tree = STRtree(cpts)
+    a, b = tree.query(cpts, predicate="dwithin", distance=float(min_distance_km) * 1000.0)
+    keep = a < b
+    pairs = np.column_stack([a[keep], b[keep]]).astype(np.int64)
+    cells = _grid_cells(cpts, float(min_distance_km) * 1000.0)
+    return pairs, cells, points
+
+
+def _prepare(
+    gdf: Any,
+    *,
+    n: int,
+    score: str | Criteria,
+    quotas: Mapping[str, Mapping[str, Any]] | None,
+    max_per_amphoe: int | None,
+    max_per_changwat: int | None,
+    include: Iterable[Any] | None,
+    exclude: Iterable[Any] | None,
+    min_distance_km: float | None,
+    budget: float | None,
+    cost: str | None,
+    max_changwats: int | None,
+    eligible: str | None,
+) -> _Setup:
+    frame, score_col, criteria = _scored_frame(gdf, score)
+    problems: list[str] = []
+    codes = _checked_codes(frame, score_col)
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValidationError(f"n={n!r}: give the number of tambons to choose, a whole number >= 1")
+    n = int(n)
+    if eligible is None and "eligible" in frame.columns:
+        eligible = "eligible"
+    scores = frame[score_col].to_numpy(dtype=float, na_value=np.nan)
+    status, reasons = _row_status(frame, scores, eligible=eligible, score_col=score_col)
+    pos_of = {c: i for i, c in enumerate(codes)}
+    inc, exc = _include_exclude(
+        pos_of, status, reasons, problems, include=include, exclude=exclude
+    )
     cand = np.flatnonzero(status == "candidate")
     local = {int(p): i for i, p in enumerate(cand)}
     forced = np.array(
         [local[pos_of[c]] for c in inc if c in pos_of and pos_of[c] in local], dtype=np.int64
     )
     groups = _resolve_groups(frame, quotas, max_per_amphoe, max_per_changwat)
-
-    cost_arr = None
-    if budget is not None or cost is not None:
-        if budget is None or cost is None:
-            raise ValidationError(
-                "a budget needs both budget=AMOUNT and cost=COLUMN (the cost of each tambon)"
-            )
-        if cost not in frame.columns or not pd.api.types.is_numeric_dtype(frame[cost]):
-            raise SchemaError(
-                f"cost column {cost!r} is missing or not numeric: give a numeric column"
-            )
-        c_all = frame[cost].to_numpy(dtype=float, na_value=np.nan)
-        bad = [codes[p] for p in cand if not np.isfinite(c_all[p]) or c_all[p] < 0]
-        if bad:
-            raise ValidationError(
-                f"cost column {cost!r} is missing or negative for {len(bad)} candidate(s) "
-                f"({bad[:10]}): fill the costs, or exclude those tambons"
-            )
-        cost_arr = c_all[cand]
+    cost_arr = _candidate_costs(frame, codes, cand, budget=budget, cost=cost)
     province_of = None
     if max_changwats is not None:
         if "changwat_code" not in frame.columns:
             raise SchemaError("max_changwats needs the column 'changwat_code'")
         province_of = frame["changwat_code"].astype(str).to_numpy()[cand]
-    pairs = np.empty((0, 2), dtype=np.int64)
-    cells: list[np.ndarray] = []
-    points = None
-    if min_distance_km is not None:
-        if not hasattr(frame, "geometry") or "geometry" not in frame:
-            raise SchemaError("min_distance_km needs a GeoDataFrame with geometries")
-        if frame.crs is None:
-            raise CRSError(
-                "the layer has no CRS: set it (e.g. gdf.set_crs(4326)) to measure distances"
-            )
-        points = frame.geometry.to_crs(settings.distance_crs).centroid
-        from shapely import STRtree
-
-        cpts = points.to_numpy()[cand]
-        tree = STRtree(cpts)
-        a, b = tree.query(cpts, predicate="dwithin", distance=float(min_distance_km) * 1000.0)
-        keep = a < b
-        pairs = np.column_stack([a[keep], b[keep]]).astype(np.int64)
-        cells = _grid_cells(cpts, float(min_distance_km) * 1000.0)
+    pairs, cells, points = _distance_conflicts(frame, cand, min_distance_km)
     prob = _Problem(
         cand=cand,
         n=n,

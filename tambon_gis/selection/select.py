@@ -20,10 +20,11 @@ from tambon_gis._errors import InfeasibleError, SolverError, ValidationError
 from tambon_gis._export import safe_excel_writer, write_csv
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.criteria import Criteria
+from tambon_gis.selection.explain import _explain_rows
 from tambon_gis.selection.labels import _NAME_COLUMNS, _bilingual
 from tambon_gis.selection.maps import selection_map
-from tambon_gis.selection.problem import LEVELS, _Group, _precheck, _prepare, _Setup
-from tambon_gis.selection.scoring import _normalised_matrix, _rank, scoring_columns, with_plans
+from tambon_gis.selection.problem import LEVELS, _precheck, _prepare, _Setup
+from tambon_gis.selection.scoring import _normalised_matrix, scoring_columns, with_plans
 from tambon_gis.selection.solver import _Solver
 from tambon_gis.selection.stability import Sensitivity
 
@@ -252,150 +253,12 @@ class Selection:
 
     # ---- explanations
     def _explain(self) -> None:
-        s = self._setup
-        frame = s.frame
-        prob = s.prob
-        n = prob.n
-        scores = s.scores
-        codes = frame["tambon_code"].astype(str).to_numpy()
-        sel = self._selected
-        eligible_like = np.isin(s.status, ["candidate", "excluded"])
-        # unconstrained top-n: the n best eligible (exclusions are a constraint)
-        order = np.lexsort((codes, -np.nan_to_num(scores, nan=-np.inf)))
-        order = order[eligible_like[order]]
-        top = np.zeros(len(frame), dtype=bool)
-        top[order[:n]] = True
-        rank_series = _rank(pd.Series(scores), eligible_like & ~np.isnan(scores))
-        rank = rank_series.to_numpy(dtype="float", na_value=np.nan)
-        self._top = top
-        counts: dict[tuple[str, str], int] = {}
-        top_counts: dict[tuple[str, str], int] = {}
-        group_of: dict[int, list[_Group]] = {}
-        for g in prob.groups:
-            counts[(g.level, g.key)] = int(sel[g.rows].sum())
-            top_counts[(g.level, g.key)] = int(top[g.rows].sum())
-            for r in g.rows:
-                group_of.setdefault(int(r), []).append(g)
-        forced_pos = set(prob.cand[prob.forced].tolist())
-        why = list(s.reasons)
-        status = np.array(s.status, dtype=object)
-        # left-out reasons
-        chosen_pos = np.flatnonzero(sel)
-        used_budget = (
-            float(prob.cost[np.isin(prob.cand, chosen_pos)].sum()) if prob.cost is not None else 0.0
-        )
-        cost_all = None
-        if prob.cost is not None:
-            cost_all = np.full(len(frame), np.nan)
-            cost_all[prob.cand] = prob.cost
-        dist_near: dict[int, tuple[float, int]] = {}
-        if len(prob.pairs) and s.points is not None:
-            from shapely import STRtree
-
-            pts = s.points.to_numpy()
-            tree = STRtree(pts[chosen_pos])
-            d_m = float(s.params["min_distance_km"]) * 1000
-            a, b = tree.query(pts[prob.cand], predicate="dwithin", distance=d_m)
-            for ia, ib in zip(a, b, strict=True):
-                near = int(prob.cand[ia])
-                if sel[near]:
-                    continue
-                q = int(chosen_pos[ib])
-                d = float(pts[near].distance(pts[q]))
-                if near not in dist_near or d < dist_near[near][0]:
-                    dist_near[near] = (d, q)
-        chosen_provinces = None
-        if prob.max_changwats is not None:
-            chosen_provinces = set(
-                frame["changwat_code"].astype(str).to_numpy()[chosen_pos].tolist()
-            )
-        name_col = "tambon_th" if "tambon_th" in frame.columns else "tambon_code"
-        names = frame[name_col].astype(str).to_numpy()
-        left_reason_codes: dict[int, list[str]] = {}
-        for p in np.flatnonzero(status == "candidate"):
-            if sel[p]:
-                continue
-            rs = []
-            for g in group_of.get(int(p), []):
-                if g.hi is not None and counts[(g.level, g.key)] >= g.hi:
-                    rs.append(f"{g.level} maximum reached: {g.label} ≤ {g.hi}")
-            if p in dist_near:
-                d, q = dist_near[int(p)]
-                rs.append(
-                    f"within {d / 1000:.1f} km of chosen {names[q]} ({codes[q]}); "
-                    f"min_distance_km={s.params['min_distance_km']}"
-                )
-            if cost_all is not None:
-                assert prob.budget is not None  # a cost comes with a budget (problem._prepare)
-                if cost_all[p] > prob.budget - used_budget + 1e-9:
-                    rs.append(
-                        f"budget: cost {cost_all[p]:,.2f} > remaining "
-                        f"{prob.budget - used_budget:,.2f}"
-                    )
-            if chosen_provinces is not None:
-                pc = str(frame["changwat_code"].iloc[p])
-                if pc not in chosen_provinces:
-                    rs.append(
-                        f"outside the {len(chosen_provinces)} chosen provinces (max_changwats)"
-                    )
-            if not rs:
-                if top[p]:
-                    mins = [
-                        f"{g.level} minimum {g.label} ≥ {g.lo}"
-                        for g in prob.groups
-                        if g.lo is not None
-                        and counts[(g.level, g.key)] <= g.lo
-                        and top_counts[(g.level, g.key)] < g.lo
-                    ]
-                    rs.append(
-                        "its place went to " + ", ".join(mins)
-                        if mins
-                        else "a higher total score with the constraints needs other tambons"
-                    )
-                else:
-                    rs.append(f"below the top {n} by score")
-            left_reason_codes[int(p)] = rs
-            status[p] = "left out"
-            why[p] = "; ".join(rs)
-        held_out = sorted(
-            {
-                r.split(":")[0] if not r.startswith("within") else "min_distance_km"
-                for p in np.flatnonzero(top & ~sel)
-                for r in ([why[p]] if status[p] != "left out" else left_reason_codes[int(p)])
-            }
-        )
-        for p in chosen_pos:
-            status[p] = "chosen"
-            if p in forced_pos:
-                why[p] = "required (include list)"
-            elif top[p]:
-                why[p] = f"in the top {n} by score"
-            else:
-                mins = [
-                    f"minimum quota: {g.level} {g.label} needs at least {g.lo}"
-                    for g in group_of.get(int(p), [])
-                    if g.lo is not None
-                    and counts[(g.level, g.key)] <= g.lo
-                    and top_counts[(g.level, g.key)] < g.lo
-                ]
-                if mins:
-                    why[p] = "; ".join(mins)
-                else:
-                    why[p] = "takes the place of higher-scored tambons left out by: " + ", ".join(
-                        held_out or ["the combined constraints"]
-                    )
-        out = frame.copy()
-        out["selected"] = sel
-        out["status"] = pd.array(status.astype(str), dtype="str")
-        out["why"] = pd.array(why, dtype="str")
-        out["in_top_n"] = top
-        if "rank" not in out.columns or s.criteria is None:
-            out["rank"] = pd.array([pd.NA if np.isnan(r) else int(r) for r in rank], dtype="Int64")
-        if cost_all is not None and s.params["cost"] not in out.columns:
-            out["cost"] = cost_all
-        self.scored = out
-        self._counts = counts
-        self._top_counts = top_counts
+        """Work out the status and why of every row (:func:`~.explain._explain_rows`)."""
+        explained = _explain_rows(self._setup, self._selected)
+        self._top = explained.top
+        self.scored = explained.scored
+        self._counts = explained.counts
+        self._top_counts = explained.top_counts
 
     # ---- tables
     @property
