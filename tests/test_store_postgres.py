@@ -21,6 +21,8 @@ import pytest
 from tambon_gis import gazetteer
 from tambon_gis._errors import (
     AccessDeniedError,
+    CorruptFileError,
+    DataNotFoundError,
     ImportRejectedError,
     StoreAddressError,
     StoreConnectionError,
@@ -64,6 +66,45 @@ def test_an_address_the_library_cannot_serve_is_an_error_and_creates_nothing(
         open_store("postgresql://ann:s3cret@/kpi?host=/nonexistent-socket-dir&connect_timeout=2")
     assert "s3cret" not in str(info.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def _relations(url: str) -> list[str]:
+    with psycopg.connect(url) as con:
+        return [r[0] for r in con.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+            "AND relkind IN ('r', 'v') ORDER BY relname"
+        ).fetchall()]  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_create_false_on_a_database_without_a_store_is_an_error_and_creates_nothing(
+    pg_url: str,
+):
+    empty = _relations(pg_url)  # PostGIS's own tables only
+    with pytest.raises(DataNotFoundError, match="no monitoring store in the database") as info:
+        open_store(pg_url, create=False)
+    assert "create=True" in str(info.value) and pg_url.split("?")[0] in str(info.value)
+    assert _relations(pg_url) == empty
+    with open_store(pg_url) as s:  # create=True (the default) makes the store
+        assert s.meta["schema_version"] == SCHEMA_VERSION
+    with open_store(pg_url, create=False) as s:  # and then create=False opens it
+        assert s.backend == "postgresql"
+
+
+@pytest.mark.postgres
+def test_a_database_of_another_program_is_refused_and_never_written(pg_url: str):
+    with psycopg.connect(pg_url, autocommit=True) as con:  # another program's meta and areas
+        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        con.execute("INSERT INTO meta VALUES ('schema_version', '7')")
+        con.execute("CREATE TABLE areas (id INTEGER PRIMARY KEY, name TEXT)")
+    before = _relations(pg_url)
+    for create in (True, False):
+        with pytest.raises(CorruptFileError, match="not a monitoring store") as info:
+            open_store(pg_url, create=create)
+        assert "(areas, meta)" in str(info.value) and "writes nothing" in str(info.value)
+    assert _relations(pg_url) == before
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT key, value FROM meta").fetchall() == [("schema_version", "7")]
 
 
 # ---------------------------------------------------------------------------- same API

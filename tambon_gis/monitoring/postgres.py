@@ -32,6 +32,7 @@ from tambon_gis._errors import AccessDeniedError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.monitoring import plans_schema
 from tambon_gis.monitoring.shapes import PG_SHAPES
+from tambon_gis.monitoring.sql import STORE_TABLES
 
 log = get_logger(__name__)
 
@@ -271,12 +272,34 @@ def create_schema(db: Any, version: str) -> None:
     )
 
 
+def _present(db: Any, names: Sequence[str]) -> list[str]:
+    """Return the tables and views of ``names`` in the current schema."""
+    cur = db.execute(
+        "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::text::regnamespace"
+        " AND relname = ANY (?) ORDER BY relname",
+        (list(names),),
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
 def exists(db: Any) -> str | None:
-    """Return the schema version of the store in this database, or None when there is none."""
-    if db.execute("SELECT to_regclass('meta')").fetchone()[0] is None:
+    """Return the schema version of the store in this database, or None when there is none.
+
+    A store has every table of :data:`~tambon_gis.monitoring.sql.STORE_TABLES` and a
+    ``schema_version`` in ``meta``; anything less is not one (see :func:`foreign_tables`).
+    """
+    if len(_present(db, STORE_TABLES)) < len(STORE_TABLES):
         return None
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return row[0] if row else "0"
+    return row[0] if row else None
+
+
+def foreign_tables(db: Any) -> list[str]:
+    """Tables or views named like the store's that are not a store's (for :func:`exists` None)."""
+    return _present(
+        db, (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
+             *plans_schema.VIEWS)
+    )  # fmt: skip
 
 
 # ============================================================================ scopes

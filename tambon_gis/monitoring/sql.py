@@ -83,6 +83,15 @@ WRITE_LOCK = 74250001
 
 _SCHEMES_PG = ("postgresql", "postgres")
 
+#: ``PRAGMA application_id`` of a SQLite monitoring store (the bytes ``TGMS``): a file
+#: without it is a store only if it holds every :data:`STORE_TABLES` and a schema version
+#: (stores written before the marker); any other SQLite file is never written to.
+APPLICATION_ID = 0x54474D53
+#: Tables every monitoring store has (schema version 1), on both backends.
+STORE_TABLES = ("meta", "areas", "indicators", "targets", "imports", "observations", "current")
+#: Names other programs write into the ``application_id`` of their SQLite files.
+_KNOWN_APPLICATIONS = {0x47504B47: "a GeoPackage", 0x4D504258: "an MBTiles file"}
+
 
 def is_postgres_address(address: object) -> bool:
     """Return True for a ``postgresql://`` URL or a libpq ``key=value`` conninfo string."""
@@ -419,6 +428,67 @@ def connect(address: str | Path, *, timeout: float) -> SQLiteDB | PostgresDB:
 # ============================================================================ opening a file
 
 
+def sqlite_kind(con: sqlite3.Connection) -> tuple[str, str]:
+    """Say what a SQLite database is: ``("store" | "empty" | "foreign", what it holds)``.
+
+    Only reads. A store carries :data:`APPLICATION_ID`; one written before the marker is
+    recognised by its tables and schema version.
+    """
+    app = int(con.execute("PRAGMA application_id").fetchone()[0])
+    names = sorted(
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%'"
+        )
+    )
+    if app == APPLICATION_ID:
+        return "store", ""
+    if app in _KNOWN_APPLICATIONS:
+        return "foreign", _KNOWN_APPLICATIONS[app]
+    if app:
+        return "foreign", f"a file of another program (application_id {app:#x})"
+    if not names:
+        return "empty", ""
+    if set(STORE_TABLES) <= set(names):
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None:
+            return "store", ""
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return "foreign", f"an SQLite database of other tables ({shown})"
+
+
+def inspect_sqlite(path: Path) -> tuple[str, str]:
+    """:func:`sqlite_kind` of a file, opened read-only (``("missing", "")`` when absent).
+
+    Raises the library's :class:`~tambon_gis._errors.CorruptFileError` for a file that is
+    not SQLite or is damaged; never writes to the file.
+    """
+    if not path.exists():
+        return "missing", ""
+    if path.is_file() and path.stat().st_size == 0:
+        return "empty", ""
+    try:
+        con = sqlite3.connect("file:" + quote(str(path.resolve())) + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from exc
+    try:
+        return sqlite_kind(con)
+    except SQLITE_ERRORS as exc:
+        raise store_error(path, exc) from exc
+    finally:
+        con.close()
+
+
+def not_a_store(path: Path | str, what: str) -> CorruptFileError:
+    """Return the error for a database that is not a monitoring store (none was written to)."""
+    return CorruptFileError(
+        f"{str(path)!r} is {what}, not a monitoring store; tambon_gis writes nothing into it. "
+        "Pass the store file written by tambon-gis monitor import (or open_store), or give "
+        "a new file name to create a store there"
+    )
+
+
 def writable(path: Path) -> bool:
     """Whether this process may write the store file and its folder (WAL needs both)."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -441,16 +511,17 @@ def connect_read_only(path: Path, *, timeout: float) -> sqlite3.Connection:
             continue
         try:
             con.execute("PRAGMA query_only = ON")
-            con.execute("SELECT count(*) FROM meta").fetchone()
+            kind, what = sqlite_kind(con)
         except sqlite3.OperationalError as exc:
             con.close()
             last = exc
-            if "no such table" in str(exc):
-                break
             continue
         except SQLITE_ERRORS as exc:
             con.close()
             raise store_error(path, exc) from exc
+        if kind != "store":
+            con.close()
+            raise not_a_store(path, what or "an empty SQLite database")
         log.info("opened the store %s read-only (%s)", path, flags.lstrip("?"))
         return con
     assert last is not None

@@ -64,7 +64,9 @@ class MonitoringStore:
     path : str or Path
         The store file (``.sqlite``, ``.db`` or ``.gpkg``).
     create : bool
-        Create the file when it does not exist (otherwise raise ``FileNotFoundError``).
+        Create the store when the file (or the database's store) does not exist; otherwise
+        raise :class:`~tambon_gis._errors.DataNotFoundError`. A file or database of another
+        program is never written to, whatever ``create`` says.
     timeout : float
         Seconds to wait for another writer before giving up.
     """
@@ -83,7 +85,7 @@ class MonitoringStore:
             self._con = _sql.connect(str(path), timeout=timeout)
             self._label = self._con.label
             try:
-                self._create_pg()
+                self._create_pg(create=create)
             except BaseException:
                 self._con.rollback()
                 self._con.close()
@@ -107,11 +109,18 @@ class MonitoringStore:
         if self.read_only:
             if not self.path.exists():
                 raise DataNotFoundError(f"no monitoring store at {str(self.path)!r} to read")
-            self._con = _sql.SQLiteDB(
-                self.path, timeout=timeout, con=_sql.connect_read_only(self.path, timeout=timeout)
-            )
+            con = _sql.connect_read_only(self.path, timeout=timeout)  # refuses a non-store
+            self._con = _sql.SQLiteDB(self.path, timeout=timeout, con=con)
             self._check_version()
             return
+        kind, what = _sql.inspect_sqlite(self.path)  # before any write, even a pragma
+        if kind == "foreign":
+            raise _sql.not_a_store(self.path, what)
+        if kind == "empty" and not create:
+            raise DataNotFoundError(
+                f"{str(self.path)!r} is an empty file, not a monitoring store: check the path, "
+                "or open it with open_store(path) (create=True) to make it a store"
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = _sql.connect(self.path, timeout=timeout)
@@ -124,7 +133,8 @@ class MonitoringStore:
             raise _sql.store_error(self.path, exc) from exc
         try:
             self._con.executescript(
-                "BEGIN IMMEDIATE;\n" + SQLITE_SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
+                f"BEGIN IMMEDIATE;\nPRAGMA application_id = {_sql.APPLICATION_ID};\n"
+                + SQLITE_SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
                 "('schema_version', '1');\n" + shapes.sqlite_upgrade_script() + "\nCOMMIT;"
             )
             self._check_version()
@@ -143,8 +153,13 @@ class MonitoringStore:
                 f"tambon_gis understands ({SCHEMA_VERSION}): upgrade tambon_gis"
             )
 
-    def _create_pg(self) -> None:
-        """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue)."""
+    def _create_pg(self, *, create: bool) -> None:
+        """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue).
+
+        A database without the store's tables is an error when ``create`` is False; one whose
+        tables clash with the store's (another program's ``meta`` or ``areas``) is never
+        written to.
+        """
         import psycopg
 
         try:
@@ -158,6 +173,20 @@ class MonitoringStore:
             return
         self._con.begin_write()
         version = postgres.exists(self._con)
+        if version is None:
+            clash = postgres.foreign_tables(self._con)
+            if clash:
+                raise _sql.not_a_store(
+                    self._label,
+                    f"a database whose schema already holds tables of another program "
+                    f"({', '.join(clash)})",
+                )
+            if not create:
+                raise DataNotFoundError(
+                    f"no monitoring store in the database {self._label!r}: check the address "
+                    "(database name, and the schema in search_path), or create the store with "
+                    "open_store(address) (create=True; tambon-gis monitor import creates it too)"
+                )
         if version is None or (version.isdigit() and int(version) < int(SCHEMA_VERSION)):
             postgres.create_schema(self._con, SCHEMA_VERSION)  # creates or upgrades
             log.info("store %s: schema %s -> %s", self._label, version, SCHEMA_VERSION)
@@ -876,7 +905,9 @@ def open_store(
     path : str or Path
         The store file; created with its tables when it does not exist.
     create : bool
-        ``False`` raises ``FileNotFoundError`` for a missing file instead of creating it.
+        ``False`` raises :class:`~tambon_gis._errors.DataNotFoundError` (a ``FileNotFoundError``)
+        for a missing or empty file, or a PostgreSQL database without the store's tables,
+        instead of creating the store.
     name : str, optional
         Programme name to record.
     fiscal_years : int or (int, int), optional
@@ -894,9 +925,12 @@ def open_store(
     Raises
     ------
     DataNotFoundError
-        ``create=False`` and there is no file.
+        ``create=False`` and there is no store (file or database) yet.
     CorruptFileError
-        The file is not an SQLite monitoring store, or it is damaged (the message names it).
+        The file is not an SQLite monitoring store (another program's SQLite file such as a
+        GeoPackage, or a database whose tables clash with the store's), or it is damaged. The
+        message names it; nothing is ever written into such a file. A store is marked by its
+        ``PRAGMA application_id`` (``0x54474D53``, "TGMS").
 
     Examples
     --------
