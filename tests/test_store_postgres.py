@@ -383,7 +383,8 @@ def test_a_client_killed_or_cut_off_mid_import_leaves_nothing_behind(pg_url: str
         assert con.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 3, out + err
-    assert "StoreConnectionError" in out and "nothing of it was stored" in out
+    assert "StoreConnectionError" in out and "was not imported" in out, out + err
+    assert "nothing from the file is stored" in out and "Traceback" not in err
     # the server rolled both back (the killed client's once its connection closed)
     deadline = time.monotonic() + 30
     while counts(pg_url) != before and time.monotonic() < deadline:
@@ -392,6 +393,99 @@ def test_a_client_killed_or_cut_off_mid_import_leaves_nothing_behind(pg_url: str
     with open_store(pg_url, create=False) as s:  # and the file imports cleanly afterwards
         assert s.import_file(big).n_added == 160_000 - 3
         assert s.import_file(big).status == "already imported"
+
+
+def _terminate(url: str, pid: int) -> None:
+    with psycopg.connect(url, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_between_operations_is_replaced_and_the_call_runs(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+):
+    s = make_store(pg_url)
+    s.import_file(DATA / "monitor_q1_long.csv")
+    calls = {
+        "status": lambda: s.status("Q1 FY2566").to_frame(),
+        "rollup": lambda: s.rollup("Q1 FY2566", level="changwat").to_frame(),
+        "observations": lambda: s.observations(latest=False),
+        "repr": lambda: repr(s),
+        "meta": lambda: s.meta,
+    }
+    before = {name: call() for name, call in calls.items()}
+    for name, call in calls.items():  # reads: run again on a new connection, same answer
+        pid = s._con.con.info.backend_pid
+        _terminate(pg_url, pid)
+        with caplog.at_level(logging.WARNING, logger="tambon_gis"):
+            got = call()
+        if isinstance(got, pd.DataFrame):
+            pd.testing.assert_frame_equal(got, before[name])
+        else:
+            assert got == before[name]
+        assert s._con.con.info.backend_pid != pid
+    assert sum("dropped" in r.getMessage() for r in caplog.records) == len(calls)
+    # a write transaction not begun yet: BEGIN finds the dropped connection, a new one writes
+    _terminate(pg_url, s._con.con.info.backend_pid)
+    assert s.import_file(DATA / "monitor_q2_wide.xlsx").status == "imported"
+    _terminate(pg_url, s._con.con.info.backend_pid)
+    s.configure(name="โครงการหลัก")
+    assert s.meta["name"] == "โครงการหลัก"
+    s.close()
+    with open_store(pg_url, create=False) as again:
+        assert len(again.imports()) == 2
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_mid_import_is_a_clean_error_and_stores_nothing(pg_url: str):
+    import threading
+
+    s = make_store(pg_url)
+    s.import_file(DATA / "monitor_q1_long.csv")
+    before = counts(pg_url)
+    outcome: list[BaseException | object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(s.import_file(DATA / "monitor_q2_wide.xlsx"))
+        except BaseException as exc:  # the test looks at what it was
+            outcome.append(exc)
+
+    # hold `current`, so the import waits inside its transaction after writing its
+    # imports and observations rows; then the server drops its connection there
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("LOCK TABLE current IN EXCLUSIVE MODE")
+        pid = s._con.con.info.backend_pid
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        deadline = time.monotonic() + 60
+        with psycopg.connect(pg_url, autocommit=True) as watch:
+            while time.monotonic() < deadline:
+                row = watch.execute(
+                    "SELECT wait_event_type, query FROM pg_stat_activity WHERE pid = %s", (pid,)
+                ).fetchone()
+                if row and row[0] == "Lock":
+                    break
+                time.sleep(0.02)
+            assert row and row[0] == "Lock" and "current" in row[1], row
+            assert watch.execute("SELECT count(*) FROM imports").fetchone()[0] == before[2]
+        _terminate(pg_url, pid)
+        holder.rollback()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    (exc,) = outcome
+    assert isinstance(exc, StoreConnectionError), repr(exc)
+    assert not isinstance(exc, psycopg.Error)
+    assert exc.__cause__ is None and exc.__suppress_context__  # no psycopg traceback shown
+    message = str(exc)
+    assert "'monitor_q2_wide.xlsx' was not imported" in message
+    assert "nothing from the file is stored" in message and "Run the import again" in message
+    assert counts(pg_url) == before  # not one row of the file
+    # the same store object reconnects, and the re-run imports the file
+    rep = s.import_file(DATA / "monitor_q2_wide.xlsx")
+    assert rep.status == "imported" and rep.n_added > 0
+    assert counts(pg_url)[2] == before[2] + 1
+    s.close()
 
 
 # ---------------------------------------------------------------------------- migrate and CLI

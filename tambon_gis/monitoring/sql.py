@@ -293,6 +293,7 @@ class PostgresDB:
         self.label = redact(address)
         self.path = None
         self.timeout = timeout
+        self._writing = False  # inside begin_write .. commit/rollback: never retried
         self.con = self._connect()
 
     def _connect(self) -> Any:
@@ -317,11 +318,46 @@ class PostgresDB:
         if self.con.closed or self.con.broken:
             self.con = self._connect()
 
+    def _dropped(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the server having dropped this connection (not a query's error)."""
+        return isinstance(exc, self._psycopg.OperationalError) and bool(
+            self.con.closed or self.con.broken
+        )
+
+    def _again(self, exc: BaseException, what: str) -> None:
+        """Reconnect after a dropped connection, before running ``what`` once more."""
+        log.warning(
+            "the connection to the store %s dropped (%s); reconnecting to run %s again",
+            self.label, _clean(exc, self._address), what,
+        )  # fmt: skip
+        self.con = self._connect()
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
-        """Run one statement and return its cursor."""
+        """Run one statement and return its cursor.
+
+        A read (``SELECT``/``SHOW``) outside a write transaction whose connection the server
+        dropped is run again once on a new connection: it changes nothing, so it is safe.
+        Inside a write transaction nothing is retried (the server rolled it back).
+        """
         self._reconnect_if_broken()
         text, returning = translate(sql)
-        cur = self.con.execute(text, _nulls(params) if params else None)
+        args = _nulls(params) if params else None
+        try:
+            cur = self.con.execute(text, args)
+        except self._psycopg.OperationalError as exc:
+            if self._writing or not self._dropped(exc) or not _is_read(text):
+                raise
+            self._again(exc, "the read")
+            try:
+                cur = self.con.execute(text, args)
+            except self._psycopg.OperationalError as again:
+                if not self._dropped(again):
+                    raise
+                raise StoreConnectionError(
+                    f"the connection to the store {self.label!r} dropped twice in a row "
+                    f"({_clean(again, self._address)}): check that the server is up and "
+                    "reachable, and run the command again"
+                ) from None
         if returning:
             return _Cursor(cur, cur.fetchone()[0])
         return _Cursor(cur)
@@ -358,18 +394,33 @@ class PostgresDB:
         return self.con.info.transaction_status != TransactionStatus.IDLE
 
     def begin_write(self) -> None:
-        """Open a write transaction that waits for other writers."""
+        """Open a write transaction that waits for other writers.
+
+        A connection the server dropped since the last statement is found by ``BEGIN`` and
+        replaced (once) before the transaction starts: nothing was written yet.
+        """
         self._reconnect_if_broken()
-        self.con.execute("BEGIN")
+        try:
+            self.con.execute("BEGIN")
+        except self._psycopg.OperationalError as exc:
+            if not self._dropped(exc):
+                raise
+            self._again(exc, "BEGIN")
+            self.con.execute("BEGIN")
+        self._writing = True
         self.con.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
         self.con.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     def commit(self) -> None:
         """Commit the transaction."""
-        self.con.execute("COMMIT")
+        try:
+            self.con.execute("COMMIT")
+        finally:
+            self._writing = False
 
     def rollback(self) -> None:
         """Roll the open transaction back (nothing to do when none is open)."""
+        self._writing = False
         if self.con.closed or self.con.broken:
             return  # the server rolled the transaction back when the connection dropped
         if self.in_transaction:
@@ -389,6 +440,13 @@ class PostgresDB:
         return isinstance(exc, self._psycopg.OperationalError) or bool(
             isinstance(exc, self._psycopg.Error) and (self.con.closed or self.con.broken)
         )
+
+
+def _is_read(sql: str) -> bool:
+    """Whether a statement only reads (safe to run again on a new connection)."""
+    return bool(re.match(r"^\s*(SELECT|SHOW)\b", sql, re.I)) and not re.search(
+        r"\b(INSERT|UPDATE|DELETE|nextval|setval|pg_advisory)", sql, re.I
+    )
 
 
 def _nulls(row: Sequence[Any]) -> tuple[Any, ...]:

@@ -299,6 +299,7 @@ class MonitoringStore:
         try:
             self._con.begin_write()
         except Exception as exc:
+            self._con.rollback()  # e.g. the lock wait timed out: leave no aborted transaction
             self._raise_lost(exc)
             if isinstance(exc, _SQLITE_ERRORS) and self.path is not None:
                 raise _sql.store_error(self.path, exc) from exc
@@ -319,10 +320,10 @@ class MonitoringStore:
             try:
                 self._con.commit()
             except Exception as exc:
-                self._raise_lost(exc)
+                self._raise_lost(exc, committing=True)
                 raise
 
-    def _raise_lost(self, exc: BaseException) -> None:
+    def _raise_lost(self, exc: BaseException, *, committing: bool = False) -> None:
         """Turn a dropped server connection or a refused write into the library's errors."""
         if self._con.dialect != "postgresql":
             return
@@ -333,12 +334,50 @@ class MonitoringStore:
                 f"{self._con.user!r} may not do this in the store {self._label!r}: "
                 f"{str(exc).splitlines()[0]}; ask an administrator of the store for access"
             ) from None
+        if self._con.is_connection_error(exc) and committing:
+            raise StoreConnectionError(
+                f"the connection to the store {self._label!r} was lost as a write was being "
+                "committed, so it may or may not be stored: check, and run it again (the store "
+                "reconnects; an import already stored adds nothing)"
+            ) from None
         if self._con.is_connection_error(exc):
             raise StoreConnectionError(
                 f"the connection to the store {self._label!r} was lost during a write: the "
                 "server rolled the transaction back, so nothing of it was stored; run it again "
                 "(the store reconnects)"
             ) from None
+
+    def _import(self, name: str, digest: str, **kwargs: Any) -> ImportReport:
+        """:func:`importer.import_rows`, with a lost connection said in terms of the file.
+
+        A connection dropped mid-import leaves nothing of the file (the server rolls the
+        transaction back); one dropped as the import committed is checked on a new
+        connection, and an import that did commit is reported as imported.
+        """
+        try:
+            return importer.import_rows(self, name=name, digest=digest, **kwargs)
+        except StoreConnectionError:
+            pass  # checked below, on a new connection
+        try:
+            row = self._con.execute(
+                "SELECT layout, n_rows, n_added, n_revised, n_unchanged FROM imports "
+                "WHERE file_hash = ?",
+                (digest,),
+            ).fetchone()
+        except Exception:  # the server is still unreachable: what the import knows stands
+            row = None
+        if row is not None:
+            log.warning("%s: the connection dropped as the import committed; it was stored", name)
+            return ImportReport(
+                name, status="imported", layout=row[0], n_rows=row[1], n_added=row[2],
+                n_revised=row[3], n_unchanged=row[4], file_hash=digest,
+            )  # fmt: skip
+        raise StoreConnectionError(
+            f"{name!r} was not imported: the connection to the store {self._label!r} was lost "
+            "during the import and the server rolled it back, so nothing from the file is "
+            "stored. Run the import again (the store reconnects; rows already stored are "
+            "never written twice)"
+        ) from None
 
     def transaction(self) -> Any:
         """Return one all-or-nothing write transaction (a context manager yielding the connection).
@@ -658,8 +697,8 @@ class MonitoringStore:
             log.info("%s was already imported on %s: nothing added", path.name, already[0])
             return report
         df = mio.read_any(path, sheet=sheet)
-        return importer.import_rows(
-            self, df, name=path.name, digest=digest, layout=layout, recorded_by=recorded_by,
+        return self._import(
+            path.name, digest, df=df, layout=layout, recorded_by=recorded_by,
             source=source if source is not None else path.name, on_error=on_error,
         )  # fmt: skip
 
@@ -680,8 +719,8 @@ class MonitoringStore:
         df = table.copy()
         df.columns = [str(c) for c in df.columns]
         df = df.astype(object).where(df.notna(), "").astype(str)
-        return importer.import_rows(
-            self, df, name=name, digest=mio.frame_hash(df), layout=layout, recorded_by=recorded_by,
+        return self._import(
+            name, mio.frame_hash(df), df=df, layout=layout, recorded_by=recorded_by,
             source=source if source is not None else name, on_error=on_error,
         )  # fmt: skip
 
