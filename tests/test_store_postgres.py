@@ -488,6 +488,51 @@ def test_a_connection_dropped_mid_import_is_a_clean_error_and_stores_nothing(pg_
     s.close()
 
 
+@pytest.mark.postgres
+def test_credentials_never_appear_in_repr_errors_or_logs(
+    pg_server, pg_url: str, caplog: pytest.LogCaptureFixture
+):
+    import traceback
+
+    _user(pg_server, "tess", "Sekr1t-tess")
+    with make_store(pg_url) as s:
+        s.grant_access("tess", role="admin")
+    db = pg_url.split("@/", 1)[1].split("?", 1)[0]
+    secret = "Sekr1t-tess"
+    host = f"127.0.0.1 port={pg_server.port} dbname={db}"
+    addresses = [
+        pg_server.tcp_url(db, user="tess", password=secret),
+        f"postgresql://tess@127.0.0.1:{pg_server.port}/{db}?password={secret}&sslmode=prefer",
+        f"host={host} user=tess password={secret}",
+    ]
+    texts: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        for address in addresses:
+            with open_store(address, create=False) as s:
+                s.import_file(DATA / "monitor_q1_long.csv")
+                texts += [repr(s), str(s), s._repr_html_(), s.user]
+                _terminate(pg_url, s._con.con.info.backend_pid)  # logged reconnect
+                texts.append(repr(s.meta))
+        errors = []
+        for wrong in (
+            address.replace(secret, secret + "-wrong") for address in addresses
+        ):  # a password the server refuses
+            with pytest.raises(StoreConnectionError, match="cannot connect") as info:
+                open_store(wrong)
+            errors.append(info.value)
+        fresh = pg_server.tcp_url(pg_server.new_database(), user="tess", password=secret)
+        with pytest.raises(DataNotFoundError) as info:  # no store there
+            open_store(fresh, create=False)
+        errors.append(info.value)
+    for exc in errors:
+        texts.append("".join(traceback.format_exception(exc)))
+    texts += [r.getMessage() for r in caplog.records]
+    assert any("dropped" in t for t in texts)  # the reconnects were logged...
+    assert any("tess" in t for t in texts)  # ...and the user is named
+    leaks = [t for t in texts if secret in t]
+    assert not leaks, leaks
+
+
 # ---------------------------------------------------------------------------- migrate and CLI
 
 
