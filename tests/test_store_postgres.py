@@ -673,6 +673,37 @@ def test_an_old_postgres_store_upgrades_itself(pg_url: str):
 
 
 @pytest.mark.postgres
+def test_both_backends_have_the_same_tables_and_columns(pg_url: str, tmp_path: Path):
+    import sqlite3
+
+    from tambon_gis.monitoring.sql import COLUMNS
+
+    path = tmp_path / "kpi.sqlite"
+    open_store(path).close()
+    open_store(pg_url).close()
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+    )]  # fmt: skip
+    lite = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables}
+    con.close()
+    with psycopg.connect(pg_url) as pg:
+        rows = pg.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = ANY (%s) "
+            "ORDER BY table_name, ordinal_position",
+            (tables,),
+        ).fetchall()
+    server: dict[str, list[str]] = {}
+    for table, column in rows:
+        server.setdefault(table, []).append(column)
+    server["indicators"].remove("rowid")  # SQLite's own rowid, a column on PostgreSQL
+    assert server == lite
+    for table, columns in COLUMNS.items():  # the SQL layer's column lists agree too
+        assert list(columns) == lite[table], table
+
+
+@pytest.mark.postgres
 @pytest.mark.realdata
 def test_the_report_and_map_of_a_postgres_store_match_sqlite(pg_url: str, tmp_path: Path, tambons):
     import re
