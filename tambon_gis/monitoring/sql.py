@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import numpy as np
+
 from tambon_gis._errors import (
     CorruptFileError,
     ReadOnlyError,
@@ -194,6 +196,11 @@ class SQLiteDB:
         """Run one statement for each row."""
         return self.con.executemany(sql, rows)
 
+    def numbers(self, columns: Sequence[str], rest: str, params: Sequence[Any] = ()) -> Any:
+        """Return ``SELECT columns rest`` as a float matrix, one column each (NULL is NaN)."""
+        rows = self.con.execute(f"SELECT {', '.join(columns)} {rest}", params).fetchall()
+        return np.array(rows, dtype="float64").reshape(-1, len(columns))
+
     def executescript(self, script: str) -> None:
         """Run several statements."""
         self.con.executescript(script)
@@ -332,8 +339,8 @@ class PostgresDB:
         )  # fmt: skip
         self.con = self._connect()
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
-        """Run one statement and return its cursor.
+    def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> _Cursor:
+        """Run one statement and return its cursor (``binary``: results in binary format).
 
         A read (``SELECT``/``SHOW``) outside a write transaction whose connection the server
         dropped is run again once on a new connection: it changes nothing, so it is safe.
@@ -343,13 +350,13 @@ class PostgresDB:
         text, returning = translate(sql)
         args = _nulls(params) if params else None
         try:
-            cur = self.con.execute(text, args)
+            cur = self.con.execute(text, args, binary=binary)
         except self._psycopg.OperationalError as exc:
             if self._writing or not self._dropped(exc) or not _is_read(text):
                 raise
             self._again(exc, "the read")
             try:
-                cur = self.con.execute(text, args)
+                cur = self.con.execute(text, args, binary=binary)
             except self._psycopg.OperationalError as again:
                 if not self._dropped(again):
                     raise
@@ -361,6 +368,22 @@ class PostgresDB:
         if returning:
             return _Cursor(cur, cur.fetchone()[0])
         return _Cursor(cur)
+
+    def numbers(self, columns: Sequence[str], rest: str, params: Sequence[Any] = ()) -> Any:
+        """Return ``SELECT columns rest`` as a float matrix, one column each (NULL is NaN).
+
+        Set-based on the server: each column comes back as one ``bytea`` of big-endian
+        doubles (``string_agg`` of ``float8send``, all fed the same rows in the same order),
+        read with :func:`numpy.frombuffer`, so no row becomes a Python object.
+        """
+        aggs = ", ".join(
+            f"string_agg(float8send(coalesce(CAST({c} AS DOUBLE PRECISION), 'NaN')), ''::bytea)"
+            for c in columns
+        )
+        row = self.execute(f"SELECT {aggs} {rest}", params, binary=True).fetchone()
+        if row is None or row[0] is None:
+            return np.empty((0, len(columns)))
+        return np.column_stack([np.frombuffer(b, dtype=">f8") for b in row]).astype("float64")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each row."""
