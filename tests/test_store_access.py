@@ -169,3 +169,81 @@ def test_an_sqlite_file_that_is_not_a_store(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(tg.CorruptFileError, match="not a monitoring store"):
         open_store(path, create=False, read_only=True)
+
+
+def _foreign_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """SQLite files of other programs, each with the words its refusal must say."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gpkg = folder / "villages.gpkg"
+    gpd.GeoDataFrame({"name": ["บ้านหนึ่ง"]}, geometry=[Point(103.5, 14.9)], crs=4326).to_file(
+        gpkg, driver="GPKG"
+    )
+    other = folder / "inventory.sqlite"
+    con = sqlite3.connect(other)
+    con.executescript("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);"
+                      "INSERT INTO items VALUES (1, 'ควาย');")  # fmt: skip
+    con.close()
+    # another program's meta table with a schema_version: still not a store
+    lookalike = folder / "app.db"
+    con = sqlite3.connect(lookalike)
+    con.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                      "INSERT INTO meta VALUES ('schema_version', '2');"
+                      "CREATE TABLE areas (tambon_code TEXT);")  # fmt: skip
+    con.close()
+    marked = folder / "tiles.mbtiles"
+    con = sqlite3.connect(marked)
+    con.executescript("PRAGMA application_id = 0x4D504258; CREATE TABLE metadata (name, value);")
+    con.close()
+    return {
+        "gpkg": (gpkg, "a GeoPackage"),
+        "other": (other, "other tables (items)"),
+        "lookalike": (lookalike, "other tables (areas, meta)"),
+        "mbtiles": (marked, "an MBTiles file"),
+    }
+
+
+@pytest.mark.parametrize("which", ["gpkg", "other", "lookalike", "mbtiles"])
+def test_a_foreign_sqlite_file_is_refused_and_never_written(tmp_path: Path, which: str) -> None:
+    path, words = _foreign_files(tmp_path)[which]
+    before = path.read_bytes()
+    names_before = sorted(p.name for p in tmp_path.iterdir())
+    for kwargs in ({}, {"create": False}, {"create": True}, {"read_only": True}):
+        with pytest.raises(tg.CorruptFileError) as info:
+            open_store(path, **kwargs)
+        message = str(info.value)
+        assert str(path) in message and "not a monitoring store" in message, message
+        assert words in message and "writes nothing into it" in message, message
+        assert "new file name" in message  # the fix
+    assert path.read_bytes() == before  # not a byte changed: no schema, no journal mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == names_before  # no -wal, no -shm
+
+
+def test_a_store_carries_its_marker_and_older_stores_get_it(tmp_path: Path) -> None:
+    from tambon_gis.monitoring.sql import APPLICATION_ID
+
+    path = tmp_path / "kpi.sqlite"
+    make_loaded_store(path)
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    con.execute("PRAGMA application_id = 0")  # a store written before the marker
+    con.commit()
+    con.close()
+    with open_store(path, create=False, read_only=True) as store:  # read as a store
+        assert len(store.observations()) == 10
+    with open_store(path, create=False) as store:  # and marked when next opened to write
+        assert len(store.observations()) == 10
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    con.close()
+
+
+def test_an_empty_file_becomes_a_store_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "kpi.sqlite"
+    path.touch()
+    with pytest.raises(tg.DataNotFoundError, match=f"{path}.*empty file.*create=True"):
+        open_store(path, create=False)
+    assert path.stat().st_size == 0
+    with open_store(path) as store:
+        assert store.meta["schema_version"] == tg.monitoring.SCHEMA_VERSION

@@ -21,6 +21,8 @@ import pytest
 from tambon_gis import gazetteer
 from tambon_gis._errors import (
     AccessDeniedError,
+    CorruptFileError,
+    DataNotFoundError,
     ImportRejectedError,
     StoreAddressError,
     StoreConnectionError,
@@ -64,6 +66,45 @@ def test_an_address_the_library_cannot_serve_is_an_error_and_creates_nothing(
         open_store("postgresql://ann:s3cret@/kpi?host=/nonexistent-socket-dir&connect_timeout=2")
     assert "s3cret" not in str(info.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def _relations(url: str) -> list[str]:
+    with psycopg.connect(url) as con:
+        return [r[0] for r in con.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+            "AND relkind IN ('r', 'v') ORDER BY relname"
+        ).fetchall()]  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_create_false_on_a_database_without_a_store_is_an_error_and_creates_nothing(
+    pg_url: str,
+):
+    empty = _relations(pg_url)  # PostGIS's own tables only
+    with pytest.raises(DataNotFoundError, match="no monitoring store in the database") as info:
+        open_store(pg_url, create=False)
+    assert "create=True" in str(info.value) and pg_url.split("?")[0] in str(info.value)
+    assert _relations(pg_url) == empty
+    with open_store(pg_url) as s:  # create=True (the default) makes the store
+        assert s.meta["schema_version"] == SCHEMA_VERSION
+    with open_store(pg_url, create=False) as s:  # and then create=False opens it
+        assert s.backend == "postgresql"
+
+
+@pytest.mark.postgres
+def test_a_database_of_another_program_is_refused_and_never_written(pg_url: str):
+    with psycopg.connect(pg_url, autocommit=True) as con:  # another program's meta and areas
+        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        con.execute("INSERT INTO meta VALUES ('schema_version', '7')")
+        con.execute("CREATE TABLE areas (id INTEGER PRIMARY KEY, name TEXT)")
+    before = _relations(pg_url)
+    for create in (True, False):
+        with pytest.raises(CorruptFileError, match="not a monitoring store") as info:
+            open_store(pg_url, create=create)
+        assert "(areas, meta)" in str(info.value) and "writes nothing" in str(info.value)
+    assert _relations(pg_url) == before
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT key, value FROM meta").fetchall() == [("schema_version", "7")]
 
 
 # ---------------------------------------------------------------------------- same API
@@ -342,7 +383,8 @@ def test_a_client_killed_or_cut_off_mid_import_leaves_nothing_behind(pg_url: str
         assert con.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 3, out + err
-    assert "StoreConnectionError" in out and "nothing of it was stored" in out
+    assert "StoreConnectionError" in out and "was not imported" in out, out + err
+    assert "nothing from the file is stored" in out and "Traceback" not in err
     # the server rolled both back (the killed client's once its connection closed)
     deadline = time.monotonic() + 30
     while counts(pg_url) != before and time.monotonic() < deadline:
@@ -351,6 +393,144 @@ def test_a_client_killed_or_cut_off_mid_import_leaves_nothing_behind(pg_url: str
     with open_store(pg_url, create=False) as s:  # and the file imports cleanly afterwards
         assert s.import_file(big).n_added == 160_000 - 3
         assert s.import_file(big).status == "already imported"
+
+
+def _terminate(url: str, pid: int) -> None:
+    with psycopg.connect(url, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_between_operations_is_replaced_and_the_call_runs(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+):
+    s = make_store(pg_url)
+    s.import_file(DATA / "monitor_q1_long.csv")
+    calls = {
+        "status": lambda: s.status("Q1 FY2566").to_frame(),
+        "rollup": lambda: s.rollup("Q1 FY2566", level="changwat").to_frame(),
+        "observations": lambda: s.observations(latest=False),
+        "repr": lambda: repr(s),
+        "meta": lambda: s.meta,
+    }
+    before = {name: call() for name, call in calls.items()}
+    for name, call in calls.items():  # reads: run again on a new connection, same answer
+        pid = s._con.con.info.backend_pid
+        _terminate(pg_url, pid)
+        with caplog.at_level(logging.WARNING, logger="tambon_gis"):
+            got = call()
+        if isinstance(got, pd.DataFrame):
+            pd.testing.assert_frame_equal(got, before[name])
+        else:
+            assert got == before[name]
+        assert s._con.con.info.backend_pid != pid
+    assert sum("dropped" in r.getMessage() for r in caplog.records) == len(calls)
+    # a write transaction not begun yet: BEGIN finds the dropped connection, a new one writes
+    _terminate(pg_url, s._con.con.info.backend_pid)
+    assert s.import_file(DATA / "monitor_q2_wide.xlsx").status == "imported"
+    _terminate(pg_url, s._con.con.info.backend_pid)
+    s.configure(name="โครงการหลัก")
+    assert s.meta["name"] == "โครงการหลัก"
+    s.close()
+    with open_store(pg_url, create=False) as again:
+        assert len(again.imports()) == 2
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_mid_import_is_a_clean_error_and_stores_nothing(pg_url: str):
+    import threading
+
+    s = make_store(pg_url)
+    s.import_file(DATA / "monitor_q1_long.csv")
+    before = counts(pg_url)
+    outcome: list[BaseException | object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(s.import_file(DATA / "monitor_q2_wide.xlsx"))
+        except BaseException as exc:  # the test looks at what it was
+            outcome.append(exc)
+
+    # hold `current`, so the import waits inside its transaction after writing its
+    # imports and observations rows; then the server drops its connection there
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("LOCK TABLE current IN EXCLUSIVE MODE")
+        pid = s._con.con.info.backend_pid
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        deadline = time.monotonic() + 60
+        with psycopg.connect(pg_url, autocommit=True) as watch:
+            while time.monotonic() < deadline:
+                row = watch.execute(
+                    "SELECT wait_event_type, query FROM pg_stat_activity WHERE pid = %s", (pid,)
+                ).fetchone()
+                if row and row[0] == "Lock":
+                    break
+                time.sleep(0.02)
+            assert row and row[0] == "Lock" and "current" in row[1], row
+            assert watch.execute("SELECT count(*) FROM imports").fetchone()[0] == before[2]
+        _terminate(pg_url, pid)
+        holder.rollback()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    (exc,) = outcome
+    assert isinstance(exc, StoreConnectionError), repr(exc)
+    assert not isinstance(exc, psycopg.Error)
+    assert exc.__cause__ is None and exc.__suppress_context__  # no psycopg traceback shown
+    message = str(exc)
+    assert "'monitor_q2_wide.xlsx' was not imported" in message
+    assert "nothing from the file is stored" in message and "Run the import again" in message
+    assert counts(pg_url) == before  # not one row of the file
+    # the same store object reconnects, and the re-run imports the file
+    rep = s.import_file(DATA / "monitor_q2_wide.xlsx")
+    assert rep.status == "imported" and rep.n_added > 0
+    assert counts(pg_url)[2] == before[2] + 1
+    s.close()
+
+
+@pytest.mark.postgres
+def test_credentials_never_appear_in_repr_errors_or_logs(
+    pg_server, pg_url: str, caplog: pytest.LogCaptureFixture
+):
+    import traceback
+
+    _user(pg_server, "tess", "Sekr1t-tess")
+    with make_store(pg_url) as s:
+        s.grant_access("tess", role="admin")
+    db = pg_url.split("@/", 1)[1].split("?", 1)[0]
+    secret = "Sekr1t-tess"
+    host = f"127.0.0.1 port={pg_server.port} dbname={db}"
+    addresses = [
+        pg_server.tcp_url(db, user="tess", password=secret),
+        f"postgresql://tess@127.0.0.1:{pg_server.port}/{db}?password={secret}&sslmode=prefer",
+        f"host={host} user=tess password={secret}",
+    ]
+    texts: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        for address in addresses:
+            with open_store(address, create=False) as s:
+                s.import_file(DATA / "monitor_q1_long.csv")
+                texts += [repr(s), str(s), s._repr_html_(), s.user]
+                _terminate(pg_url, s._con.con.info.backend_pid)  # logged reconnect
+                texts.append(repr(s.meta))
+        errors = []
+        for wrong in (
+            address.replace(secret, secret + "-wrong") for address in addresses
+        ):  # a password the server refuses
+            with pytest.raises(StoreConnectionError, match="cannot connect") as info:
+                open_store(wrong)
+            errors.append(info.value)
+        fresh = pg_server.tcp_url(pg_server.new_database(), user="tess", password=secret)
+        with pytest.raises(DataNotFoundError) as info:  # no store there
+            open_store(fresh, create=False)
+        errors.append(info.value)
+    for exc in errors:
+        texts.append("".join(traceback.format_exception(exc)))
+    texts += [r.getMessage() for r in caplog.records]
+    assert any("dropped" in t for t in texts)  # the reconnects were logged...
+    assert any("tess" in t for t in texts)  # ...and the user is named
+    leaks = [t for t in texts if secret in t]
+    assert not leaks, leaks
 
 
 # ---------------------------------------------------------------------------- migrate and CLI
@@ -490,6 +670,37 @@ def test_an_old_postgres_store_upgrades_itself(pg_url: str):
     with open_store(pg_url, create=False) as s:
         assert s.meta["schema_version"] == SCHEMA_VERSION
         assert len(s.boundaries()) == 0 and len(s.areas()) == 7
+
+
+@pytest.mark.postgres
+def test_both_backends_have_the_same_tables_and_columns(pg_url: str, tmp_path: Path):
+    import sqlite3
+
+    from tambon_gis.monitoring.sql import COLUMNS
+
+    path = tmp_path / "kpi.sqlite"
+    open_store(path).close()
+    open_store(pg_url).close()
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+    )]  # fmt: skip
+    lite = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables}
+    con.close()
+    with psycopg.connect(pg_url) as pg:
+        rows = pg.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = ANY (%s) "
+            "ORDER BY table_name, ordinal_position",
+            (tables,),
+        ).fetchall()
+    server: dict[str, list[str]] = {}
+    for table, column in rows:
+        server.setdefault(table, []).append(column)
+    server["indicators"].remove("rowid")  # SQLite's own rowid, a column on PostgreSQL
+    assert server == lite
+    for table, columns in COLUMNS.items():  # the SQL layer's column lists agree too
+        assert list(columns) == lite[table], table
 
 
 @pytest.mark.postgres

@@ -56,8 +56,9 @@ def latest_matrix(
     """Read the latest values as a float matrix: one row per (area, indicator), area-major.
 
     Columns are the quarters in order, then the revision and denominator of ``current``.
-    Only numbers cross into Python: ``current`` keeps the tambon code as an integer and the
-    indicator's rowid, and is clustered by period, so each quarter is one range scan.
+    Only numbers cross into Python (``db.numbers``: on PostgreSQL one array per column):
+    ``current`` keeps the tambon code as an integer and the indicator's rowid, and is keyed
+    by period first, so each quarter is one range scan.
     """
     n_a, n_i = len(area_codes), len(indicator_ids)
     matrix = np.full((n_a * n_i, len(quarters) + 2), np.nan)
@@ -71,14 +72,13 @@ def latest_matrix(
     for col, iid in enumerate(indicator_ids):
         lookup[rowids[iid]] = col
     for k, qp in enumerate(quarters):
-        extra = ", revision, denominator" if qp == current else ""
-        rows = db.execute(
-            f"SELECT area_int, indicator_int, value{extra} FROM current WHERE period = ?",
+        extra = ["revision", "denominator"] if qp == current else []
+        block = db.numbers(
+            ["area_int", "indicator_int", "value", *extra], "FROM current WHERE period = ?",
             (qp.code,),
-        ).fetchall()
-        if not rows:
+        )  # fmt: skip
+        if not len(block):
             continue
-        block = np.array(rows, dtype="float64")
         ints = block[:, 0].astype(np.int64)
         at = np.minimum(np.searchsorted(sorted_ints, ints), n_a - 1)
         in_areas = sorted_ints[at] == ints

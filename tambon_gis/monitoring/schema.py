@@ -1,18 +1,25 @@
-"""The SQLite schema of the monitoring store and its version.
+"""The tables of the monitoring store, written once for both backends, and its version.
 
-The PostgreSQL schema is in :mod:`tambon_gis.monitoring.postgres`, the outlines and the
-published status in :mod:`tambon_gis.monitoring.shapes`, the plan tables in
+:data:`TABLES` is the one definition of the version-1 tables and their view; the few words
+the two databases spell differently are filled in by :func:`tables_ddl` (SQLite:
+:data:`SQLITE_SCHEMA`; PostgreSQL: used by :mod:`tambon_gis.monitoring.postgres`, which adds
+the roles, the scope rule, row-level security and its triggers). The outlines and the
+published status are in :mod:`tambon_gis.monitoring.shapes`, the plan tables in
 :mod:`tambon_gis.monitoring.plans_schema`.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 #: The schema version this tambon_gis writes (2: area_shapes, published_status; 3: plans).
 SCHEMA_VERSION = "3"
 
-#: The tables, views and triggers of schema version 1 (later versions are added by
-#: :func:`tambon_gis.monitoring.shapes.sqlite_upgrade_script`).
-SQLITE_SCHEMA = """
+#: The version-1 tables and view of both backends. ``{real}`` and ``{big}`` are the float and
+#: 64-bit integer types, ``{serial}`` a key the database generates, ``{indicator_rowid}`` the
+#: numeric id of an indicator (SQLite's own ``rowid``; a column on PostgreSQL), and
+#: ``{import_ref}``, ``{without_rowid}``, ``{create_view}`` what only one of them says.
+TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS areas (
     tambon_code TEXT PRIMARY KEY CHECK (length(tambon_code) = 6),
@@ -30,18 +37,18 @@ CREATE TABLE IF NOT EXISTS indicators (
     owner TEXT NOT NULL DEFAULT 'joint',
     direction TEXT NOT NULL CHECK (direction IN ('higher', 'lower')),
     aggregation TEXT NOT NULL CHECK (aggregation IN ('sum', 'mean', 'share')),
-    min_value REAL,
-    max_value REAL
+    min_value {real},
+    max_value {real}{indicator_rowid}
 );
 CREATE TABLE IF NOT EXISTS targets (
     indicator_id TEXT NOT NULL REFERENCES indicators(indicator_id),
     fiscal_year INTEGER NOT NULL,
     tambon_code TEXT NOT NULL DEFAULT '*',
-    target REAL NOT NULL,
+    target {real} NOT NULL,
     PRIMARY KEY (indicator_id, fiscal_year, tambon_code)
 );
 CREATE TABLE IF NOT EXISTS imports (
-    import_id INTEGER PRIMARY KEY,
+    import_id {serial} PRIMARY KEY,
     file_name TEXT NOT NULL,
     file_hash TEXT NOT NULL UNIQUE,
     layout TEXT NOT NULL,
@@ -53,21 +60,21 @@ CREATE TABLE IF NOT EXISTS imports (
     imported_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS observations (
-    obs_id INTEGER PRIMARY KEY,
+    obs_id {big} PRIMARY KEY,
     tambon_code TEXT NOT NULL,
     indicator_id TEXT NOT NULL,
     period TEXT NOT NULL,
     fiscal_year INTEGER NOT NULL,
     quarter INTEGER NOT NULL,
-    value REAL NOT NULL,
-    denominator REAL,
+    value {real} NOT NULL,
+    denominator {real},
     source TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',
     recorded_by TEXT NOT NULL DEFAULT '',
     recorded_at TEXT NOT NULL,
     revision INTEGER NOT NULL,
-    row_hash INTEGER NOT NULL,
-    import_id INTEGER NOT NULL REFERENCES imports(import_id),
+    row_hash {big} NOT NULL,
+    import_id {big} NOT NULL{import_ref},
     source_row INTEGER,
     UNIQUE (tambon_code, indicator_id, period, revision)
 );
@@ -77,18 +84,58 @@ CREATE TABLE IF NOT EXISTS current (
     period TEXT NOT NULL,
     fiscal_year INTEGER NOT NULL,
     quarter INTEGER NOT NULL,
-    value REAL NOT NULL,
-    denominator REAL,
+    value {real} NOT NULL,
+    denominator {real},
     revision INTEGER NOT NULL,
-    obs_id INTEGER NOT NULL,
-    row_hash INTEGER NOT NULL,
+    obs_id {big} NOT NULL,
+    row_hash {big} NOT NULL,
     area_int INTEGER NOT NULL,       -- the tambon code as a number, for fast status reads
-    indicator_int INTEGER NOT NULL,  -- rowid of the indicator
+    indicator_int {big} NOT NULL,  -- rowid of the indicator
     PRIMARY KEY (period, tambon_code, indicator_id)
-) WITHOUT ROWID;
-CREATE VIEW IF NOT EXISTS latest_observations AS
+){without_rowid};
+{create_view} latest_observations AS
     SELECT o.* FROM observations AS o JOIN current AS c ON c.obs_id = o.obs_id;
-CREATE TRIGGER IF NOT EXISTS observations_no_update BEFORE UPDATE ON observations
+"""
+
+#: How each backend spells the words :data:`TABLES` leaves open.
+_WORDS: dict[str, dict[str, str]] = {
+    "sqlite": {
+        "real": "REAL",
+        "big": "INTEGER",
+        "serial": "INTEGER",  # INTEGER PRIMARY KEY is the rowid: SQLite numbers it
+        "indicator_rowid": "",
+        "import_ref": " REFERENCES imports(import_id)",
+        "without_rowid": " WITHOUT ROWID",
+        "create_view": "CREATE VIEW IF NOT EXISTS",
+    },
+    "postgresql": {
+        "real": "DOUBLE PRECISION",
+        "big": "BIGINT",
+        "serial": "BIGINT GENERATED BY DEFAULT AS IDENTITY",
+        "indicator_rowid": ",\n    rowid BIGINT GENERATED BY DEFAULT AS IDENTITY UNIQUE",
+        # the import row is written in the same transaction; no foreign key, so the bulk
+        # COPY of observations is not checked row by row against imports
+        "import_ref": "",
+        "without_rowid": "",
+        "create_view": "CREATE OR REPLACE VIEW",
+    },
+}
+
+
+def tables_ddl(dialect: Literal["sqlite", "postgresql"]) -> str:
+    """Return :data:`TABLES` in one backend's words.
+
+    >>> "WITHOUT ROWID" in tables_ddl("sqlite"), "WITHOUT ROWID" in tables_ddl("postgresql")
+    (True, False)
+    """
+    return TABLES.format(**_WORDS[dialect])
+
+
+#: The SQLite tables, views and triggers of schema version 1 (later versions are added by
+#: :func:`tambon_gis.monitoring.shapes.sqlite_upgrade_script`).
+SQLITE_SCHEMA = (
+    tables_ddl("sqlite")
+    + """CREATE TRIGGER IF NOT EXISTS observations_no_update BEFORE UPDATE ON observations
 BEGIN
     SELECT RAISE(ABORT, 'observations are append-only: import the correction as a new revision');
 END;
@@ -97,3 +144,4 @@ BEGIN
     SELECT RAISE(ABORT, 'observations are append-only: they are never deleted');
 END;
 """
+)

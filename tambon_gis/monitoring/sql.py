@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import numpy as np
+
 from tambon_gis._errors import (
     CorruptFileError,
     ReadOnlyError,
@@ -82,6 +84,15 @@ GENERATED: dict[str, str] = {"imports": "import_id"}
 WRITE_LOCK = 74250001
 
 _SCHEMES_PG = ("postgresql", "postgres")
+
+#: ``PRAGMA application_id`` of a SQLite monitoring store (the bytes ``TGMS``): a file
+#: without it is a store only if it holds every :data:`STORE_TABLES` and a schema version
+#: (stores written before the marker); any other SQLite file is never written to.
+APPLICATION_ID = 0x54474D53
+#: Tables every monitoring store has (schema version 1), on both backends.
+STORE_TABLES = ("meta", "areas", "indicators", "targets", "imports", "observations", "current")
+#: Names other programs write into the ``application_id`` of their SQLite files.
+_KNOWN_APPLICATIONS = {0x47504B47: "a GeoPackage", 0x4D504258: "an MBTiles file"}
 
 
 def is_postgres_address(address: object) -> bool:
@@ -185,6 +196,11 @@ class SQLiteDB:
         """Run one statement for each row."""
         return self.con.executemany(sql, rows)
 
+    def numbers(self, columns: Sequence[str], rest: str, params: Sequence[Any] = ()) -> Any:
+        """Return ``SELECT columns rest`` as a float matrix, one column each (NULL is NaN)."""
+        rows = self.con.execute(f"SELECT {', '.join(columns)} {rest}", params).fetchall()
+        return np.array(rows, dtype="float64").reshape(-1, len(columns))
+
     def executescript(self, script: str) -> None:
         """Run several statements."""
         self.con.executescript(script)
@@ -284,6 +300,7 @@ class PostgresDB:
         self.label = redact(address)
         self.path = None
         self.timeout = timeout
+        self._writing = False  # inside begin_write .. commit/rollback: never retried
         self.con = self._connect()
 
     def _connect(self) -> Any:
@@ -308,14 +325,65 @@ class PostgresDB:
         if self.con.closed or self.con.broken:
             self.con = self._connect()
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
-        """Run one statement and return its cursor."""
+    def _dropped(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the server having dropped this connection (not a query's error)."""
+        return isinstance(exc, self._psycopg.OperationalError) and bool(
+            self.con.closed or self.con.broken
+        )
+
+    def _again(self, exc: BaseException, what: str) -> None:
+        """Reconnect after a dropped connection, before running ``what`` once more."""
+        log.warning(
+            "the connection to the store %s dropped (%s); reconnecting to run %s again",
+            self.label, _clean(exc, self._address), what,
+        )  # fmt: skip
+        self.con = self._connect()
+
+    def execute(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> _Cursor:
+        """Run one statement and return its cursor (``binary``: results in binary format).
+
+        A read (``SELECT``/``SHOW``) outside a write transaction whose connection the server
+        dropped is run again once on a new connection: it changes nothing, so it is safe.
+        Inside a write transaction nothing is retried (the server rolled it back).
+        """
         self._reconnect_if_broken()
         text, returning = translate(sql)
-        cur = self.con.execute(text, _nulls(params) if params else None)
+        args = _nulls(params) if params else None
+        try:
+            cur = self.con.execute(text, args, binary=binary)
+        except self._psycopg.OperationalError as exc:
+            if self._writing or not self._dropped(exc) or not _is_read(text):
+                raise
+            self._again(exc, "the read")
+            try:
+                cur = self.con.execute(text, args, binary=binary)
+            except self._psycopg.OperationalError as again:
+                if not self._dropped(again):
+                    raise
+                raise StoreConnectionError(
+                    f"the connection to the store {self.label!r} dropped twice in a row "
+                    f"({_clean(again, self._address)}): check that the server is up and "
+                    "reachable, and run the command again"
+                ) from None
         if returning:
             return _Cursor(cur, cur.fetchone()[0])
         return _Cursor(cur)
+
+    def numbers(self, columns: Sequence[str], rest: str, params: Sequence[Any] = ()) -> Any:
+        """Return ``SELECT columns rest`` as a float matrix, one column each (NULL is NaN).
+
+        Set-based on the server: each column comes back as one ``bytea`` of big-endian
+        doubles (``string_agg`` of ``float8send``, all fed the same rows in the same order),
+        read with :func:`numpy.frombuffer`, so no row becomes a Python object.
+        """
+        aggs = ", ".join(
+            f"string_agg(float8send(coalesce(CAST({c} AS DOUBLE PRECISION), 'NaN')), ''::bytea)"
+            for c in columns
+        )
+        row = self.execute(f"SELECT {aggs} {rest}", params, binary=True).fetchone()
+        if row is None or row[0] is None:
+            return np.empty((0, len(columns)))
+        return np.column_stack([np.frombuffer(b, dtype=">f8") for b in row]).astype("float64")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each row."""
@@ -349,18 +417,33 @@ class PostgresDB:
         return self.con.info.transaction_status != TransactionStatus.IDLE
 
     def begin_write(self) -> None:
-        """Open a write transaction that waits for other writers."""
+        """Open a write transaction that waits for other writers.
+
+        A connection the server dropped since the last statement is found by ``BEGIN`` and
+        replaced (once) before the transaction starts: nothing was written yet.
+        """
         self._reconnect_if_broken()
-        self.con.execute("BEGIN")
+        try:
+            self.con.execute("BEGIN")
+        except self._psycopg.OperationalError as exc:
+            if not self._dropped(exc):
+                raise
+            self._again(exc, "BEGIN")
+            self.con.execute("BEGIN")
+        self._writing = True
         self.con.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
         self.con.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     def commit(self) -> None:
         """Commit the transaction."""
-        self.con.execute("COMMIT")
+        try:
+            self.con.execute("COMMIT")
+        finally:
+            self._writing = False
 
     def rollback(self) -> None:
         """Roll the open transaction back (nothing to do when none is open)."""
+        self._writing = False
         if self.con.closed or self.con.broken:
             return  # the server rolled the transaction back when the connection dropped
         if self.in_transaction:
@@ -380,6 +463,13 @@ class PostgresDB:
         return isinstance(exc, self._psycopg.OperationalError) or bool(
             isinstance(exc, self._psycopg.Error) and (self.con.closed or self.con.broken)
         )
+
+
+def _is_read(sql: str) -> bool:
+    """Whether a statement only reads (safe to run again on a new connection)."""
+    return bool(re.match(r"^\s*(SELECT|SHOW)\b", sql, re.I)) and not re.search(
+        r"\b(INSERT|UPDATE|DELETE|nextval|setval|pg_advisory)", sql, re.I
+    )
 
 
 def _nulls(row: Sequence[Any]) -> tuple[Any, ...]:
@@ -419,6 +509,67 @@ def connect(address: str | Path, *, timeout: float) -> SQLiteDB | PostgresDB:
 # ============================================================================ opening a file
 
 
+def sqlite_kind(con: sqlite3.Connection) -> tuple[str, str]:
+    """Say what a SQLite database is: ``("store" | "empty" | "foreign", what it holds)``.
+
+    Only reads. A store carries :data:`APPLICATION_ID`; one written before the marker is
+    recognised by its tables and schema version.
+    """
+    app = int(con.execute("PRAGMA application_id").fetchone()[0])
+    names = sorted(
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%'"
+        )
+    )
+    if app == APPLICATION_ID:
+        return "store", ""
+    if app in _KNOWN_APPLICATIONS:
+        return "foreign", _KNOWN_APPLICATIONS[app]
+    if app:
+        return "foreign", f"a file of another program (application_id {app:#x})"
+    if not names:
+        return "empty", ""
+    if set(STORE_TABLES) <= set(names):
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None:
+            return "store", ""
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return "foreign", f"an SQLite database of other tables ({shown})"
+
+
+def inspect_sqlite(path: Path) -> tuple[str, str]:
+    """:func:`sqlite_kind` of a file, opened read-only (``("missing", "")`` when absent).
+
+    Raises the library's :class:`~tambon_gis._errors.CorruptFileError` for a file that is
+    not SQLite or is damaged; never writes to the file.
+    """
+    if not path.exists():
+        return "missing", ""
+    if path.is_file() and path.stat().st_size == 0:
+        return "empty", ""
+    try:
+        con = sqlite3.connect("file:" + quote(str(path.resolve())) + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from exc
+    try:
+        return sqlite_kind(con)
+    except SQLITE_ERRORS as exc:
+        raise store_error(path, exc) from exc
+    finally:
+        con.close()
+
+
+def not_a_store(path: Path | str, what: str) -> CorruptFileError:
+    """Return the error for a database that is not a monitoring store (none was written to)."""
+    return CorruptFileError(
+        f"{str(path)!r} is {what}, not a monitoring store; tambon_gis writes nothing into it. "
+        "Pass the store file written by tambon-gis monitor import (or open_store), or give "
+        "a new file name to create a store there"
+    )
+
+
 def writable(path: Path) -> bool:
     """Whether this process may write the store file and its folder (WAL needs both)."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -441,16 +592,17 @@ def connect_read_only(path: Path, *, timeout: float) -> sqlite3.Connection:
             continue
         try:
             con.execute("PRAGMA query_only = ON")
-            con.execute("SELECT count(*) FROM meta").fetchone()
+            kind, what = sqlite_kind(con)
         except sqlite3.OperationalError as exc:
             con.close()
             last = exc
-            if "no such table" in str(exc):
-                break
             continue
         except SQLITE_ERRORS as exc:
             con.close()
             raise store_error(path, exc) from exc
+        if kind != "store":
+            con.close()
+            raise not_a_store(path, what or "an empty SQLite database")
         log.info("opened the store %s read-only (%s)", path, flags.lstrip("?"))
         return con
     assert last is not None

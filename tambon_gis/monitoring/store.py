@@ -64,7 +64,9 @@ class MonitoringStore:
     path : str or Path
         The store file (``.sqlite``, ``.db`` or ``.gpkg``).
     create : bool
-        Create the file when it does not exist (otherwise raise ``FileNotFoundError``).
+        Create the store when the file (or the database's store) does not exist; otherwise
+        raise :class:`~tambon_gis._errors.DataNotFoundError`. A file or database of another
+        program is never written to, whatever ``create`` says.
     timeout : float
         Seconds to wait for another writer before giving up.
     """
@@ -83,7 +85,7 @@ class MonitoringStore:
             self._con = _sql.connect(str(path), timeout=timeout)
             self._label = self._con.label
             try:
-                self._create_pg()
+                self._create_pg(create=create)
             except BaseException:
                 self._con.rollback()
                 self._con.close()
@@ -107,11 +109,18 @@ class MonitoringStore:
         if self.read_only:
             if not self.path.exists():
                 raise DataNotFoundError(f"no monitoring store at {str(self.path)!r} to read")
-            self._con = _sql.SQLiteDB(
-                self.path, timeout=timeout, con=_sql.connect_read_only(self.path, timeout=timeout)
-            )
+            con = _sql.connect_read_only(self.path, timeout=timeout)  # refuses a non-store
+            self._con = _sql.SQLiteDB(self.path, timeout=timeout, con=con)
             self._check_version()
             return
+        kind, what = _sql.inspect_sqlite(self.path)  # before any write, even a pragma
+        if kind == "foreign":
+            raise _sql.not_a_store(self.path, what)
+        if kind == "empty" and not create:
+            raise DataNotFoundError(
+                f"{str(self.path)!r} is an empty file, not a monitoring store: check the path, "
+                "or open it with open_store(path) (create=True) to make it a store"
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = _sql.connect(self.path, timeout=timeout)
@@ -124,7 +133,8 @@ class MonitoringStore:
             raise _sql.store_error(self.path, exc) from exc
         try:
             self._con.executescript(
-                "BEGIN IMMEDIATE;\n" + SQLITE_SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
+                f"BEGIN IMMEDIATE;\nPRAGMA application_id = {_sql.APPLICATION_ID};\n"
+                + SQLITE_SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES "
                 "('schema_version', '1');\n" + shapes.sqlite_upgrade_script() + "\nCOMMIT;"
             )
             self._check_version()
@@ -143,8 +153,13 @@ class MonitoringStore:
                 f"tambon_gis understands ({SCHEMA_VERSION}): upgrade tambon_gis"
             )
 
-    def _create_pg(self) -> None:
-        """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue)."""
+    def _create_pg(self, *, create: bool) -> None:
+        """Create the schema on a PostgreSQL store, or upgrade it, once (writers queue).
+
+        A database without the store's tables is an error when ``create`` is False; one whose
+        tables clash with the store's (another program's ``meta`` or ``areas``) is never
+        written to.
+        """
         import psycopg
 
         try:
@@ -158,6 +173,20 @@ class MonitoringStore:
             return
         self._con.begin_write()
         version = postgres.exists(self._con)
+        if version is None:
+            clash = postgres.foreign_tables(self._con)
+            if clash:
+                raise _sql.not_a_store(
+                    self._label,
+                    f"a database whose schema already holds tables of another program "
+                    f"({', '.join(clash)})",
+                )
+            if not create:
+                raise DataNotFoundError(
+                    f"no monitoring store in the database {self._label!r}: check the address "
+                    "(database name, and the schema in search_path), or create the store with "
+                    "open_store(address) (create=True; tambon-gis monitor import creates it too)"
+                )
         if version is None or (version.isdigit() and int(version) < int(SCHEMA_VERSION)):
             postgres.create_schema(self._con, SCHEMA_VERSION)  # creates or upgrades
             log.info("store %s: schema %s -> %s", self._label, version, SCHEMA_VERSION)
@@ -270,6 +299,7 @@ class MonitoringStore:
         try:
             self._con.begin_write()
         except Exception as exc:
+            self._con.rollback()  # e.g. the lock wait timed out: leave no aborted transaction
             self._raise_lost(exc)
             if isinstance(exc, _SQLITE_ERRORS) and self.path is not None:
                 raise _sql.store_error(self.path, exc) from exc
@@ -290,10 +320,10 @@ class MonitoringStore:
             try:
                 self._con.commit()
             except Exception as exc:
-                self._raise_lost(exc)
+                self._raise_lost(exc, committing=True)
                 raise
 
-    def _raise_lost(self, exc: BaseException) -> None:
+    def _raise_lost(self, exc: BaseException, *, committing: bool = False) -> None:
         """Turn a dropped server connection or a refused write into the library's errors."""
         if self._con.dialect != "postgresql":
             return
@@ -304,12 +334,50 @@ class MonitoringStore:
                 f"{self._con.user!r} may not do this in the store {self._label!r}: "
                 f"{str(exc).splitlines()[0]}; ask an administrator of the store for access"
             ) from None
+        if self._con.is_connection_error(exc) and committing:
+            raise StoreConnectionError(
+                f"the connection to the store {self._label!r} was lost as a write was being "
+                "committed, so it may or may not be stored: check, and run it again (the store "
+                "reconnects; an import already stored adds nothing)"
+            ) from None
         if self._con.is_connection_error(exc):
             raise StoreConnectionError(
                 f"the connection to the store {self._label!r} was lost during a write: the "
                 "server rolled the transaction back, so nothing of it was stored; run it again "
                 "(the store reconnects)"
             ) from None
+
+    def _import(self, name: str, digest: str, **kwargs: Any) -> ImportReport:
+        """:func:`importer.import_rows`, with a lost connection said in terms of the file.
+
+        A connection dropped mid-import leaves nothing of the file (the server rolls the
+        transaction back); one dropped as the import committed is checked on a new
+        connection, and an import that did commit is reported as imported.
+        """
+        try:
+            return importer.import_rows(self, name=name, digest=digest, **kwargs)
+        except StoreConnectionError:
+            pass  # checked below, on a new connection
+        try:
+            row = self._con.execute(
+                "SELECT layout, n_rows, n_added, n_revised, n_unchanged FROM imports "
+                "WHERE file_hash = ?",
+                (digest,),
+            ).fetchone()
+        except Exception:  # the server is still unreachable: what the import knows stands
+            row = None
+        if row is not None:
+            log.warning("%s: the connection dropped as the import committed; it was stored", name)
+            return ImportReport(
+                name, status="imported", layout=row[0], n_rows=row[1], n_added=row[2],
+                n_revised=row[3], n_unchanged=row[4], file_hash=digest,
+            )  # fmt: skip
+        raise StoreConnectionError(
+            f"{name!r} was not imported: the connection to the store {self._label!r} was lost "
+            "during the import and the server rolled it back, so nothing from the file is "
+            "stored. Run the import again (the store reconnects; rows already stored are "
+            "never written twice)"
+        ) from None
 
     def transaction(self) -> Any:
         """Return one all-or-nothing write transaction (a context manager yielding the connection).
@@ -629,8 +697,8 @@ class MonitoringStore:
             log.info("%s was already imported on %s: nothing added", path.name, already[0])
             return report
         df = mio.read_any(path, sheet=sheet)
-        return importer.import_rows(
-            self, df, name=path.name, digest=digest, layout=layout, recorded_by=recorded_by,
+        return self._import(
+            path.name, digest, df=df, layout=layout, recorded_by=recorded_by,
             source=source if source is not None else path.name, on_error=on_error,
         )  # fmt: skip
 
@@ -651,8 +719,8 @@ class MonitoringStore:
         df = table.copy()
         df.columns = [str(c) for c in df.columns]
         df = df.astype(object).where(df.notna(), "").astype(str)
-        return importer.import_rows(
-            self, df, name=name, digest=mio.frame_hash(df), layout=layout, recorded_by=recorded_by,
+        return self._import(
+            name, mio.frame_hash(df), df=df, layout=layout, recorded_by=recorded_by,
             source=source if source is not None else name, on_error=on_error,
         )  # fmt: skip
 
@@ -876,7 +944,9 @@ def open_store(
     path : str or Path
         The store file; created with its tables when it does not exist.
     create : bool
-        ``False`` raises ``FileNotFoundError`` for a missing file instead of creating it.
+        ``False`` raises :class:`~tambon_gis._errors.DataNotFoundError` (a ``FileNotFoundError``)
+        for a missing or empty file, or a PostgreSQL database without the store's tables,
+        instead of creating the store.
     name : str, optional
         Programme name to record.
     fiscal_years : int or (int, int), optional
@@ -894,9 +964,12 @@ def open_store(
     Raises
     ------
     DataNotFoundError
-        ``create=False`` and there is no file.
+        ``create=False`` and there is no store (file or database) yet.
     CorruptFileError
-        The file is not an SQLite monitoring store, or it is damaged (the message names it).
+        The file is not an SQLite monitoring store (another program's SQLite file such as a
+        GeoPackage, or a database whose tables clash with the store's), or it is damaged. The
+        message names it; nothing is ever written into such a file. A store is marked by its
+        ``PRAGMA application_id`` (``0x54474D53``, "TGMS").
 
     Examples
     --------
