@@ -126,6 +126,10 @@ max_code_chars: int = 40
 #: Characters of an offending value quoted in an error message.
 excerpt_chars: int = 60
 
+#: Rows of a KPI file that an import reshapes, validates and writes at a time, inside its one
+#: all-or-nothing transaction. Memory grows with this, not with the file; smaller is slower.
+import_chunk_rows: int = 50_000
+
 
 #: The public names of this module.
 __all__ = [
@@ -137,6 +141,7 @@ __all__ = [
     "distance_crs",
     "excerpt_chars",
     "get_cache_folder",
+    "import_chunk_rows",
     "is_offline",
     "max_cell_chars",
     "max_code_chars",

@@ -76,6 +76,7 @@ def read_any(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
         )
     table = read_table(path, sheet=sheet, dtype_str=True, fill_down=False)
     info = table.attrs["read_table"]
+    table.attrs = {}  # pandas deep-copies attrs on every column operation: a list per row
     width = info["header_width"]
     extra = {int(r) + 1: n for r, n in info["extra_fields"].items()}
     cols = list(table.columns)

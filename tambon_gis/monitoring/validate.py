@@ -282,12 +282,18 @@ Flag = Callable[[Any, "str | Callable[[np.ndarray], Any]"], None]
 
 
 def observations(
-    store: MonitoringStore, long: pd.DataFrame, *, extra_fields: dict[int, int] | None = None
+    store: MonitoringStore,
+    long: pd.DataFrame,
+    *,
+    extra_fields: dict[int, int] | None = None,
+    duplicates: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(rows ready to store, problems)``; every problem names its row and reason.
 
     ``long`` is a file read into the long layout (:func:`tambon_gis.monitoring.io.to_long`);
     the rows are checked against the store's areas, catalogue and fiscal years.
+    ``duplicates=False`` leaves out the check for rows that give the same observation twice
+    (an import in chunks finds those over the whole file, with :func:`key_hashes`).
     """
     long = long.copy()
     for col in ("tambon_code", "indicator_id", "period", "value", "denominator"):
@@ -307,7 +313,8 @@ def observations(
     qcode = _check_periods(flag, long, code, areas, store.fiscal_years)
     values, denominators = _check_values(flag, long, indicators)
     long["period_code"] = qcode
-    _check_duplicates(flag, long, qcode)
+    if duplicates:
+        _check_duplicates(flag, long, qcode)
     if problems.parts:
         return long.iloc[0:0], problems.table()
     rows = pd.DataFrame(
@@ -478,25 +485,84 @@ def _check_duplicates(flag: Flag, long: pd.DataFrame, qcode: pd.Series) -> None:
     keyed = qcode != ""
     dup = keyed & long.duplicated(["tambon_code", "indicator_id", "period_code"], keep=False)
     if dup.any():
-        # linear in the rows: each row names the first row and the count of its group,
-        # never the whole list (a file of one row repeated would need a quadratic text)
         part = long.loc[dup, ["tambon_code", "indicator_id", "period_code", "row"]]
         gid = part.groupby(["tambon_code", "indicator_id", "period_code"], sort=False).ngroup()
-        part = part.assign(gid=gid.to_numpy()).sort_values(["gid", "row"], kind="stable")
-        rank = part.groupby("gid").cumcount().to_numpy()
-        count = part.groupby("gid")["row"].transform("size").to_numpy()
-        gids = part["gid"].to_numpy()
-        shown = 5
-        listed = pd.Series("", index=np.unique(gids), dtype="str")
-        for k in range(shown):
-            at = rank == k
-            text = pd.Series(part["row"].to_numpy()[at].astype(str), index=gids[at])
-            listed.loc[text.index] = listed.loc[text.index] + ("" if k == 0 else ", ") + text
-        more = np.where(count > shown, " and " + pd.Series(count - shown).map("{:,}".format)
-                        + " more", "")  # fmt: skip
-        reason = pd.Series("", index=long.index, dtype="str")
-        reason.loc[part.index] = (
-            "the same tambon, indicator and period appear in rows "
-            + listed.loc[gids].to_numpy() + more + ": keep one row"
-        )  # fmt: skip
+        reason = pd.Series("", index=long.index, dtype=object)
+        reason.loc[part.index] = duplicate_reasons(
+            gid.to_numpy(), part["row"].to_numpy(dtype="int64")
+        )
         flag(dup, lambda m: reason[m])
+
+
+def duplicate_reasons(group: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """Return the reason of each row of a group of rows that give the same observation.
+
+    ``group`` numbers the groups (rows with the same tambon, indicator and period) and
+    ``row`` holds each row's number in the file. Linear in the rows: each reason names the
+    first five rows and the count of the rest, never the whole list (a file of one row
+    repeated would need a quadratic text). Each group's text is built once and shared.
+    """
+    order = np.lexsort((row, group))
+    g, r = group[order], row[order]
+    first = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, bool)
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.r_[starts, len(g)])
+    shown = 5
+    texts = np.empty(len(starts), dtype=object)
+    for k, (s, c) in enumerate(zip(starts.tolist(), counts.tolist(), strict=True)):
+        listed = ", ".join(map(str, r[s : s + min(c, shown)].tolist()))
+        more = f" and {c - shown:,} more" if c > shown else ""
+        texts[k] = (
+            f"the same tambon, indicator and period appear in rows {listed}{more}: keep one row"
+        )
+    out = np.empty(len(g), dtype=object)
+    out[order] = texts[np.cumsum(first) - 1]
+    return out
+
+
+#: Two independent 16-byte keys: an observation's key is hashed twice (128 bits in all), so
+#: that two different observations never pass for the same one.
+_KEY_HASH_KEYS = ("tambon_gis_key_1", "tambon_gis_key_2")
+
+
+def key_hashes(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Hash the key of each observation (``tambon_code``, ``indicator_id``, ``period_code``).
+
+    Returns two independent ``uint64`` hashes per row; rows with the same pair give the same
+    tambon, indicator and quarter. Used to find duplicates across the chunks of an import
+    without holding its rows.
+    """
+    cols = keys[["tambon_code", "indicator_id", "period_code"]].astype("str")
+    h1, h2 = (
+        pd.util.hash_pandas_object(cols, index=False, hash_key=k).to_numpy(dtype="uint64")
+        for k in _KEY_HASH_KEYS
+    )
+    return h1, h2
+
+
+def observation_keys(long: pd.DataFrame) -> pd.DataFrame:
+    """Return the columns a problem report shows, as :func:`observations` reads them.
+
+    ``long`` is a file read into the long layout; the result has :data:`REPORT_COLUMNS`
+    (codes normalised, text stripped) and ``period_code``, the fiscal quarter's code or
+    ``""`` for a period that is not one.
+    """
+    out = long[REPORT_COLUMNS].copy()
+    for col in ("tambon_code", "indicator_id", "period", "value"):
+        out[col] = out[col].astype("str").str.strip()
+    out["tambon_code"] = mio.normalise_codes(out["tambon_code"])
+    pos, texts = pd.factorize(out["period"])
+    codes = []
+    for text in texts:
+        try:
+            p = parse_period(str(text))
+        except ValueError:
+            codes.append("")
+            continue
+        codes.append(p.code if p.kind == "quarter" else "")
+    out["period_code"] = pd.Series(
+        np.asarray(codes, dtype=object)[pos] if len(texts) else np.asarray([], dtype=object),
+        index=out.index,
+        dtype="str",
+    )
+    return out
