@@ -16,6 +16,8 @@ import pandas as pd
 
 from tambon_gis._errors import SchemaError
 from tambon_gis._logging import get_logger
+from tambon_gis.gazetteer import changwats
+from tambon_gis.regions import REGION_EN
 from tambon_gis.selection.labels import _STATUS_TH
 
 if TYPE_CHECKING:
@@ -30,6 +32,16 @@ logger = get_logger(__name__)
 
 
 _LEVEL_TH = {"region": "ภาค", "changwat": "จังหวัด", "amphoe": "อำเภอ"}
+
+
+def _name_en(level: str, name: Any) -> Any:
+    """Return the English name of a region or changwat named in Thai (else ``name`` itself)."""
+    if level == "region":
+        return REGION_EN.get(name, name)
+    if level == "changwat":
+        table = changwats()
+        return dict(zip(table["changwat_th"], table["changwat_en"], strict=True)).get(name, name)
+    return name
 
 
 def _fmt_bounds(lo: Any, hi: Any) -> str:
@@ -149,9 +161,11 @@ def _add_summary_panels(m: folium.Map, selection: Selection, *, th: bool, opt: s
 
     summary = pd.DataFrame(
         {
-            ("รายการ" if th else "item"): [
-                "เลือก (chosen)", "ผู้สมัคร (candidates)", "คะแนนรวม (total score)", "ผล (solver)",
-            ],
+            ("รายการ" if th else "item"): (
+                ["ตำบลที่เลือก", "ตำบลที่ผ่านเกณฑ์", "คะแนนรวม", "ผลการคำนวณ"]
+                if th
+                else ["chosen", "eligible", "total score", "solver"]
+            ),
             ("ค่า" if th else "value"): [
                 f"{selection.n}",
                 f"{selection.n_candidates:,}",
@@ -164,6 +178,9 @@ def _add_summary_panels(m: folium.Map, selection: Selection, *, th: bool, opt: s
     by = by[["region" if "region" in by.columns else by.columns[0], "chosen", "candidates"]]
     if th:
         by.columns = ["ภาค", "เลือก", "ผ่านเกณฑ์"]
+    else:
+        by.columns = ["region", "chosen", "eligible"]
+        by["region"] = by["region"].map(lambda r: _name_en("region", r))
     maps.add_panel(m, summary, title="การคัดเลือก (selection)" if th else "Selection")
     maps.add_panel(m, by, title="ตามภาค (by region)" if th else "By region", position="bottomleft")
 
@@ -188,9 +205,9 @@ def _quota_panel(selection: Selection, *, th: bool) -> pd.DataFrame | None:
     panel = pd.DataFrame(
         {
             ("ระดับ" if th else "level"): [_LEVEL_TH[r[0]] if th else r[0] for r in rows],
-            ("ชื่อ" if th else "name"): [r[1] for r in rows],
+            ("ชื่อ" if th else "name"): [r[1] if th else _name_en(r[0], r[1]) for r in rows],
             ("โควตา" if th else "quota"): [_fmt_bounds(r[2], r[3]) for r in rows],
-            ("ผ่านเกณฑ์" if th else "candidates"): [r[4] for r in rows],
+            ("ผ่านเกณฑ์" if th else "eligible"): [r[4] for r in rows],
             ("เลือก" if th else "chosen"): [str(r[5]) for r in rows],
         }
     )
