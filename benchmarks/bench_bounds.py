@@ -1,9 +1,12 @@
 """Benchmark the bounds of the readers, the period parser and the KPI import (issue 16).
 
 For each reader, peak memory and time against input size (1x, 10x, 100x) for a clean input
-and an adversarial one, printed side by side. Each case runs in a fresh subprocess, so its
-peak resident memory (``ru_maxrss``) is its own; the fixed base (Python, pandas, the
-package) is printed once and shown separately. Needs no real data::
+and an adversarial one, and the baseline tool on the clean input (pandas ``read_csv`` /
+``read_excel`` / ``Period``; ``read_csv`` + ``to_sql`` for the KPI import), printed side by
+side. The parent writes every input; each case runs in a fresh subprocess (killed after 30
+minutes), so its peak resident memory (``ru_maxrss``) is its own, and the memory it had just
+before the measured call (Python, pandas, the package; the gazetteer and an empty store for
+the import) is subtracted to give the call's own memory per MB of input. Needs no real data::
 
     PYTHONPATH=. python benchmarks/bench_bounds.py            # every reader, 1x/10x/100x
     PYTHONPATH=. python benchmarks/bench_bounds.py --kpi-2m   # also the 2-million-row import
@@ -18,11 +21,13 @@ import argparse
 import json
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 FACTORS = (1, 10, 100)
 
@@ -115,123 +120,162 @@ def make_kpi(path: Path, n: int, adversarial: bool, codes: list[str]) -> None:
 
 # ------------------------------------------------------------------------- one case
 
+#: Inputs made by the parent process, so a child's peak memory is the reader's, not the maker's.
+MAKERS = {"csv": ("csv", make_csv), "xlsx": ("xlsx", make_xlsx), "kpi": ("csv", make_kpi)}
 
-def run_case(kind: str, n: int, adversarial: bool, tmp: Path) -> dict[str, object]:
+
+def _codes() -> list[str]:
+    from tambon_gis import gazetteer
+
+    return sorted(gazetteer.tambons()["tambon_code"])
+
+
+def make_input(kind: str, n: int, adversarial: bool, tmp: Path) -> Path | None:
+    """Write the input of a case (None for the period parser, whose input is a string)."""
+    if kind not in MAKERS:
+        return None
+    suffix, maker = MAKERS[kind]
+    path = tmp / f"{kind}{n}{int(adversarial)}.{suffix}"
+    if kind == "kpi":
+        make_kpi(path, n, adversarial, _codes())
+    else:
+        maker(path, n, adversarial)  # type: ignore[operator]
+    return path
+
+
+def _kpi_store(tmp: Path, name: str) -> Any:
+    from tambon_gis.monitoring import open_store
+
+    store = open_store(tmp / f"{name}.sqlite", fiscal_years=(2566, 2567))
+    store.set_areas(_codes())
+    ids = [f"k{i:02d}" for i in range(40)]
+    store.set_indicators([{"indicator_id": i, "name_th": i, "aggregation": "sum"} for i in ids])
+    return store
+
+
+def run_case(kind: str, n: int, adversarial: bool, path: Path | None, tool: str) -> dict[str, Any]:
+    """Run one case in this process; ``tool`` is ``tambon_gis`` or ``baseline``.
+
+    The base is the peak resident memory just before the measured call (Python, pandas,
+    the package, and for the KPI import the gazetteer and an empty store), so ``delta`` is
+    what the call itself needed.
+    """
+    import pandas as pd
+
     from tambon_gis import settings
+    from tambon_gis.periods import parse_period
+    from tambon_gis.tables import read_table
 
     settings.progress = False
     outcome = "ok"
-    if kind == "csv":
-        from tambon_gis.tables import read_table
-
-        path = tmp / f"t{n}{adversarial}.csv"
-        make_csv(path, n, adversarial)
-        size = path.stat().st_size
-        t0 = time.perf_counter()
-        try:
-            read_table(path)
-        except Exception as exc:
-            outcome = type(exc).__name__
-    elif kind == "xlsx":
-        from tambon_gis.tables import read_table
-
-        path = tmp / f"t{n}{adversarial}.xlsx"
-        make_xlsx(path, n, adversarial)
-        size = path.stat().st_size
-        t0 = time.perf_counter()
-        try:
-            read_table(path)
-        except Exception as exc:
-            outcome = type(exc).__name__
-    elif kind == "period":
-        from tambon_gis.periods import parse_period
-
+    texts: list[str] = []
+    store: Any = None
+    if kind == "period":
         texts = ["ไตรมาส 1/2566"] * n if not adversarial else ["1" * (n * 100)]
+        path = Path(os.devnull)
         size = sum(len(t.encode()) for t in texts)
-        t0 = time.perf_counter()
-        for t in texts:
-            try:
-                parse_period(t)
-            except Exception as exc:
-                outcome = type(exc).__name__
-    elif kind == "kpi":
-        from tambon_gis import gazetteer
-        from tambon_gis.monitoring import open_store
-
-        codes = sorted(gazetteer.tambons()["tambon_code"])
-        path = tmp / f"k{n}{adversarial}.csv"
-        make_kpi(path, n, adversarial, codes)
-        size = path.stat().st_size
-        store = open_store(tmp / f"s{n}{adversarial}.sqlite", fiscal_years=(2566, 2567))
-        store.set_areas(codes)
-        ids = [f"k{i:02d}" for i in range(40)]
-        store.set_indicators([{"indicator_id": i, "name_th": i, "aggregation": "sum"} for i in ids])
-        t0 = time.perf_counter()
-        try:
-            store.import_file(path)
-        except Exception as exc:
-            outcome = type(exc).__name__
-        store.close()
     else:
-        raise SystemExit(f"unknown case {kind}")
+        assert path is not None, f"the {kind} case reads a file"
+        size = path.stat().st_size
+        if kind == "kpi" and tool == "tambon_gis":
+            store = _kpi_store(path.parent, f"{tool}{n}{int(adversarial)}")
+        elif kind == "kpi":  # the baseline writes into a plain SQLite file
+            store = sqlite3.connect(path.parent / f"baseline{n}.sqlite")
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    try:
+        if kind == "period":
+            for t in texts:
+                try:
+                    # the baseline parses the same period in pandas' own notation
+                    parse_period(t) if tool == "tambon_gis" else pd.Period("2022Q4", freq="Q")
+                except Exception as exc:
+                    outcome = type(exc).__name__
+        elif tool == "baseline" and kind == "xlsx":
+            pd.read_excel(path, dtype=str)
+        elif tool == "baseline":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            if kind == "kpi":
+                frame.to_sql("baseline", store, index=False)  # no checks, no revisions
+        elif kind == "kpi":
+            store.import_file(path)
+        else:
+            read_table(path)
+    except Exception as exc:
+        outcome = type(exc).__name__
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak, "bytes": size, "outcome": outcome}
+    if store is not None:
+        store.close()
+    return {"seconds": seconds, "peak_mb": peak, "base_mb": base, "bytes": size,
+            "outcome": outcome}  # fmt: skip
 
 
-def child(kind: str, n: int, adversarial: bool) -> dict[str, object]:
-    cmd = [sys.executable, __file__, "--case", kind, str(n), str(int(adversarial))]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ)
+def child(kind: str, n: int, adversarial: bool, path: Path | None, *, tool: str = "tambon_gis",
+          timeout: float = 1800) -> dict[str, Any]:  # fmt: skip
+    """Run a case in a fresh subprocess (its ``ru_maxrss`` is its own); kill it at ``timeout``."""
+    cmd = [sys.executable, __file__, "--case", kind, str(n), str(int(adversarial)),
+           str(path or "-"), tool]  # fmt: skip
+    nan = float("nan")
+    failed = {"seconds": nan, "peak_mb": nan, "base_mb": nan, "bytes": 0}
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ,
+                             timeout=timeout)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {**failed, "outcome": f"killed after {timeout:.0f} s"}
     if out.returncode:
-        return {"seconds": float("nan"), "peak_mb": float("nan"), "bytes": 0,
-                "outcome": f"died ({out.returncode}): {out.stderr.strip()[-200:]}"}  # fmt: skip
+        return {**failed, "outcome": f"died ({out.returncode}): {out.stderr.strip()[-200:]}"}
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
-def base_mb() -> float:
-    code = "import resource, tambon_gis.monitoring, tambon_gis.tables; " \
-           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
 
 
 SIZES = {"csv": 20_000, "xlsx": 2_000, "period": 1_000, "kpi": 20_000}
 
 
+def _cell(r: dict[str, Any]) -> str:
+    """Peak MB, the call's own MB (peak - base) per MB of input, seconds."""
+    mb = r["bytes"] / 1e6
+    delta = r["peak_mb"] - r["base_mb"]
+    ratio = f"{delta / mb:>6.1f}x" if mb >= 0.5 else f"{'-':>7}"
+    return f"{r['peak_mb']:>7,.0f}{delta:>7,.0f}{ratio}{r['seconds']:>8.2f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--case", nargs=3)
+    ap.add_argument("--case", nargs=5)
     ap.add_argument("--kpi-2m", action="store_true")
     args = ap.parse_args()
     if args.case:
-        kind, n, adv = args.case
-        with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(run_case(kind, int(n), adv == "1", Path(tmp))))
+        kind, n, adv, path, tool = args.case
+        print(json.dumps(run_case(kind, int(n), adv == "1", None if path == "-" else Path(path),
+                                  tool)))  # fmt: skip
         return
-    base = base_mb()
-    print(f"fixed base (python + pandas + tambon_gis imported): {base:,.0f} MB peak RSS")
-    head = (f"{'reader':<8}{'size':>6}{'rows':>11} | {'clean MB':>9}{'file MB':>8}{'s':>8} | "
-            f"{'advers. MB':>10}{'file MB':>8}{'s':>8}  outcome")  # fmt: skip
+    print("peak = peak RSS (MB); own = peak minus the base before the call (MB); x = own per "
+          "MB of input (inputs under 0.5 MB: -); s = seconds")  # fmt: skip
+    group = f"{'peak':>7}{'own':>7}{'x':>7}{'s':>8}"
+    head = (f"{'reader':<7}{'size':>5}{'rows':>11}{'MB':>7} | {'tambon_gis, clean':^29} | "
+            f"{'tambon_gis, adversarial':^29} | {'baseline, clean':^29} | outcome (clean / "
+            f"adversarial / baseline)")  # fmt: skip
     print(head)
+    print(f"{'':<30} | {group} | {group} | {group} |")
     print("-" * len(head))
-    for kind, n1 in SIZES.items():
-        for f in FACTORS:
-            n = n1 * f
-            c, a = child(kind, n, False), child(kind, n, True)
+    cases = [(kind, n1 * f, f) for kind, n1 in SIZES.items() for f in FACTORS]
+    if args.kpi_2m:
+        cases.append(("kpi", 2_000_000, 100))
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for kind, n, f in cases:
+            clean, adv = make_input(kind, n, False, tmp), make_input(kind, n, True, tmp)
+            c, a = child(kind, n, False, clean), child(kind, n, True, adv)
+            b = child(kind, n, False, clean, tool="baseline")
+            mb = c["bytes"] / 1e6
             print(
-                f"{kind:<8}{f:>5}x{n:>11,} | {c['peak_mb']:>9,.0f}{c['bytes'] / 1e6:>8.1f}"
-                f"{c['seconds']:>8.2f} | {a['peak_mb']:>10,.0f}{a['bytes'] / 1e6:>8.1f}"
-                f"{a['seconds']:>8.2f}  {c['outcome']} / {a['outcome']}",
+                f"{kind:<7}{f:>4}x{n:>11,}{mb:>7.1f} | {_cell(c)} | {_cell(a)} | {_cell(b)} | "
+                f"{c['outcome']} / {a['outcome']} / {b['outcome']}",
                 flush=True,
             )
-    if args.kpi_2m:
-        c, a = child("kpi", 2_000_000, False), child("kpi", 2_000_000, True)
-        print(
-            f"kpi 2,000,000 rows: clean {c['peak_mb']:,.0f} MB {c['seconds']:.1f} s "
-            f"({c['bytes'] / 1e6:.0f} MB file, {c['outcome']}); duplicated "
-            f"{a['peak_mb']:,.0f} MB {a['seconds']:.1f} s ({a['bytes'] / 1e6:.0f} MB file, "
-            f"{a['outcome']})"
-        )
+            for p in (clean, adv):
+                if p is not None:
+                    p.unlink()
 
 
 if __name__ == "__main__":

@@ -281,11 +281,11 @@ def selection_map(
             if c.column in df.columns and pd.api.types.is_bool_dtype(df[c.column])
         )  # fmt: skip
         df.loc[detailed, "_popup"] = _popup_html(df[detailed], sc, lang, labels, yes_no)
-    opt = (
-        "พิสูจน์แล้วว่าเหมาะที่สุด (proven optimal)"
-        if selection.proven_optimal
-        else (f"ยังไม่พิสูจน์ว่าเหมาะที่สุด (gap {selection.mip_gap:.3g})")
-    )
+    if selection.proven_optimal:
+        opt = "พิสูจน์แล้วว่าเหมาะที่สุด" if th else "proven optimal"
+    else:
+        verdict = "ยังไม่พิสูจน์ว่าเหมาะที่สุด" if th else "not proven optimal"
+        opt = f"{verdict} (gap {selection.mip_gap:.3g})"
     m = maps.categorical(
         df,
         col,
