@@ -646,11 +646,14 @@ def test_selection_map_contents(tmp_path):
     assert "คะแนน (score)" in page and "เหตุผล (why)" in page
     assert "ครัวเรือน" in page  # breakdown in the popups
     assert "โควตา (quotas)" in page and "ทุกจังหวัด" in page and "ภาคใต้" in page
-    assert "proven optimal" in page
+    assert "พิสูจน์แล้วว่าเหมาะที่สุด" in page and "proven optimal" not in page
     out = maps.save(m, tmp_path / "selection.html")
     assert out.stat().st_size > 10_000
     en = sel.to_map(lang="en").get_root().render()
     assert "Quotas" in en and "ineligible" in en
+    # the panels speak English: verdict, counts, region names
+    assert "proven optimal" in en and "eligible" in en and "South" in en
+    assert "พิสูจน์" not in en and "ผู้สมัคร" not in en and "ตำบลที่ผ่านเกณฑ์" not in en
 
 
 def test_maps_need_geometries():
