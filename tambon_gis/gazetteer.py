@@ -19,10 +19,11 @@ from __future__ import annotations
 from functools import cache
 from os import PathLike
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 
+from tambon_gis._deprecation import UNSET, renamed_keyword
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis.regions import REGION_EN, region_mapping
 
@@ -290,7 +291,9 @@ def _fingerprint(boundaries: object) -> tuple[object, ...]:
     return (len(codes), hash(tuple(codes.tolist())), bounds)
 
 
-def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
+def amphoe_neighbours(
+    gdf: object = None, *, boundaries: Any = UNSET
+) -> frozenset[tuple[str, str]]:
     """Return the pairs of amphoe (district) codes whose areas touch.
 
     Matching uses them to tell apart tambons of one name when the typed district holds
@@ -298,7 +301,7 @@ def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
 
     Parameters
     ----------
-    boundaries : geopandas.GeoDataFrame, optional
+    gdf : geopandas.GeoDataFrame, optional
         Tambon boundaries with a ``tambon_code`` column (as from
         :func:`tambon_gis.load_boundaries`); the amphoe of a tambon is the first 4 digits of
         its code. Two amphoe are neighbours when two of their tambons lie within
@@ -306,6 +309,8 @@ def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
         (memoised, about 0.3 s for the national layer). ``None`` reads the table shipped with
         the package, built the same way from the 2022 HDX COD-AB tambon layer
         (:func:`write_amphoe_neighbours`).
+    boundaries : geopandas.GeoDataFrame, optional
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
@@ -315,7 +320,7 @@ def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
     Raises
     ------
     ValidationError
-        When ``boundaries`` is not a GeoDataFrame.
+        When ``gdf`` is not a GeoDataFrame.
     SchemaError
         When it has no ``tambon_code`` (or ``ADM3_PCODE``) column.
 
@@ -328,12 +333,13 @@ def amphoe_neighbours(boundaries: object = None) -> frozenset[tuple[str, str]]:
     >>> ("1001", "9601") in pairs
     False
     """
-    if boundaries is None:
+    gdf = renamed_keyword("amphoe_neighbours", "boundaries", "gdf", boundaries, gdf)
+    if gdf is None:
         return _shipped_neighbours()
-    key = _fingerprint(boundaries)
+    key = _fingerprint(gdf)
     found = _neighbour_memo.get(key)
     if found is None:
-        found = _compute_neighbours(boundaries)
+        found = _compute_neighbours(gdf)
         _neighbour_memo.clear()  # one layer at a time is enough
         _neighbour_memo[key] = found
     return found
@@ -363,13 +369,17 @@ def _shipped_neighbours() -> frozenset[tuple[str, str]]:
     return frozenset((a, b) for a, b in pairs)
 
 
-def neighbours_by_amphoe(boundaries: object = None) -> dict[str, frozenset[str]]:
+def neighbours_by_amphoe(
+    gdf: object = None, *, boundaries: Any = UNSET
+) -> dict[str, frozenset[str]]:
     """Return, for every amphoe code, the codes of the amphoe next to it.
 
     Parameters
     ----------
-    boundaries : geopandas.GeoDataFrame, optional
+    gdf : geopandas.GeoDataFrame, optional
         As in :func:`amphoe_neighbours`.
+    boundaries : geopandas.GeoDataFrame, optional
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
@@ -381,8 +391,8 @@ def neighbours_by_amphoe(boundaries: object = None) -> dict[str, frozenset[str]]
     >>> "3204" in neighbours_by_amphoe()["3201"]
     True
     """
-    pairs = amphoe_neighbours(boundaries)
-    return _by_amphoe(pairs)
+    gdf = renamed_keyword("neighbours_by_amphoe", "boundaries", "gdf", boundaries, gdf)
+    return _by_amphoe(amphoe_neighbours(gdf))
 
 
 _by_amphoe_memo: dict[frozenset[tuple[str, str]], dict[str, frozenset[str]]] = {}
@@ -403,24 +413,32 @@ def _by_amphoe(pairs: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
 
 
 def write_amphoe_neighbours(
-    boundaries: object, path: str | PathLike[str] | None = None
+    gdf: object = None, path: str | PathLike[str] | None = None, *, boundaries: Any = UNSET
 ) -> Path:
     """Write the table of neighbouring amphoe that :func:`amphoe_neighbours` ships.
 
     Parameters
     ----------
-    boundaries : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame
         The national tambon layer, e.g.
         ``load_boundaries("tha_adm3_tambon_simplified.zip")``.
     path : str or Path, optional
         The CSV to write; default the package's own ``_data/amphoe_neighbours.csv``.
+    boundaries : geopandas.GeoDataFrame
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
     pathlib.Path
         The path written.
     """
-    pairs = sorted(_compute_neighbours(boundaries))
+    gdf = renamed_keyword("write_amphoe_neighbours", "boundaries", "gdf", boundaries, gdf)
+    if gdf is None:
+        raise ValidationError(
+            "write_amphoe_neighbours() needs the national tambon layer as gdf, e.g. "
+            "load_boundaries('tha_adm3_tambon_simplified.zip')"
+        )
+    pairs = sorted(_compute_neighbours(gdf))
     target = Path(path) if path is not None else Path(__file__).parent / "_data" / _NEIGHBOURS_FILE
     lines = ["amphoe_a,amphoe_b", *(f"{a},{b}" for a, b in pairs)]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")

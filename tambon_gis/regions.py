@@ -19,15 +19,17 @@ Examples
 >>> from tambon_gis.regions import region_of
 >>> region_of("32")
 'ภาคตะวันออกเฉียงเหนือ'
->>> region_of("63", scheme="four", lang="en")
+>>> region_of("63", region_scheme="four", lang="en")
 'North'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from tambon_gis import settings
+from tambon_gis._deprecation import UNSET, renamed_keyword
 from tambon_gis._errors import CodeError
 
 NORTH = "ภาคเหนือ"
@@ -85,12 +87,12 @@ def _build() -> dict[str, dict[str, str]]:
 SCHEMES: dict[str, dict[str, str]] = _build()
 
 
-def region_mapping(scheme: str | Mapping[str, str] | None = None) -> dict[str, str]:
-    """Return the changwat-code to region mapping of a scheme.
+def region_mapping(region_scheme: str | Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the changwat-code to region mapping of a region scheme.
 
     Parameters
     ----------
-    scheme : str or mapping, optional
+    region_scheme : str or mapping, optional
         ``"six"``, ``"four"`` or ``"five"``, or a mapping ``{changwat_code: region}`` of your
         own covering all 77 provinces. ``None`` uses ``settings.region_scheme``.
 
@@ -112,8 +114,7 @@ def region_mapping(scheme: str | Mapping[str, str] | None = None) -> dict[str, s
     >>> sorted(set(region_mapping("five").values()))[0]
     'กรุงเทพมหานคร'
     """
-    if scheme is None:
-        scheme = settings.region_scheme
+    scheme = settings.region_scheme if region_scheme is None else region_scheme
     if isinstance(scheme, str):
         if scheme not in SCHEMES:
             raise CodeError(
@@ -132,7 +133,11 @@ def region_mapping(scheme: str | Mapping[str, str] | None = None) -> dict[str, s
 
 
 def region_of(
-    changwat_code: str, *, scheme: str | Mapping[str, str] | None = None, lang: str = "th"
+    changwat_code: str,
+    *,
+    region_scheme: str | Mapping[str, str] | None = None,
+    lang: str = "th",
+    scheme: Any = UNSET,
 ) -> str:
     """Return the region of one province.
 
@@ -140,10 +145,12 @@ def region_of(
     ----------
     changwat_code : str
         The 2-digit changwat code (a longer code is cut to its first two digits).
-    scheme : str or mapping, optional
+    region_scheme : str or mapping, optional
         See :func:`region_mapping`.
     lang : {"th", "en"}
         Language of the returned name.
+    scheme : str or mapping, optional
+        Deprecated name of ``region_scheme`` (warns; goes in the next release).
 
     Returns
     -------
@@ -156,7 +163,8 @@ def region_of(
     >>> region_of("840101", lang="en")
     'South'
     """
-    mapping = region_mapping(scheme)
+    region_scheme = renamed_keyword("region_of", "scheme", "region_scheme", scheme, region_scheme)
+    mapping = region_mapping(region_scheme)
     code = str(changwat_code)[:2]
     if code not in mapping:
         raise CodeError(

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from tambon_gis import gazetteer, regions
-from tambon_gis._errors import CodeError
+from tambon_gis._errors import CodeError, ValidationError
 
 
 def test_six_regions_counts() -> None:
@@ -54,3 +54,22 @@ def test_gazetteer_tables() -> None:
     # a copy: callers cannot damage the cache
     t["tambon_th"] = "x"
     assert gazetteer.tambons()["tambon_th"].iloc[0] != "x"
+
+
+def test_region_of_old_scheme_keyword_warns_and_still_works() -> None:
+    from tambon_gis.regions import region_of
+
+    with pytest.warns(FutureWarning, match=r"region_of\(region_scheme=\.\.\.\)"):
+        assert region_of("63", scheme="four", lang="en") == "North"
+    assert region_of("63", region_scheme="four", lang="en") == "North"
+    with pytest.raises(ValidationError, match="got both scheme= and region_scheme="):
+        region_of("63", scheme="four", region_scheme="six")
+
+
+def test_neighbours_old_boundaries_keyword_warns_and_still_works() -> None:
+    with pytest.warns(FutureWarning, match=r"amphoe_neighbours\(gdf=\.\.\.\)"):
+        assert gazetteer.amphoe_neighbours(boundaries=None) == gazetteer.amphoe_neighbours()
+    with pytest.warns(FutureWarning, match=r"neighbours_by_amphoe\(gdf=\.\.\.\)"):
+        assert "3204" in gazetteer.neighbours_by_amphoe(boundaries=None)["3201"]
+    with pytest.raises(ValidationError, match="needs the national tambon layer"):
+        gazetteer.write_amphoe_neighbours()
