@@ -87,7 +87,9 @@ def _build() -> dict[str, dict[str, str]]:
 SCHEMES: dict[str, dict[str, str]] = _build()
 
 
-def region_mapping(region_scheme: str | Mapping[str, str] | None = None) -> dict[str, str]:
+def region_mapping(
+    region_scheme: str | Mapping[str, str] | None = None, *, scheme: Any = UNSET
+) -> dict[str, str]:
     """Return the changwat-code to region mapping of a region scheme.
 
     Parameters
@@ -95,6 +97,8 @@ def region_mapping(region_scheme: str | Mapping[str, str] | None = None) -> dict
     region_scheme : str or mapping, optional
         ``"six"``, ``"four"`` or ``"five"``, or a mapping ``{changwat_code: region}`` of your
         own covering all 77 provinces. ``None`` uses ``settings.region_scheme``.
+    scheme : str or mapping, optional
+        Deprecated name of ``region_scheme`` (warns; goes in the next release).
 
     Returns
     -------
@@ -114,6 +118,9 @@ def region_mapping(region_scheme: str | Mapping[str, str] | None = None) -> dict
     >>> sorted(set(region_mapping("five").values()))[0]
     'กรุงเทพมหานคร'
     """
+    region_scheme = renamed_keyword(
+        "region_mapping", "scheme", "region_scheme", scheme, region_scheme
+    )
     scheme = settings.region_scheme if region_scheme is None else region_scheme
     if isinstance(scheme, str):
         if scheme not in SCHEMES:

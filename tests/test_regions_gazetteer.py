@@ -73,3 +73,5 @@ def test_neighbours_old_boundaries_keyword_warns_and_still_works() -> None:
         assert "3204" in gazetteer.neighbours_by_amphoe(boundaries=None)["3201"]
     with pytest.raises(ValidationError, match="needs the national tambon layer"):
         gazetteer.write_amphoe_neighbours()
+    with pytest.warns(FutureWarning, match=r"region_mapping\(region_scheme=\.\.\.\)"):
+        assert regions.region_mapping(scheme="four") == regions.region_mapping("four")
