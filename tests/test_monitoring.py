@@ -401,6 +401,10 @@ def test_status_trend(loaded: MonitoringStore):
                                       "period": ["Q2 FY2566"], "value": ["40000"]}))  # fmt: skip
     f = loaded.status("Q2 FY2566").to_frame().set_index(["tambon_code", "indicator_id"])
     assert f.loc[("320103", "debt"), "trend"] == "improving"  # lower is better, 59,000 -> 40,000
+    # a series with no value this quarter shows no trend beside its "no data"
+    q3 = loaded.status("Q3 FY2566").to_frame().set_index(["tambon_code", "indicator_id"])
+    assert q3.loc[("320101", "hh_savings"), "status"] == "no data"
+    assert q3.loc[("320101", "hh_savings"), "trend"] == ""
 
 
 def test_status_with_missing_target_and_zero_target(loaded: MonitoringStore):

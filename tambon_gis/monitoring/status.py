@@ -294,7 +294,12 @@ def classify(
 
 
 def _trend(matrix: np.ndarray, direction: np.ndarray, *, tolerance: float = 0.05) -> np.ndarray:
-    """Classify the slope of each row of ``matrix`` (periods in columns, NaN = missing)."""
+    """Classify the slope of each row of ``matrix`` (periods in columns, NaN = missing).
+
+    A row has a trend only when its last period (the one the status is for) has a value and
+    at least one earlier period does too: a series that stopped reporting shows no trend
+    beside its "no data" status.
+    """
     n, k = matrix.shape
     out = np.full(n, "", dtype=object)
     if k < 2 or n == 0:
@@ -313,7 +318,7 @@ def _trend(matrix: np.ndarray, direction: np.ndarray, *, tolerance: float = 0.05
         scale = np.where(np.abs(my) > 0, np.abs(my), 1.0)
         rel = slope / scale
     sign = np.where(direction == "lower", -1.0, 1.0)
-    enough = count >= 2
+    enough = (count >= 2) & valid[:, -1]
     out[enough & (np.abs(rel) < tolerance)] = "stable"
     out[enough & (rel * sign >= tolerance)] = "improving"
     out[enough & (rel * sign <= -tolerance)] = "worsening"
