@@ -87,6 +87,8 @@ _NEEDS_THAI_FIX = re.compile(f"[\u0e4d\u0e33\u0e40{_TONES}\u0e4c]")
 #: Digits of a DOPA code at each level (``province`` is accepted for ``changwat``).
 CODE_LENGTH: dict[str, int] = {"changwat": 2, "province": 2, "amphoe": 4, "tambon": 6}
 _TRAILING_ZERO_DECIMALS = re.compile(r"\.0+$")
+#: A code typed in DOPA's dotted groups of two digits: 55.05.04 (tambon), 55.05 (amphoe).
+_DOTTED_CODE = re.compile(r"\d{2}(?:\.\d{2}){1,2}")
 
 
 def clean_code(value: object, *, level: str = "tambon") -> str | None:
@@ -95,7 +97,9 @@ def clean_code(value: object, *, level: str = "tambon") -> str | None:
     The one code normaliser of the library: matching, boundaries, selection and the
     monitoring store all read codes with it. Accepts numbers (``650407``, ``650407.0`` as
     Excel stores them, and the text ``"650407.0"``), strings with a ``TH`` prefix (a COD-AB
-    PCODE), Thai digits, and spaces, dashes, underscores or slashes inside. A code is never
+    PCODE), Thai digits, spaces, dashes, underscores or slashes inside, and DOPA's dotted groups
+    of two digits (``"55.05.04"``; a text ending in ``.0`` is read as Excel's whole number,
+    ``"320101.0"``). A code is never
     zero-padded: ``"32101"`` is not a tambon code. Text longer than
     ``settings.max_code_chars`` is not read at all.
 
@@ -121,6 +125,8 @@ def clean_code(value: object, *, level: str = "tambon") -> str | None:
     ('320101', '3201')
     >>> clean_code(32, level="changwat")
     '32'
+    >>> clean_code("55.05.04"), clean_code("55.05", level="amphoe")
+    ('550504', '5505')
     >>> clean_code("3201") is None, clean_code("32101") is None
     (True, True)
     """
@@ -149,7 +155,10 @@ def clean_code(value: object, *, level: str = "tambon") -> str | None:
         text = text[2:]
     text = _CODE_SEPARATORS.sub("", text)
     if "." in text:
-        text = _TRAILING_ZERO_DECIMALS.sub("", text)
+        if _DOTTED_CODE.fullmatch(text) and not _TRAILING_ZERO_DECIMALS.search(text):
+            text = text.replace(".", "")
+        else:
+            text = _TRAILING_ZERO_DECIMALS.sub("", text)
     if len(text) == length and text.isascii() and text.isdigit() and text[:2] >= "10":
         return text
     return None

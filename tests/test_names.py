@@ -267,3 +267,20 @@ def test_village_numbers_are_not_part_of_a_tambon_name() -> None:
     assert normalize_name("ต.ในเมือง ม.๓", level="tambon") == "ในเมือง"
     assert normalize_name("หมู่บ้าน", level="tambon") == "หมู่บ้าน"  # a word, not a number
     assert split_address("บ้านโนนสูง ม.3 ต.ในเมือง อ.เมือง")["tambon"] == "ต.ในเมือง"
+
+
+@pytest.mark.parametrize(
+    ("typed", "level", "code"),
+    [
+        ("55.05.04", "tambon", "550504"),
+        ("๕๕.๐๕.๐๔", "tambon", "550504"),
+        ("TH55.05.04", "tambon", "550504"),
+        ("55.05", "amphoe", "5505"),
+        ("320101.0", "tambon", "320101"),  # Excel's whole number, not dotted groups
+        ("55.5.4", "tambon", None),  # groups of two digits only
+        ("5505.04", "tambon", None),
+        ("55.05.04", "amphoe", None),
+    ],
+)
+def test_clean_code_reads_dopa_dotted_groups(typed: str, level: str, code: str | None) -> None:
+    assert clean_code(typed, level=level) == code
