@@ -12,6 +12,15 @@ import pandas as pd
 
 from tambon_gis._errors import CorruptFileError, DataNotFoundError, ImportRejectedError
 from tambon_gis._export import write_csv
+from tambon_gis.cli._args import (
+    add_boundaries,
+    add_csv_out,
+    add_fiscal_year,
+    add_html_out,
+    add_lang,
+    add_level,
+    add_store,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +41,7 @@ def register(subparsers: Any) -> None:
                          description="Import CSV/Excel plan files, each all or nothing. A "
                          "rejected file stores nothing and its rows are listed with reasons "
                          "(exit code 1); importing the same file again adds nothing.")  # fmt: skip
-    imp.add_argument("store", help="the store (SQLite file, created if missing, or PostgreSQL URL)")
+    add_store(imp, create=True)
     imp.add_argument("files", nargs="+", help="CSV or Excel plan files")
     imp.add_argument("--sheet", help="Excel sheet name or number (default: first visible)")
     imp.add_argument("--recorded-by", help="who recorded the plans (default: the store's user)")
@@ -44,60 +53,58 @@ def register(subparsers: Any) -> None:
 
     st = sub.add_parser("status", help="plan coverage of the operation areas, or per tambon",
                         description="Print which tambons have an adopted plan of each type.")
-    st.add_argument("store", help="the store")
-    st.add_argument("--level", default="changwat",
-                    choices=["tambon", "amphoe", "changwat", "region", "all"])  # fmt: skip
-    st.add_argument("--fiscal-year", type=int, help="plans covering this BE fiscal year")
-    st.add_argument("--out", help="also write the table as UTF-8 CSV")
+    add_store(st)
+    add_level(st)
+    add_fiscal_year(st, help="plans covering this Buddhist Era fiscal year, e.g. 2566")
+    add_csv_out(st)
     st.set_defaults(func=run_status)
 
     iss = sub.add_parser("issues", help="policy issues raised per area: tambons, items, budget")
-    iss.add_argument("store", help="the store")
-    iss.add_argument("--level", default="changwat",
-                     choices=["tambon", "amphoe", "changwat", "region", "all"])  # fmt: skip
-    iss.add_argument("--fiscal-year", type=int, help="plans covering this year, its budget")
-    iss.add_argument("--out", help="also write the table as UTF-8 CSV")
+    add_store(iss)
+    add_level(iss)
+    add_fiscal_year(iss, help="plans covering this Buddhist Era fiscal year, and its budget")
+    add_csv_out(iss)
     iss.set_defaults(func=run_issues)
 
     gp = sub.add_parser("gaps", help="where plans, the selection and the KPIs disagree")
-    gp.add_argument("store", help="the store")
+    add_store(gp)
     gp.add_argument("--selection", help="a CSV of chosen tambons (tambon_code column), e.g. "
                     "ranked.csv of tambon-gis select")  # fmt: skip
-    gp.add_argument("--fiscal-year", type=int)
-    gp.add_argument("--out", help="also write the table as UTF-8 CSV")
+    add_fiscal_year(gp)
+    add_csv_out(gp)
     gp.set_defaults(func=run_gaps)
 
     voc = sub.add_parser("vocabulary", help="list the store's policy issues and their aliases")
-    voc.add_argument("store", help="the store")
+    add_store(voc)
     voc.set_defaults(func=run_vocabulary)
 
     add = sub.add_parser("add-issues", help="add policy issues (or aliases) to the vocabulary",
                          description="FILE has columns issue_id, name_th, name_en, aliases "
                          "(several separated by ;).")  # fmt: skip
-    add.add_argument("store", help="the store")
+    add_store(add)
     add.add_argument("file", help="CSV or Excel file of issues")
     add.set_defaults(func=run_add_issues)
 
     mp = sub.add_parser("map", help="write an offline map of plan status or of one issue")
-    mp.add_argument("store", help="the store")
-    mp.add_argument("--out", required=True, help="the HTML file to write")
+    add_store(mp)
+    add_html_out(mp)
     what = mp.add_mutually_exclusive_group()
     what.add_argument("--plan-type", choices=["agricultural", "development"],
                       default="agricultural", help="map this plan type's status (default)")
     what.add_argument("--issue", help="map the tambons raising this policy issue id")
-    mp.add_argument("--boundaries", help="tambon boundary file (default: found for you)")
-    mp.add_argument("--fiscal-year", type=int)
-    mp.add_argument("--lang", default="th", choices=["th", "en"])
+    add_boundaries(mp)
+    add_fiscal_year(mp)
+    add_lang(mp, what="the map")
     mp.set_defaults(func=run_map)
 
     br = sub.add_parser("brief", help="write the policy brief (one self-contained HTML page)")
-    br.add_argument("store", help="the store")
-    br.add_argument("--out", required=True, help="the HTML file to write")
+    add_store(br)
+    add_html_out(br)
     br.add_argument("--issue", action="append",
                     help="issue to cover: an id or a name, e.g. food_security or อาหาร (repeat; "
                     "default all)")
-    br.add_argument("--boundaries", help="tambon boundary file (default: found for you)")
-    br.add_argument("--fiscal-year", type=int)
+    add_boundaries(br)
+    add_fiscal_year(br)
     br.add_argument("--no-maps", action="store_true", help="tables only")
     br.set_defaults(func=run_brief)
 
