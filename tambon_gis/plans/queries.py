@@ -329,12 +329,10 @@ def plan_facts(
             out["tambon_code"].map(lambda c, i=ident: i in raised.get(c, set())).astype(bool)
         )
     counts = items.groupby("tambon_code").agg(n=("activity", "size"), b=("budget", "sum"))
-    out["n_plan_items"] = out["tambon_code"].map(counts["n"]).fillna(0).astype("int64")
-    out["n_policy_issues"] = out["tambon_code"].map(lambda c: len(raised.get(c, ()))).astype(
-        "int64"
-    )
-    out["plan_budget"] = out["tambon_code"].map(counts["b"]).fillna(0.0).astype("float64")
-    return out
+    out["n_plan_items"] = out["tambon_code"].map(counts["n"])
+    out["n_policy_issues"] = out["tambon_code"].map(lambda c: len(raised.get(c, ())))
+    out["plan_budget"] = out["tambon_code"].map(counts["b"])
+    return _fill_missing_facts(out)
 
 
 def with_plan_facts(
@@ -412,7 +410,10 @@ def _facts_of_file(path: Path, fiscal_year: int | None) -> pd.DataFrame:
 
 
 def _fill_missing_facts(facts: pd.DataFrame) -> pd.DataFrame:
-    """Tambons with no plan: every yes/no fact False, counts and budget 0, statuses "none"."""
+    """Tambons with no plan: every yes/no fact False, counts and budget 0, statuses "none".
+
+    The one home of the facts' defaults and types, for a store's facts and a plan file's.
+    """
     out = facts.copy()
     for col in out.columns:
         if col.startswith(("has_adopted", "raises_")):
