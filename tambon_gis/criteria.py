@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import json
 import math
 import re
 import tomllib
@@ -43,7 +42,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tambon_gis._errors import DataNotFoundError, EncodingError, ValidationError
+from tambon_gis._configfile import check_nested, load_yaml_unique, text_value, toml_dumps
+from tambon_gis._errors import (
+    DataNotFoundError,
+    EncodingError,
+    LimitError,
+    ValidationError,
+    excerpt,
+)
 from tambon_gis._logging import get_logger
 from tambon_gis.vocabulary import PLAN_FACT
 
@@ -89,6 +95,21 @@ def _fmt_value(value: Any) -> str:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
+def _numbers(value: Any, *, what: str, one: bool) -> Any:
+    """Return a number (``one``) or a tuple of numbers read from a file; numeric text is read."""
+    values = [value] if one else value
+    try:
+        if isinstance(values, (str, Mapping)) or any(isinstance(v, bool) for v in values):
+            raise TypeError
+        out = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"{what} must be {'a number' if one else 'a list of numbers'}, not "
+            f"{excerpt(value)}"
+        ) from None
+    return out[0] if one else out
 
 
 @dataclass(frozen=True)
@@ -312,12 +333,15 @@ class Rule:
             return cls.parse(parts[0], parts[1])
         if "column" not in d:
             raise ValidationError(f"rule {dict(d)!r} has no 'column': add column: NAME")
-        kw = {"label": str(d.get("label", "") or ""), "missing": str(d.get("missing", "fail"))}
+        where = f"rule on column {excerpt(d['column'])}"
+        column = text_value(d["column"], what=f"{where}: column")
+        kw = {"label": text_value(d.get("label"), what=f"{where}: label"),
+              "missing": text_value(d.get("missing"), what=f"{where}: missing", default="fail")}
         if "condition" in d:
-            return cls.parse(str(d["column"]), str(d["condition"]), **kw)
+            return cls.parse(column, text_value(d["condition"], what=f"{where}: condition"), **kw)
         if "op" in d:
-            op = str(d["op"])
-            return cls(str(d["column"]), "==" if op == "=" else op, d.get("value"), **kw)
+            op = text_value(d["op"], what=f"{where}: op")
+            return cls(column, "==" if op == "=" else op, d.get("value"), **kw)
         raise ValidationError(
             f"rule on column {d['column']!r} has no 'condition': add e.g. condition: '>= 1'"
         )
@@ -536,10 +560,18 @@ class Criterion:
                 + ("has no 'column'; add column: NAME" if "column" not in d else "")
                 + (f"unknown key(s) {unknown}; use {sorted(known)}" if unknown else "")
             )
-        kw = dict(d)
-        kw["column"] = str(kw["column"])
-        if "weight" in kw:
-            kw["weight"] = float(kw["weight"])
+        kw, where = dict(d), f"criterion {excerpt(d['column'])}"
+        for key in ("column", "direction", "normalize", "missing", "label", "name"):
+            if key in kw:
+                kw[key] = text_value(kw[key], what=f"{where}: {key}")
+        for key in ("weight", "thresholds", "class_scores"):
+            if key in kw and kw[key] is not None:
+                kw[key] = _numbers(kw[key], what=f"{where}: {key}", one=key == "weight")
+        if not isinstance(kw.get("mapping") or {}, Mapping):
+            raise ValidationError(
+                f"{where}: mapping must map each value to a score, e.g. {{มี: 1, ไม่มี: 0}}, not "
+                f"{excerpt(kw['mapping'])}"
+            )
         return cls(**kw)
 
 
@@ -728,6 +760,7 @@ class Criteria:
                 f"a criteria file must hold a mapping with 'eligibility' and 'criteria', "
                 f"not {type(d).__name__}"
             )
+        check_nested(d, source="the criteria")
         known = {"name", "description", "total_weight", "eligibility", "criteria"}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -741,18 +774,30 @@ class Criteria:
             )
         for key, spec in elig.items():
             if isinstance(spec, Mapping):
-                label, rules = str(spec.get("label", "") or ""), spec.get("rules") or []
+                label = text_value(spec.get("label"), what=f"agency {excerpt(key)}: label")
+                rules = spec.get("rules") or []
             else:
                 label, rules = "", spec or []
+            if not isinstance(rules, (list, tuple)):
+                raise ValidationError(
+                    f"agency {excerpt(key)}: rules must be a list of rules, not "
+                    f"{type(rules).__name__}; write rules: ['column >= 1', ...]"
+                )
             agencies.append(Agency(str(key), tuple(Rule.from_dict(r) for r in rules), label=label))
-        crits = [Criterion.from_dict(c) for c in d.get("criteria") or []]
+        scored = d.get("criteria") or []
+        if not isinstance(scored, (list, tuple)) or not all(isinstance(c, Mapping) for c in scored):
+            raise ValidationError(
+                "'criteria' must be a list of mappings such as {column: NAME, weight: 0.5}, "
+                f"not {excerpt(scored)}"
+            )
+        crits = [Criterion.from_dict(c) for c in scored]
         total = d.get("total_weight", 1.0)
         return cls(
             agencies=tuple(agencies),
             criteria=tuple(crits),
             total_weight=None if total is None or total is False else float(total),
-            name=str(d.get("name", "") or ""),
-            description=str(d.get("description", "") or ""),
+            name=text_value(d.get("name"), what="the criteria's name"),
+            description=text_value(d.get("description"), what="the criteria's description"),
         )
 
     def to_file(self, path: str | Path) -> Path:
@@ -786,7 +831,7 @@ class Criteria:
         elif suffix == ".toml":
             if data.get("total_weight") is None:
                 data["total_weight"] = False  # TOML has no null
-            text = _toml_dumps(data)
+            text = toml_dumps(data)
         else:
             raise ValidationError(
                 f"cannot write criteria to {path.name!r}: use a .yaml, .yml or .toml file name"
@@ -874,7 +919,7 @@ def load_criteria(path: str | Path) -> Criteria:
         if suffix == ".toml":
             data = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            data = _load_yaml_unique(text, source=str(path))
+            data = load_yaml_unique(text, source=str(path))
         else:
             raise ValidationError(
                 f"cannot read criteria from {path.name!r}: use a .yaml, .yml or .toml file"
@@ -883,11 +928,17 @@ def load_criteria(path: str | Path) -> Criteria:
         if isinstance(exc, ValidationError):
             raise
         raise ValidationError(f"cannot parse the criteria file {str(path)!r}: {exc}") from exc
+    except RecursionError:
+        raise LimitError(
+            f"the criteria file {str(path)!r} nests lists or mappings too deep to read: a "
+            "criteria file needs a few levels; flatten it"
+        ) from None
     except Exception as exc:  # yaml.YAMLError
         raise ValidationError(
             f"cannot parse the criteria file {str(path)!r}: {exc}; a condition that starts with "
             "> or < must be quoted in YAML, e.g. condition: '>= 50'"
         ) from exc
+    check_nested(data, source=f"the criteria file {str(path)!r}")
     crit = Criteria.from_dict(data or {})
     logger.info(
         "load_criteria returned %d agencies, %d rules, %d scored criteria from %s",
@@ -897,39 +948,6 @@ def load_criteria(path: str | Path) -> Criteria:
         path,
     )
     return crit
-
-
-def _load_yaml_unique(text: str, *, source: str) -> Any:
-    """``yaml.safe_load`` that refuses a key given twice in one mapping (YAML keeps the last)."""
-    import yaml
-
-    class _UniqueKeyLoader(yaml.SafeLoader):
-        pass
-
-    def construct_mapping(
-        loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
-    ) -> Any:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            try:
-                first = seen.get(key)
-            except TypeError:  # an unhashable key: let PyYAML report it
-                continue
-            if first is not None:
-                raise ValidationError(
-                    f"the criteria file {source!r} gives the key {key!r} twice, on line {first} "
-                    f"and on line {line} (YAML would silently keep the second). Keep one of "
-                    "them, or rename the other"
-                )
-            seen[key] = line
-        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-    _UniqueKeyLoader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping
-    )
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
 
 
 def _unknown(column: str, columns: Iterable[str]) -> str:
@@ -951,43 +969,3 @@ def _raise_all(problems: list[str], what: str) -> None:
         head = what if what.endswith(":") else f"{what} have"
         msg = f"{head} {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
         raise ValidationError(msg)
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
-
-
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(float(v)) if isinstance(v, float) else str(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, Mapping):
-        return (
-            "{" + ", ".join(f"{_toml_key(str(k))} = {_toml_value(x)}" for k, x in v.items()) + "}"
-        )
-    raise ValidationError(f"cannot write {v!r} to TOML")
-
-
-def _toml_dumps(data: Mapping[str, Any]) -> str:
-    """Write the content of a criteria file (see :meth:`Criteria.to_dict`) as TOML."""
-
-    def pairs(d: Mapping[str, Any]) -> str:
-        return "".join(
-            f"{_toml_key(str(k))} = {_toml_value(v)}\n"
-            for k, v in d.items()
-            if v is not None and not (isinstance(v, list) and v and isinstance(v[0], Mapping))
-        )
-
-    out = pairs({k: v for k, v in data.items() if k in ("name", "description", "total_weight")})
-    for key, spec in (data.get("eligibility") or {}).items():
-        out += f"\n[eligibility.{_toml_key(key)}]\n" + pairs(spec)
-        for rule in spec.get("rules", []):
-            out += f"\n[[eligibility.{_toml_key(key)}.rules]]\n" + pairs(rule)
-    for crit in data.get("criteria") or []:
-        out += "\n[[criteria]]\n" + pairs(crit)
-    return out

@@ -123,6 +123,13 @@ max_period_chars: int = 100
 #: Longest code text the code normaliser reads (characters); a DOPA code has 6 digits.
 max_code_chars: int = 40
 
+#: Most values a criteria file may hold, counting each YAML alias (``*name``) every time it is
+#: used: a real criteria file has a few hundred; a "billion laughs" file stops here.
+max_config_values: int = 100_000
+
+#: Deepest nesting of lists and mappings in a criteria file (a real one has 4 or 5 levels).
+max_config_depth: int = 32
+
 #: Characters of an offending value quoted in an error message.
 excerpt_chars: int = 60
 
@@ -145,6 +152,8 @@ __all__ = [
     "is_offline",
     "max_cell_chars",
     "max_code_chars",
+    "max_config_depth",
+    "max_config_values",
     "max_period_chars",
     "max_table_cells",
     "max_xlsx_bytes",
