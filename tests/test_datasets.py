@@ -30,6 +30,10 @@ def test_registry_entries_are_complete() -> None:
     assert isinstance(info.value, ValueError) and not isinstance(info.value, KeyError)
     with pytest.raises(ValidationError, match="did you mean 'hdx-cod-ab-tha'"):
         datasets.get_source("hdx-cod-ab")
+    # a level the archive has no layer of is a user's mistake: a ValueError, not a KeyError
+    with pytest.raises(ValidationError, match=r"level='region'.*\['amphoe', 'changwat'") as info:
+        datasets.extract(level="region")
+    assert not isinstance(info.value, KeyError)
 
 
 @pytest.fixture()
