@@ -327,6 +327,12 @@ def extract(name: str = DEFAULT_SOURCE, *, level: str = "tambon", url: str | Non
     pathlib.Path
         The extracted ``.shp``.
 
+    Raises
+    ------
+    ValidationError
+        For a level the archive has no layer of (a ``ValueError``; it was a ``KeyError``
+        before 0.2), naming the levels it has.
+
     Examples
     --------
     >>> from tambon_gis import datasets
@@ -336,7 +342,10 @@ def extract(name: str = DEFAULT_SOURCE, *, level: str = "tambon", url: str | Non
 
     src = get_source(name)
     if level not in src.members:
-        raise KeyError(f"{name!r} has no {level!r} layer: expected one of {sorted(src.members)}")
+        raise ValidationError(
+            f"level={level!r}: the source {name!r} has no such layer; expected one of "
+            f"{sorted(src.members)}"
+        )
     stem = src.members[level]
     out_dir = _download_folder() / f"{Path(src.filename).stem}"
     shp = out_dir / f"{stem}.shp"

@@ -26,10 +26,11 @@ Examples
 
 from __future__ import annotations
 
-import math
+import warnings
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, overload
+from typing import Any, Literal, overload
 
 import geopandas as gpd
 import numpy as np
@@ -37,7 +38,8 @@ import pandas as pd
 import shapely
 
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
-from tambon_gis._logging import get_logger, progress
+from tambon_gis._logging import get_logger
+from tambon_gis._points import locate, snap, xy_columns
 from tambon_gis.boundaries import ResolutionWarning, is_embedded
 from tambon_gis.matching import MatchReport, _index, match_areas
 
@@ -67,6 +69,83 @@ BOUNDARY_COLUMNS: tuple[str, ...] = (
     "region",
     "region_en",
 )
+
+
+@dataclass(frozen=True)
+class AssignReport:
+    """How many points :func:`assign_points_with_report` put where.
+
+    Attributes
+    ----------
+    inside, snapped, outside, no_location : int
+        The points of each ``assign_status``.
+    on_several : int
+        Points inside two or more tambons (shared edges, overlaps); the first tambon wins.
+
+    Examples
+    --------
+    >>> AssignReport(inside=3, snapped=1, outside=0, no_location=1, on_several=0)
+    AssignReport(5 points: inside 3, snapped 1, no_location 1)
+    """
+
+    inside: int
+    snapped: int
+    outside: int
+    no_location: int
+    on_several: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The counts as ``{status: points}``, ``on_several`` last."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        n = self.inside + self.snapped + self.outside + self.no_location
+        shown = ", ".join(f"{k} {v:,}" for k, v in self.counts.items() if v)
+        return f"AssignReport({n:,} points: {shown})"
+
+
+@dataclass(frozen=True)
+class AttachReport:
+    """What :func:`attach_columns_with_report` copied onto a layer, and what it left out.
+
+    Attributes
+    ----------
+    rows : int
+        The rows of the layer (all kept).
+    with_values : int
+        Rows of the layer given a table row.
+    unmatched : int
+        Table rows without a code (unmatched in the join), not copied.
+    duplicates : int
+        Table rows repeating a code; the first row of a code is used.
+    not_in_layer : int
+        Codes of the table not in the layer (outside the province loaded, or newer).
+
+    Examples
+    --------
+    >>> AttachReport(rows=10, with_values=3, unmatched=1, duplicates=0, not_in_layer=2)
+    AttachReport(3 of 10 rows given values; 1 table row(s) without a code, 2 code(s) not in the layer)
+    """  # noqa: E501
+
+    rows: int
+    with_values: int
+    unmatched: int
+    duplicates: int
+    not_in_layer: int
+
+    def to_dict(self) -> dict[str, int]:
+        """Return the counts as a plain dict."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        notes = [f"{n:,} {what}" for n, what in (
+            (self.unmatched, "table row(s) without a code"),
+            (self.duplicates, "repeated code(s)"),
+            (self.not_in_layer, "code(s) not in the layer"),
+        ) if n]  # fmt: skip
+        head = f"{self.with_values:,} of {self.rows:,} rows given values"
+        return f"AttachReport({'; '.join([head, ', '.join(notes)] if notes else [head])})"
 
 
 def _codes_of(boundaries: gpd.GeoDataFrame) -> pd.Series:
@@ -165,22 +244,25 @@ def join_attributes(
         not in the boundaries, get no geometry (``None``). ``"inner"`` keeps only the rows
         with a geometry.
     return_report : bool
-        Also return the :class:`~tambon_gis.matching.MatchReport`.
+        Deprecated: use :func:`join_attributes_with_report`, which returns the frame and the
+        :class:`~tambon_gis.matching.MatchReport`. ``True`` still returns both, with a
+        ``FutureWarning``, and goes in the next release.
 
     Returns
     -------
-    geopandas.GeoDataFrame or (geopandas.GeoDataFrame, MatchReport)
+    geopandas.GeoDataFrame
         The rows of :meth:`MatchReport.to_frame` (input columns, ``tambon_code``, names,
         ``candidates``, ``note``, ``duplicate``), with the report's ``status`` and ``score``
         named ``match_status`` and ``match_score`` (:data:`MATCH_COLUMNS`; so they do not
         collide with the ``status`` and ``score`` of a selection), plus ``region`` and
         ``region_en`` when the boundaries have them, ``in_boundaries`` (the tambon was found
         in the layer), ``gazetteer_code`` and the geometry, in the CRS of the boundaries and
-        in input order. The counts by status are in ``attrs["match_counts"]``. When the layer
-        is older than the gazetteer, a tambon renumbered since (moved to a new district) gets
-        the layer's polygon and code in ``tambon_code``, its current code in
-        ``gazetteer_code`` and a note; a tambon split since gets the old polygon that holds
-        it, with a note naming the split.
+        in input order. The counts by status and the rows to check are the
+        :class:`~tambon_gis.matching.MatchReport` of :func:`join_attributes_with_report`
+        (``attrs`` hold no report). When the layer is older than the gazetteer, a tambon
+        renumbered since (moved to a new district) gets the layer's polygon and code in
+        ``tambon_code``, its current code in ``gazetteer_code`` and a note; a tambon split
+        since gets the old polygon that holds it, with a note naming the split.
 
     Raises
     ------
@@ -198,11 +280,66 @@ def join_attributes(
     >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(0, 0, 1, 1)],
     ...                      crs="EPSG:4326")
     >>> t = pd.DataFrame({"จังหวัด": ["สุรินทร์", "สุรินทร์"], "ตำบล": ["ในเมือง", "ที่ไม่มี"]})
-    >>> g, report = join_attributes(t, b, province="จังหวัด", tambon="ตำบล", return_report=True)
-    >>> len(g), g["match_status"].tolist(), report.n_matched
-    (2, ['exact', 'unmatched'], 1)
+    >>> g = join_attributes(t, b, province="จังหวัด", tambon="ตำบล")
+    >>> len(g), g["match_status"].tolist()
+    (2, ['exact', 'unmatched'])
     >>> len(join_attributes(t, b, province="จังหวัด", tambon="ตำบล", how="inner"))
     1
+    """
+    if return_report:
+        warnings.warn(
+            "join_attributes(..., return_report=True) is deprecated and goes in the next "
+            "release: call tambon_gis.join.join_attributes_with_report(table, boundaries, ...), "
+            "which returns (frame, MatchReport)",
+            FutureWarning,
+            stacklevel=2,
+        )
+    out, report = join_attributes_with_report(
+        table, boundaries, province=province, amphoe=amphoe, tambon=tambon, code=code, how=how
+    )
+    return (out, report) if return_report else out
+
+
+def join_attributes_with_report(
+    table: pd.DataFrame | str | Path | MatchReport,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    province: str | None = None,
+    amphoe: str | None = None,
+    tambon: str | None = None,
+    code: str | None = None,
+    how: Literal["left", "inner"] = "left",
+) -> tuple[gpd.GeoDataFrame, MatchReport]:
+    """Join a table like :func:`join_attributes`, and return its match report.
+
+    Parameters
+    ----------
+    table, boundaries, province, amphoe, tambon, code, how
+        As in :func:`join_attributes`.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, MatchReport)
+        The frame of :func:`join_attributes` (its ``attrs`` hold no report) and the
+        :class:`~tambon_gis.matching.MatchReport`: counts by status, the rows that need
+        attention, duplicates and candidates.
+
+    Raises
+    ------
+    SchemaError, ValidationError
+        As :func:`join_attributes`.
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import join_attributes_with_report
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(0, 0, 1, 1)],
+    ...                      crs="EPSG:4326")
+    >>> t = pd.DataFrame({"จังหวัด": ["สุรินทร์", "สุรินทร์"], "ตำบล": ["ในเมือง", "ที่ไม่มี"]})
+    >>> g, report = join_attributes_with_report(t, b, province="จังหวัด", tambon="ตำบล")
+    >>> g["match_status"].tolist(), report.n_matched, dict(g.attrs)
+    (['exact', 'unmatched'], 1, {})
     """
     if how not in ("left", "inner"):
         raise ValidationError(f"how={how!r}: expected 'left' (keep every row) or 'inner'")
@@ -272,14 +409,73 @@ def join_attributes(
     out = gpd.GeoDataFrame(frame, geometry=geometry)
     if how == "inner":
         out = out[found]
-    out.attrs = {"match_counts": {k: int(v) for k, v in report.counts.items()}}
+    out.attrs = {}  # the report is returned, not carried (pandas copies attrs on every op)
     log.info(
         "join_attributes returned %s rows (%s with a geometry, how=%r)",
         f"{len(out):,}",
         f"{int(found.sum()):,}",
         how,
     )
-    return (out, report) if return_report else out
+    return out, report
+
+
+def require_matched(joined: gpd.GeoDataFrame, *, source: str | None = None) -> gpd.GeoDataFrame:
+    """Check that every row of a joined table has its tambon and geometry.
+
+    For work that needs every row placed (choosing areas among a table's candidates, say):
+    a row left unmatched, ambiguous or with a tambon the boundaries lack is an error to fix
+    in the table, not a row to drop silently.
+
+    Parameters
+    ----------
+    joined : geopandas.GeoDataFrame
+        A result of :func:`join_attributes` (with ``how="left"``).
+    source : str, optional
+        The name of the table for the message (e.g. its file name).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``joined`` itself, when every row has a tambon code and a geometry.
+
+    Raises
+    ------
+    SchemaError
+        When ``joined`` has no ``tambon_code`` column (it was not joined).
+    ValidationError
+        When some rows did not resolve to a tambon of the boundaries; the message counts them
+        and names the first ten data rows (1-based, below the header) and how to fix them.
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import join_attributes, require_matched
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(0, 0, 1, 1)],
+    ...                      crs="EPSG:4326")
+    >>> len(require_matched(join_attributes(pd.DataFrame({"code": ["320101"]}), b, code="code")))
+    1
+    >>> t = pd.DataFrame({"code": ["320101", "999999"]})
+    >>> require_matched(join_attributes(t, b, code="code"), source="pilots.csv")
+    Traceback (most recent call last):
+    ...
+    tambon_gis._errors.ValidationError: 1 row(s) of pilots.csv did not resolve to a tambon of the boundaries (rows [2]); fix them (tambon_gis.match_areas(table) shows each row's status and candidates, and `tambon-gis match FILE` writes them to a report) and join again
+    """  # noqa: E501
+    if "tambon_code" not in joined.columns or not isinstance(joined, gpd.GeoDataFrame):
+        raise SchemaError(
+            f"require_matched() was given a table without tambon codes and geometry (columns: "
+            f"{list(joined.columns)[:12]}): join it first with tambon_gis.join_attributes()"
+        )
+    missing = (joined["tambon_code"].isna() | joined.geometry.isna()).to_numpy()
+    if missing.any():
+        rows = (np.flatnonzero(missing)[:10] + 1).tolist()
+        raise ValidationError(
+            f"{int(missing.sum())} row(s) of {source or 'the table'} did not resolve to a "
+            f"tambon of the boundaries (rows {rows}); fix them (tambon_gis.match_areas(table) "
+            "shows each row's status and candidates, and `tambon-gis match FILE` writes them "
+            "to a report) and join again"
+        )
+    return joined
 
 
 def _match_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -330,143 +526,11 @@ def _older_codes(missing: set[str], layer: set[str]) -> dict[str, tuple[str, str
 # Points
 # --------------------------------------------------------------------------------------------
 
-_X_NAMES = ("lon", "long", "lng", "longitude", "x", "ลองจิจูด", "ลองติจูด", "พิกัดx")
-_Y_NAMES = ("lat", "latitude", "y", "ละติจูด", "พิกัดy")
-_GRID = 0.05  # degrees per cell of the point index
 _POINT_STATUSES = ("inside", "snapped", "outside", "no_location")
-
-
-def _xy_columns(df: pd.DataFrame, x: str | None, y: str | None) -> tuple[str, str]:
-    def find(names: tuple[str, ...]) -> str | None:
-        for c in df.columns:
-            if str(c).strip().lower().replace(" ", "").replace("_", "") in names:
-                return c
-        return None
-
-    x = x or find(_X_NAMES)
-    y = y or find(_Y_NAMES)
-    if x is None or y is None or x not in df.columns or y not in df.columns:
-        raise SchemaError(
-            f"cannot find the coordinate columns among {list(df.columns)}: pass x='LON_COLUMN', "
-            "y='LAT_COLUMN', or give a GeoDataFrame of points"
-        )
-    return x, y
-
-
-def _locate(
-    xs: np.ndarray, ys: np.ndarray, geoms: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the first polygon containing each point (-1 if none) and how many contain it.
-
-    Points are bucketed in a grid of ``_GRID`` degrees and sorted by cell, so the points in
-    a polygon's bounding box are a few contiguous slices; only those are tested, with
-    ``shapely.contains_xy`` on the prepared polygon (no Point objects are made).
-    """
-    n = len(xs)
-    first = np.full(n, -1, dtype=np.int64)
-    count = np.zeros(n, dtype=np.int32)
-    ok = np.isfinite(xs) & np.isfinite(ys)
-    if not ok.any() or len(geoms) == 0:
-        return first, count
-    idx_ok = np.flatnonzero(ok)
-    px, py = xs[idx_ok], ys[idx_ok]
-    x0, y0 = float(px.min()), float(py.min())
-    nx = int((px.max() - x0) // _GRID) + 1
-    ny = int((py.max() - y0) // _GRID) + 1
-    cid = ((py - y0) // _GRID).astype(np.int64) * nx + ((px - x0) // _GRID).astype(np.int64)
-    order = np.argsort(cid, kind="stable")
-    scid = cid[order]
-    sx, sy = px[order], py[order]
-    s_first = np.full(len(order), -1, dtype=np.int64)
-    s_count = np.zeros(len(order), dtype=np.int32)
-    bounds = shapely.bounds(geoms)
-    shapely.prepare(geoms)
-    usable = cast(np.ndarray, np.isfinite(bounds).all(axis=1))  # one flag per row
-    b = np.where(usable[:, None], bounds, 0.0)
-    gx0 = np.clip((b[:, 0] - x0) // _GRID, 0, nx - 1).astype(np.int64)
-    gx1 = np.clip((b[:, 2] - x0) // _GRID, -1, nx - 1).astype(np.int64)
-    gy0 = np.clip((b[:, 1] - y0) // _GRID, 0, ny - 1).astype(np.int64)
-    gy1 = np.clip((b[:, 3] - y0) // _GRID, -1, ny - 1).astype(np.int64)
-    nrows = np.where(usable & (gx1 >= gx0), gy1 - gy0 + 1, 0).clip(min=0)
-    polys = np.flatnonzero(nrows > 0)
-    # batches of polygons, so the candidate pairs stay a few million at a time
-    batches = np.array_split(polys, max(1, len(polys) // 256))
-    for batch in progress(batches, total=len(batches), desc="assigning points"):
-        if len(batch) == 0:
-            continue
-        reps = nrows[batch]
-        poly_of_row = np.repeat(batch, reps)
-        offset = np.arange(len(poly_of_row)) - np.repeat(np.cumsum(reps) - reps, reps)
-        row_y = gy0[poly_of_row] + offset
-        lo = np.searchsorted(scid, row_y * nx + gx0[poly_of_row], side="left")
-        hi = np.searchsorted(scid, row_y * nx + gx1[poly_of_row], side="right")
-        size = hi - lo
-        keep = size > 0
-        lo, size, poly_of_row = lo[keep], size[keep], poly_of_row[keep]
-        total = int(size.sum())
-        if total == 0:
-            continue
-        start = np.repeat(lo - (np.cumsum(size) - size), size)
-        cand = start + np.arange(total)  # positions in the sorted points
-        pol = np.repeat(poly_of_row, size)
-        cx, cy = sx[cand], sy[cand]
-        inb = (cx >= bounds[pol, 0]) & (cx <= bounds[pol, 2])
-        inb &= (cy >= bounds[pol, 1]) & (cy <= bounds[pol, 3])
-        cand, pol, cx, cy = cand[inb], pol[inb], cx[inb], cy[inb]
-        if len(cand) == 0:
-            continue
-        inside = shapely.contains_xy(geoms[pol], cx, cy)
-        hit, hpol = cand[inside], pol[inside]
-        if len(hit) == 0:
-            continue
-        np.add.at(s_count, hit, 1)
-        # pairs come in polygon order: the first pair of a point has its lowest polygon
-        uniq, at = np.unique(hit, return_index=True)
-        fresh = s_first[uniq] < 0
-        s_first[uniq[fresh]] = hpol[at[fresh]]
-    back = idx_ok[order]
-    first[back] = s_first
-    count[back] = s_count
-    return first, count
-
-
-def _snap(
-    xs: np.ndarray, ys: np.ndarray, geoms: np.ndarray, max_m: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest polygon within ``max_m`` metres (geodesic) of each point: (index or -1, metres)."""
-    from pyproj import Geod
-
-    n = len(xs)
-    best = np.full(n, -1, dtype=np.int64)
-    dist = np.full(n, np.nan)
-    if n == 0:
-        return best, dist
-    pts = cast(np.ndarray, shapely.points(xs, ys))  # arrays in: an array of points out
-    lat_max = min(float(np.nanmax(np.abs(ys))) + 1.0, 89.0)
-    tol = max_m / (111_320.0 * math.cos(math.radians(lat_max))) * 1.05
-    tree = shapely.STRtree(geoms)
-    pi, gi = tree.query(pts, predicate="dwithin", distance=tol)
-    if len(pi) == 0:
-        return best, dist
-    lines = shapely.shortest_line(pts[pi], geoms[gi])
-    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    geod = Geod(ellps="WGS84")
-    _, _, d = geod.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
-    d = np.asarray(d, dtype=float)
-    order = np.lexsort((gi, d, pi))
-    pi_s, gi_s, d_s = pi[order], gi[order], d[order]
-    firsts = np.flatnonzero(np.r_[True, pi_s[1:] != pi_s[:-1]])
-    p, g, dd = pi_s[firsts], gi_s[firsts], d_s[firsts]
-    keep = dd <= max_m
-    best[p[keep]] = g[keep]
-    dist[p[keep]] = dd[keep]
-    return best, dist
 
 
 def _warn_if_embedded(boundaries: Any) -> None:
     if isinstance(boundaries, pd.DataFrame) and is_embedded(boundaries):
-        import warnings
-
         warnings.warn(
             "assign_points was given the embedded (simplified) boundary layer: points near a "
             "border can land in the neighbouring tambon (0.39 % of points spread over the country, "
@@ -516,8 +580,9 @@ def assign_points(
         ``assign_status`` (``inside``, ``snapped``, ``outside`` or ``no_location``),
         ``snap_m`` (metres to the tambon of a snapped point) and ``n_tambons`` (how many
         tambons contain the point: 2 or more on shared edges and where the layer overlaps
-        itself; the tambon listed first in the boundaries wins). Counts by status are in
-        ``attrs["assign_counts"]``.
+        itself; the tambon listed first in the boundaries wins). The counts by status are
+        the :class:`AssignReport` of :func:`assign_points_with_report` (``attrs`` are those of
+        ``points``, and hold no report).
 
     Raises
     ------
@@ -553,6 +618,73 @@ def assign_points(
     (['inside', 'snapped', 'no_location'], [0.0, 54.0, 0.0])
     """
     _warn_if_embedded(boundaries)
+    return _assign_points(
+        points, boundaries, x=x, y=y, crs=crs, snap_distance=snap_distance, columns=columns
+    )[0]
+
+
+def assign_points_with_report(
+    points: pd.DataFrame | gpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    x: str | None = None,
+    y: str | None = None,
+    crs: Any = "EPSG:4326",
+    snap_distance: float | None = None,
+    columns: tuple[str, ...] | None = None,
+) -> tuple[pd.DataFrame | gpd.GeoDataFrame, AssignReport]:
+    """Put points into tambons like :func:`assign_points`, and count what happened.
+
+    Parameters
+    ----------
+    points, boundaries, x, y, crs, snap_distance, columns
+        As in :func:`assign_points`.
+
+    Returns
+    -------
+    (pandas.DataFrame or geopandas.GeoDataFrame, AssignReport)
+        The points of :func:`assign_points` and the :class:`AssignReport`: how many points
+        are inside a tambon, snapped, outside, without a location, and on several tambons.
+
+    Raises
+    ------
+    CRSError, SchemaError, ValidationError
+        As :func:`assign_points`.
+
+    Warns
+    -----
+    tambon_gis.boundaries.ResolutionWarning
+        As :func:`assign_points`.
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import assign_points_with_report
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(103.4, 14.8, 103.5, 14.9)],
+    ...                      crs="EPSG:4326")
+    >>> pts = pd.DataFrame({"x": [103.45, 103.5005, None], "y": [14.85, 14.85, None]})
+    >>> out, report = assign_points_with_report(pts, b, snap_distance=100)
+    >>> report.inside, report.snapped, report.no_location, dict(out.attrs)
+    (1, 1, 1, {})
+    """
+    _warn_if_embedded(boundaries)
+    return _assign_points(
+        points, boundaries, x=x, y=y, crs=crs, snap_distance=snap_distance, columns=columns
+    )
+
+
+def _assign_points(
+    points: pd.DataFrame | gpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    x: str | None,
+    y: str | None,
+    crs: Any,
+    snap_distance: float | None,
+    columns: tuple[str, ...] | None,
+) -> tuple[pd.DataFrame | gpd.GeoDataFrame, AssignReport]:
+    """Assign the points and count them (the body of :func:`assign_points_with_report`)."""
     boundaries = _check_boundaries(boundaries)
     _codes_of(boundaries)  # fails early without a code column
     if boundaries.crs.to_epsg() != 4326:
@@ -578,7 +710,7 @@ def assign_points(
         xs = shapely.get_x(arr).astype(float)
         ys = shapely.get_y(arr).astype(float)
     elif isinstance(points, pd.DataFrame):
-        xc, yc = _xy_columns(points, x, y)
+        xc, yc = xy_columns(points, x, y)
         xs = pd.to_numeric(points[xc], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ys = pd.to_numeric(points[yc], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         if crs is not None and _epsg(crs) != 4326:
@@ -608,7 +740,7 @@ def assign_points(
     first = np.full(len(xs), -1, dtype=np.int64)
     count = np.zeros(len(xs), dtype=np.int64)
     if fin.any():
-        first[fin], count[fin] = _locate(xs[fin], ys[fin], geoms)
+        first[fin], count[fin] = locate(xs[fin], ys[fin], geoms)
     status_code = np.where(first >= 0, 0, 2).astype(np.int64)  # see _POINT_STATUSES
     status_code[~fin] = 3
     snap_m = np.full(len(xs), np.nan)
@@ -617,7 +749,7 @@ def assign_points(
             raise ValidationError(f"snap_distance={snap_distance}: expected metres >= 0")
         out_idx = np.flatnonzero((first < 0) & fin)
         if len(out_idx):
-            g, d = _snap(xs[out_idx], ys[out_idx], geoms, float(snap_distance))
+            g, d = snap(xs[out_idx], ys[out_idx], geoms, float(snap_distance))
             ok = g >= 0
             first[out_idx[ok]] = g[ok]
             snap_m[out_idx[ok]] = d[ok]
@@ -642,15 +774,15 @@ def assign_points(
     out["snap_m"] = snap_m
     out["n_tambons"] = count
     per = np.bincount(status_code, minlength=len(_POINT_STATUSES)).tolist()
-    counts = dict(zip(_POINT_STATUSES, per, strict=True))
+    counts = dict(zip(_POINT_STATUSES, (int(v) for v in per), strict=True))
     counts["on_several"] = int((count > 1).sum())
-    out.attrs = {**points.attrs, "assign_counts": counts}
+    report = AssignReport(**counts)
     log.info(
         "assign_points returned %s points: %s",
         f"{len(out):,}",
         ", ".join(f"{k} {v:,}" for k, v in counts.items() if v),
     )
-    return out
+    return out, report
 
 # --------------------------------------------------------------------------------------------
 # Boundaries <- table
@@ -668,8 +800,9 @@ def attach_columns(
 
     The result keeps every boundary row (rows without a value get missing values, drawn as
     "no data"), so a map of a few pilot tambons still shows the whole country or province.
-    When the table has a code twice, the first row is used and the count is logged and kept in
-    ``attrs["duplicates"]``; table rows without a code are counted in ``attrs["unmatched"]``.
+    When the table has a code twice, the first row is used and the count is logged. What was
+    left out (table rows without a code, repeated codes, codes not in the layer) is the
+    :class:`AttachReport` of :func:`attach_columns_with_report`.
 
     Parameters
     ----------
@@ -688,7 +821,8 @@ def attach_columns(
     Returns
     -------
     GeoDataFrame
-        A copy of ``gdf`` with the columns added, in the order of ``gdf``.
+        A copy of ``gdf`` with the columns added, in the order of ``gdf``; its ``attrs`` are
+        those of ``gdf`` (the provenance of the layer).
 
     Raises
     ------
@@ -703,9 +837,49 @@ def attach_columns(
     >>> b = gpd.GeoDataFrame({"tambon_code": ["320101", "320102"]},
     ...     geometry=[box(103, 14, 103.1, 14.1), box(103.1, 14, 103.2, 14.1)], crs="EPSG:4326")
     >>> t = pd.DataFrame({"tambon_code": ["320102", None], "lead": ["พอช.", "x"]})
-    >>> out = attach_columns(b, t)
-    >>> out["lead"].tolist(), out.attrs["unmatched"]
-    ([nan, 'พอช.'], 1)
+    >>> attach_columns(b, t)["lead"].tolist()
+    [nan, 'พอช.']
+    """
+    return attach_columns_with_report(gdf, table, columns=columns, on=on)[0]
+
+
+def attach_columns_with_report(
+    gdf: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    on: str = "tambon_code",
+) -> tuple[gpd.GeoDataFrame, AttachReport]:
+    """Copy columns onto a boundary layer like :func:`attach_columns`, and say what was left.
+
+    Parameters
+    ----------
+    gdf, table, columns, on
+        As in :func:`attach_columns`.
+
+    Returns
+    -------
+    (GeoDataFrame, AttachReport)
+        The layer of :func:`attach_columns` and the :class:`AttachReport`: boundary rows and
+        those given values, table rows without a code, repeated codes, and codes of the table
+        that are not in the layer (a province's layer and a national table, say).
+
+    Raises
+    ------
+    SchemaError
+        As :func:`attach_columns`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import box
+    >>> from tambon_gis.join import attach_columns_with_report
+    >>> b = gpd.GeoDataFrame({"tambon_code": ["320101"]}, geometry=[box(103, 14, 103.1, 14.1)],
+    ...                      crs="EPSG:4326")
+    >>> t = pd.DataFrame({"tambon_code": ["320101", "550504", None], "lead": ["a", "b", "c"]})
+    >>> out, report = attach_columns_with_report(b, t)
+    >>> report.with_values, report.unmatched, report.not_in_layer, dict(out.attrs)
+    (1, 1, 1, {})
     """
     if on not in gdf.columns or on not in table.columns:
         raise SchemaError(
@@ -734,15 +908,16 @@ def attach_columns(
     codes = out[on].astype(str)
     for col in columns:
         out[col] = codes.map(frame[col]).to_numpy()
-    not_in_layer = int((~frame.index.isin(codes)).sum())
-    out.attrs.update({"unmatched": unmatched, "duplicates": duplicated,
-                      "not_in_layer": not_in_layer})
+    report = AttachReport(
+        rows=len(out), with_values=int(codes.isin(frame.index).sum()), unmatched=unmatched,
+        duplicates=duplicated, not_in_layer=int((~frame.index.isin(codes)).sum()),
+    )  # fmt: skip
     log.info(
         "attach_columns returned %s rows, %s with values (%d table rows without a code, %d "
-        "repeated, %d codes not in the layer)", f"{len(out):,}",
-        f"{int(codes.isin(frame.index).sum()):,}", unmatched, duplicated, not_in_layer,
-    )
-    return out
+        "repeated, %d codes not in the layer)", f"{report.rows:,}", f"{report.with_values:,}",
+        unmatched, duplicated, report.not_in_layer,
+    )  # fmt: skip
+    return out, report
 
 
 def _epsg(crs: Any) -> int | None:
@@ -756,7 +931,13 @@ def _epsg(crs: Any) -> int | None:
 __all__ = [
     "BOUNDARY_COLUMNS",
     "MATCH_COLUMNS",
+    "AssignReport",
+    "AttachReport",
     "assign_points",
+    "assign_points_with_report",
     "attach_columns",
+    "attach_columns_with_report",
     "join_attributes",
+    "join_attributes_with_report",
+    "require_matched",
 ]

@@ -633,46 +633,12 @@ def read_table_with_report(
     ['source']
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no table at {str(path)!r}: check the path")
-    suffix = path.suffix.lower()
-    merged_filled: list[tuple[int, int]] = []
-    sheet_name: str | None = None
-    if suffix in (".xlsx", ".xlsm"):
-        rows, row_ids, merged_filled, sheet_name = _read_xlsx_rows(path, sheet)
-        enc = "xlsx"
-        if fill_down is None:
-            fill_down = True
-    elif suffix in (".csv", ".txt", ".tsv"):
-        if suffix == ".tsv" and sep is None:
-            sep = "\t"
-        rows, row_ids, enc = _read_csv_rows(path, encoding, sep)
-        if fill_down is None:
-            fill_down = False
-    elif suffix == ".xls":
-        raise ValidationError(
-            f"{path.name} is an old .xls workbook: open it in Excel or LibreOffice and save it "
-            "as .xlsx, or as 'CSV UTF-8'"
-        )
-    else:
-        raise ValidationError(
-            f"cannot read {path.name!r}: expected a .csv, .txt, .tsv, .xlsx or .xlsm file"
-        )
-    if not rows:
-        raise ValidationError(f"{path} is empty: expected a header row and data rows")
-    # the width is set by the last non-blank cell (trailing blank cells hold nothing)
-    width = max(_last_filled(r) for r in rows)
-    _check_size(path, len(rows), width)
-    rows = [r[:width] + [None] * (width - len(r)) if len(r) != width else r for r in rows]
-    if header is None:
-        hrow = _find_header(rows)
-    else:
-        if header not in row_ids:
-            raise ValidationError(
-                f"header={header} is not a row with data in {path.name}: the first rows with "
-                f"data are {row_ids[:5]} (0-based)"
-            )
-        hrow = row_ids.index(header)
+    rows, row_ids, merged_filled, sheet_name, enc = _read_rows(
+        path, sheet=sheet, encoding=encoding, sep=sep
+    )
+    if fill_down is None:
+        fill_down = enc == "xlsx"  # merged and blank cells are a workbook's way to group rows
+    hrow = _header_position(path, rows, row_ids, header)
     columns = _unique_headers(rows[hrow])
     n_header = _last_filled(rows[hrow])
     body = rows[hrow + 1 :]
@@ -713,30 +679,8 @@ def read_table_with_report(
     fill_cols = [c for c in (roles.get("province"), roles.get("amphoe")) if c is not None]
     filled: dict[str, list[int]] = {k: sorted(v) for k, v in merged_pos.items() if k in fill_cols}
     if fill_down:
-        pcol, acol = roles.get("province"), roles.get("amphoe")
-        for col in fill_cols:
-            values = data[col]
-            done = set(filled.get(col, []))
-            for i in range(1, len(values)):
-                if values[i] is None and values[i - 1] is not None:
-                    if col == acol and pcol is not None:
-                        prov = data[pcol]
-                        if prov[i] != prov[i - 1]:
-                            continue
-                    values[i] = values[i - 1]
-                    done.add(i)
-            if done:
-                filled[col] = sorted(done)
-    df = pd.DataFrame(data)
-    # types: text by default, whole numbers as Int64 unless they look like codes
-    code_like = {roles.get("code")}
-    for col in df.columns:
-        s = df[col]
-        if dtype_str or col in code_like or _header_key(col).startswith(("รหัส", "code", "pcode")):
-            df[col] = _as_str(s)
-            continue
-        num = _as_int(s)
-        df[col] = num if num is not None else _as_str(s)
+        _fill_down(data, roles, filled)
+    df = _typed_frame(data, code=roles.get("code"), dtype_str=dtype_str)
     report = ReadReport(
         path=str(path), encoding=enc, sheet=sheet_name, header_row=row_ids[hrow],
         columns=roles, filled=filled, merged_cells=len(merged_filled),
@@ -744,23 +688,120 @@ def read_table_with_report(
         header_width=n_header, extra_fields=extra,
     )  # fmt: skip
     df.attrs = {"source": str(path)}
-    if dropped:
-        log.info("read_table dropped %d wholly blank row(s) of %s", dropped, path.name)
-    if filled:
+    _log_read(df, report)
+    return df, report
+
+
+def _read_rows(
+    path: Path, *, sheet: str | int | None, encoding: str | None, sep: str | None
+) -> tuple[list[list[Any]], list[int], list[tuple[int, int]], str | None, str]:
+    """Read the cells of a CSV or workbook, as rows of equal width.
+
+    Returns the rows, each row's 0-based row in the file, the (row, column) positions filled
+    from merged cells, the sheet read (``None`` for a CSV) and the encoding (``"xlsx"`` for a
+    workbook).
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"no table at {str(path)!r}: check the path")
+    suffix = path.suffix.lower()
+    merged_filled: list[tuple[int, int]] = []
+    sheet_name: str | None = None
+    if suffix in (".xlsx", ".xlsm"):
+        rows, row_ids, merged_filled, sheet_name = _read_xlsx_rows(path, sheet)
+        enc = "xlsx"
+    elif suffix in (".csv", ".txt", ".tsv"):
+        if suffix == ".tsv" and sep is None:
+            sep = "\t"
+        rows, row_ids, enc = _read_csv_rows(path, encoding, sep)
+    elif suffix == ".xls":
+        raise ValidationError(
+            f"{path.name} is an old .xls workbook: open it in Excel or LibreOffice and save it "
+            "as .xlsx, or as 'CSV UTF-8'"
+        )
+    else:
+        raise ValidationError(
+            f"cannot read {path.name!r}: expected a .csv, .txt, .tsv, .xlsx or .xlsm file"
+        )
+    if not rows:
+        raise ValidationError(f"{path} is empty: expected a header row and data rows")
+    # the width is set by the last non-blank cell (trailing blank cells hold nothing)
+    width = max(_last_filled(r) for r in rows)
+    _check_size(path, len(rows), width)
+    rows = [r[:width] + [None] * (width - len(r)) if len(r) != width else r for r in rows]
+    return rows, row_ids, merged_filled, sheet_name, enc
+
+
+def _header_position(
+    path: Path, rows: list[list[Any]], row_ids: list[int], header: int | None
+) -> int:
+    """Return the position in ``rows`` of the header: found, or the file row ``header``."""
+    if header is None:
+        return _find_header(rows)
+    if header not in row_ids:
+        raise ValidationError(
+            f"header={header} is not a row with data in {path.name}: the first rows with "
+            f"data are {row_ids[:5]} (0-based)"
+        )
+    return row_ids.index(header)
+
+
+def _fill_down(
+    data: dict[str, list[Any]], roles: dict[str, str], filled: dict[str, list[int]]
+) -> None:
+    """Fill blank province and amphoe cells with the value above, noting them in ``filled``.
+
+    An amphoe cell is only filled when its province is the same as the row above's. ``data``
+    and ``filled`` are updated in place (they are the reader's own, not the caller's).
+    """
+    pcol, acol = roles.get("province"), roles.get("amphoe")
+    for col in [c for c in (pcol, acol) if c is not None]:
+        values = data[col]
+        done = set(filled.get(col, []))
+        for i in range(1, len(values)):
+            if values[i] is None and values[i - 1] is not None:
+                if col == acol and pcol is not None:
+                    prov = data[pcol]
+                    if prov[i] != prov[i - 1]:
+                        continue
+                values[i] = values[i - 1]
+                done.add(i)
+        if done:
+            filled[col] = sorted(done)
+
+
+def _typed_frame(data: dict[str, list[Any]], *, code: str | None, dtype_str: bool) -> pd.DataFrame:
+    """Build the frame: text by default, whole numbers as Int64 unless they look like codes."""
+    df = pd.DataFrame(data)
+    for col in df.columns:
+        s = df[col]
+        if dtype_str or col == code or _header_key(col).startswith(("รหัส", "code", "pcode")):
+            df[col] = _as_str(s)
+            continue
+        num = _as_int(s)
+        df[col] = num if num is not None else _as_str(s)
+    return df
+
+
+def _log_read(df: pd.DataFrame, report: ReadReport) -> None:
+    """Log what :func:`read_table_with_report` dropped, filled and returned."""
+    name = Path(report.path).name
+    if report.blank_rows_dropped:
+        log.info("read_table dropped %d wholly blank row(s) of %s", report.blank_rows_dropped,
+                 name)  # fmt: skip
+    if report.filled:
         log.info(
             "read_table filled down %s",
-            ", ".join(f"{len(v)} cell(s) of {k!r}" for k, v in filled.items()),
+            ", ".join(f"{len(v)} cell(s) of {k!r}" for k, v in report.filled.items()),
         )
     log.info(
         "read_table returned %s rows x %d columns from %s (%s, header row %d, columns %s)",
         f"{len(df):,}",
         df.shape[1],
-        path.name,
-        enc,
-        row_ids[hrow],
-        roles,
+        name,
+        report.encoding,
+        report.header_row,
+        report.columns,
     )
-    return df, report
 
 
 def _as_str(s: pd.Series) -> pd.Series:

@@ -50,7 +50,9 @@ def check_canonical(gdf: gpd.GeoDataFrame, level: str) -> None:
 
 
 @pytest.mark.realdata
-def test_simplified_layer_loads_whole(tambons: gpd.GeoDataFrame) -> None:
+def test_simplified_layer_loads_whole(
+    tambons: gpd.GeoDataFrame, tambon_simplified_zip: Path
+) -> None:
     check_canonical(tambons, "tambon")
     assert len(tambons) == 7425
     names = tambons.set_index("tambon_code")["tambon_th"]
@@ -61,7 +63,7 @@ def test_simplified_layer_loads_whole(tambons: gpd.GeoDataFrame) -> None:
     assert amphoe["8401"] == "เมืองสุราษฎร์ธานี"
     assert amphoe["8001"] == "เมืองนครศรีธรรมราช"
     assert tambons.geometry.is_valid.all()
-    report = load_report(tambons)
+    report = tg.boundaries.load_boundaries_with_report(tambon_simplified_zip)[1]
     assert report.encoding == "utf-8" and report.encoding_from == "detected from bytes"
     assert set(report.abolished) == {"104701", "105001", "530306"}
     assert "104702" in report.missing_from_layer
@@ -73,13 +75,13 @@ def test_simplified_layer_loads_whole(tambons: gpd.GeoDataFrame) -> None:
 @pytest.mark.realdata
 @pytest.mark.slow
 def test_full_resolution_layer_loads_and_caches(tambon_full_zip: Path) -> None:
-    gdf = tg.load_boundaries(tambon_full_zip)
+    gdf, gdf_report = tg.boundaries.load_boundaries_with_report(tambon_full_zip)
     check_canonical(gdf, "tambon")
     assert len(gdf) == 7425
     assert int(shapely.get_num_coordinates(gdf.geometry.values).sum()) > 10_000_000
-    assert not load_report(gdf).from_cache
-    again = tg.load_boundaries(tambon_full_zip)
-    assert load_report(again).from_cache
+    assert not gdf_report.from_cache
+    again, again_report = tg.boundaries.load_boundaries_with_report(tambon_full_zip)
+    assert again_report.from_cache
     assert again["tambon_code"].equals(gdf["tambon_code"])
     assert again.geometry.geom_equals_exact(gdf.geometry, tolerance=0).all()
     amphoe = tg.to_level(gdf, "amphoe")
@@ -145,11 +147,11 @@ def test_region_schemes(tambon_simplified_zip: Path) -> None:
 
 @pytest.mark.realdata
 def test_surin_full_resolution_with_cpg(surin_zip: Path) -> None:
-    gdf = tg.load_boundaries(surin_zip)
+    gdf, gdf_report = tg.boundaries.load_boundaries_with_report(surin_zip)
     check_canonical(gdf, "tambon")
     assert len(gdf) == 159
     assert (gdf["changwat_code"] == "32").all()
-    assert load_report(gdf).encoding_from == ".cpg file (UTF-8)"
+    assert gdf_report.encoding_from == ".cpg file (UTF-8)"
 
 
 # ------------------------------------------------------------------ bad inputs made from real data
@@ -202,8 +204,7 @@ def test_detect_encoding_bytes() -> None:
 def test_dbf_without_cpg_in_both_encodings(surin_raw, tmp_path: Path, encoding: str) -> None:
     shp = write_shp(surin_raw, tmp_path / encoding, encoding=encoding, cpg=False)
     assert not shp.with_suffix(".cpg").exists()
-    gdf = tg.load_boundaries(shp)
-    report = load_report(gdf)
+    gdf, report = tg.boundaries.load_boundaries_with_report(shp)
     assert report.encoding == encoding and report.encoding_from == "detected from bytes"
     check_canonical(gdf, "tambon")
     # the one abolished-in-layer case keeps layer names; here every code is known, and the
@@ -219,8 +220,8 @@ def test_cp874_zip_without_cpg(surin_raw, tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w") as zf:
         for part in shp.parent.iterdir():
             zf.write(part, part.name)
-    gdf = tg.load_boundaries(archive)
-    assert load_report(gdf).encoding == "cp874"
+    gdf, gdf_report = tg.boundaries.load_boundaries_with_report(archive)
+    assert gdf_report.encoding == "cp874"
     assert len(gdf) == 159
 
 
@@ -232,22 +233,22 @@ def test_wrong_cpg_gives_mojibake_error_and_explicit_encoding_wins(
     shp.with_suffix(".cpg").write_text("ISO-8859-1")
     with pytest.raises(EncodingError, match="mojibake"):
         tg.load_boundaries(shp)
-    gdf = tg.load_boundaries(shp, encoding="utf-8")
-    assert load_report(gdf).encoding_from == "given"
+    report = tg.boundaries.load_boundaries_with_report(shp, encoding="utf-8")[1]
+    assert report.encoding_from == "given"
     shp.with_suffix(".cpg").unlink()
     with pytest.warns(BoundaryWarning) as record:
-        forced = tg.load_boundaries(shp, encoding="cp874")
+        forced_report = tg.boundaries.load_boundaries_with_report(shp, encoding="cp874")[1]
     assert any("mojibake" in str(w.message) for w in record)
-    assert load_report(forced).encoding == "cp874"
+    assert forced_report.encoding == "cp874"
 
 
 @pytest.mark.realdata
 def test_missing_prj_lonlat_is_assumed_with_warning(surin_raw, tmp_path: Path) -> None:
     shp = write_shp(surin_raw, tmp_path / "noprj", prj=False)
     with pytest.warns(BoundaryWarning, match="EPSG:4326 is assumed"):
-        gdf = tg.load_boundaries(shp)
+        gdf, gdf_report = tg.boundaries.load_boundaries_with_report(shp)
     assert gdf.crs.to_epsg() == 4326
-    assert load_report(gdf).crs_from == "assumed (no .prj)"
+    assert gdf_report.crs_from == "assumed (no .prj)"
 
 
 @pytest.mark.realdata
@@ -288,8 +289,7 @@ def test_invalid_and_empty_geometries(surin_raw, tmp_path: Path) -> None:
     assert not bow.is_valid
     gdf.loc[gdf.index[0], "geometry"] = bow
     gdf.loc[gdf.index[1], "geometry"] = None
-    out = tg.load_boundaries(gdf)
-    report = load_report(out)
+    out, report = tg.boundaries.load_boundaries_with_report(gdf)
     first, second = gdf["ADM3_PCODE"].iloc[0][2:], gdf["ADM3_PCODE"].iloc[1][2:]
     assert report.repaired == [first]
     assert report.empty == [second]
@@ -310,9 +310,9 @@ def test_duplicate_codes_are_merged(surin_raw) -> None:
     east = shapely.clip_by_rect(geom, (geom.bounds[0] + geom.bounds[2]) / 2, *geom.bounds[1:])
     pieces = pd.concat([row.assign(geometry=[west]), row.assign(geometry=[east])])
     gdf = pd.concat([surin_raw.iloc[1:], pieces], ignore_index=True)
-    out = tg.load_boundaries(gdf)
+    out, out_report = tg.boundaries.load_boundaries_with_report(gdf)
     code = row["ADM3_PCODE"].iloc[0][2:]
-    assert load_report(out).merged == {code: 2}
+    assert out_report.merged == {code: 2}
     assert len(out) == 159
     merged = out.set_index("tambon_code").geometry[code]
     assert abs(merged.area - geom.area) < 1e-9
@@ -322,8 +322,8 @@ def test_duplicate_codes_are_merged(surin_raw) -> None:
 def test_hierarchy_mismatch_reported(surin_raw) -> None:
     gdf = surin_raw.copy()
     gdf.loc[gdf.index[0], "ADM2_PCODE"] = "TH3399"
-    out = tg.load_boundaries(gdf)
-    assert load_report(out).hierarchy_mismatch == [gdf["ADM3_PCODE"].iloc[0][2:]]
+    out, out_report = tg.boundaries.load_boundaries_with_report(gdf)
+    assert out_report.hierarchy_mismatch == [gdf["ADM3_PCODE"].iloc[0][2:]]
     # the code is the identity: its parents come from its own prefix
     assert out["amphoe_code"].iloc[0] == out["tambon_code"].iloc[0][:4]
 
@@ -400,12 +400,11 @@ def test_missing_path_error(tmp_path: Path) -> None:
 @pytest.mark.realdata
 def test_cache_is_rebuilt_when_the_file_changes(surin_raw, tmp_path: Path) -> None:
     shp = write_shp(surin_raw, tmp_path / "c")
-    first = tg.load_boundaries(shp)
-    assert not load_report(first).from_cache
-    assert load_report(tg.load_boundaries(shp)).from_cache
+    assert not tg.boundaries.load_boundaries_with_report(shp)[1].from_cache
+    assert tg.boundaries.load_boundaries_with_report(shp)[1].from_cache
     write_shp(surin_raw.iloc[:100], tmp_path / "c")
-    changed = tg.load_boundaries(shp)
-    assert not load_report(changed).from_cache
+    changed, changed_report = tg.boundaries.load_boundaries_with_report(shp)
+    assert not changed_report.from_cache
     assert len(changed) == 100
     assert len(tg.load_boundaries(shp, use_cache=False)) == 100
 
@@ -426,7 +425,10 @@ def test_result_writes_to_parquet_with_its_report(surin_zip: Path, tmp_path: Pat
     gdf.to_parquet(tmp_path / "a.parquet")
     gdf[gdf["amphoe_code"] == "3201"].to_parquet(tmp_path / "b.parquet")
     back = gpd.read_parquet(tmp_path / "a.parquet")
-    assert load_report(back).rows == 159
+    # the deprecated attrs["load_report"] still travels, and load_report(gdf) warns once
+    with pytest.warns(FutureWarning, match="load_boundaries_with_report") as caught:
+        assert load_report(back).rows == 159
+    assert len([w for w in caught if w.category is FutureWarning]) == 1
 
 
 @pytest.mark.realdata
@@ -446,8 +448,8 @@ def test_cache_follows_a_dbf_only_change(surin_raw, tmp_path: Path) -> None:
     other.loc[other.index[0], "ADM3_PCODE"] = "TH329901"  # unknown code, same geometry
     write_shp(other, tmp_path / "tmp_d")
     (tmp_path / "d" / "tambon.dbf").write_bytes((tmp_path / "tmp_d" / "tambon.dbf").read_bytes())
-    changed = tg.load_boundaries(shp)
-    assert not load_report(changed).from_cache
+    changed, changed_report = tg.boundaries.load_boundaries_with_report(shp)
+    assert not changed_report.from_cache
     assert "329901" in set(changed["tambon_code"])
     # the unknown code keeps its layer name, decoded right
     assert changed.set_index("tambon_code").loc["329901", "tambon_th"] == other["ADM3_TH"].iloc[0]
@@ -469,8 +471,8 @@ def test_cpg_spellings(surin_raw, tmp_path: Path, cpg: str) -> None:
     gdf.loc[gdf.index[0], "ADM3_PCODE"] = "TH329901"
     shp = write_shp(gdf, tmp_path / "cpg", encoding=encoding)
     shp.with_suffix(".cpg").write_text(cpg, encoding="utf-8")
-    out = tg.load_boundaries(shp)
-    assert load_report(out).encoding == encoding
+    out, out_report = tg.boundaries.load_boundaries_with_report(shp)
+    assert out_report.encoding == encoding
     assert out.set_index("tambon_code").loc["329901", "tambon_th"] == gdf["ADM3_TH"].iloc[0]
 
 
@@ -504,8 +506,8 @@ def test_mixed_and_non_polygon_geometries(surin_raw) -> None:
     gdf.loc[gdf.index[0], "geometry"] = shapely.GeometryCollection(
         [poly, shapely.LineString([(103.5, 14.9), (103.6, 15.0)])]
     )
-    out = tg.load_boundaries(gdf)
-    assert load_report(out).non_polygonal == [gdf["ADM3_PCODE"].iloc[0][2:]]
+    out, out_report = tg.boundaries.load_boundaries_with_report(gdf)
+    assert out_report.non_polygonal == [gdf["ADM3_PCODE"].iloc[0][2:]]
     assert set(out.geom_type) <= {"Polygon", "MultiPolygon"}
     assert len(tg.to_level(out, "amphoe")) == 17
     points = surin_raw.assign(geometry=surin_raw.geometry.representative_point())
@@ -605,9 +607,9 @@ def test_corrupted_shp_bytes_are_a_library_error(surin_raw, tmp_path: Path) -> N
     assert isinstance(info.value, tg.errors.CorruptFileError) and str(shp) in str(info.value)
     assert not isinstance(info.value, shapely.errors.GEOSException)
     with pytest.warns(BoundaryWarning, match="1 of its 159 features were left out"):
-        gdf = tg.load_boundaries(shp, allow_partial=True)
+        gdf, gdf_report = tg.boundaries.load_boundaries_with_report(shp, allow_partial=True)
     assert len(gdf) == 158 and code not in set(gdf["tambon_code"])
-    assert load_report(gdf).unreadable == [code] and load_report(gdf).features_read == 159
+    assert gdf_report.unreadable == [code] and gdf_report.features_read == 159
     # the report as an object; the frame's attrs keep only the provenance
     with pytest.warns(BoundaryWarning, match="1 of its 159 features were left out"):
         again, report = tg.boundaries.load_boundaries_with_report(shp, allow_partial=True)
@@ -635,8 +637,7 @@ def test_truncated_shp_is_refused_unless_allow_partial(surin_raw, tmp_path: Path
     ):
         tg.load_boundaries(shp)
     with pytest.warns(BoundaryWarning, match="left out"):
-        gdf = tg.load_boundaries(shp, allow_partial=True)
-    report = load_report(gdf)
+        gdf, report = tg.boundaries.load_boundaries_with_report(shp, allow_partial=True)
     expected = sorted(surin_raw["ADM3_PCODE"].str[2:].to_numpy()[cut])
     assert sorted(report.unreadable) == expected
     assert len(gdf) == 159 - n_missing and not gdf.geometry.is_empty.any()
@@ -657,9 +658,9 @@ def test_truncated_dbf_names_the_lost_features(surin_raw, tmp_path: Path) -> Non
     ):
         tg.load_boundaries(shp)
     with pytest.warns(BoundaryWarning):
-        gdf = tg.load_boundaries(shp, allow_partial=True)
-    assert len(gdf) == 100 and load_report(gdf).unreadable[0] == "feature 101"
-    assert len(load_report(gdf).unreadable) == 59
+        gdf, gdf_report = tg.boundaries.load_boundaries_with_report(shp, allow_partial=True)
+    assert len(gdf) == 100 and gdf_report.unreadable[0] == "feature 101"
+    assert len(gdf_report.unreadable) == 59
 
 
 @pytest.mark.realdata

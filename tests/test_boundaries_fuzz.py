@@ -42,8 +42,9 @@ def _load_in_child(path: str, level: str, allow_partial: bool, conn: Any) -> Non
         settings.progress = False
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            gdf = tg.load_boundaries(path, level=level, allow_partial=allow_partial)
-        report = tg.boundaries.load_report(gdf)
+            gdf, report = tg.boundaries.load_boundaries_with_report(
+                path, level=level, allow_partial=allow_partial
+            )
         conn.send({"outcome": "load", "rows": len(gdf), "features_read": report.features_read,
                    "merged": report.merged, "unreadable": report.unreadable,
                    "empty": report.empty})  # fmt: skip

@@ -169,3 +169,33 @@ def test_more_mistakes_are_one_line_in_cli_words(tmp_path: Path) -> None:
     line = one_error_line(cli("monitor", "status", str(tmp_path / "none.sqlite"), "--period",
                               "Q1 FY2566", cache=tmp_path / "c"), "monitor status")  # fmt: skip
     assert "open_store" not in line and "tambon-gis monitor import STORE FILE" in line
+
+
+@pytest.mark.parametrize("bug", [KeyError("tambon_code"), IndexError("list index out of range")])
+def test_a_key_error_is_a_bug_not_a_user_message(
+    bug: Exception, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tambon_gis.cli import _map, main
+
+    def broken(args: object) -> int:
+        raise bug
+
+    monkeypatch.setattr(_map, "run", broken)
+    assert main(["map", "--out", "x.html"]) == 1
+    err = capsys.readouterr().err
+    assert f"unexpected error ({type(bug).__name__}:" in err and "This is a bug" in err
+    assert "error: tambon_code" not in err  # not unwrapped into a user message
+
+
+def test_an_unknown_codec_is_a_user_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tambon_gis.cli import _map, main
+
+    def unknown_codec(args: object) -> int:
+        return len(b"x".decode("no-such-codec"))  # LookupError: unknown encoding
+
+    monkeypatch.setattr(_map, "run", unknown_codec)
+    assert main(["map", "--out", "x.html"]) == 1
+    err = capsys.readouterr().err
+    assert "error: unknown encoding: no-such-codec" in err and "bug" not in err

@@ -16,7 +16,6 @@ import pytest
 import tambon_gis as tg
 from tambon_gis import datasets, settings
 from tambon_gis._errors import DataNotFoundError, ValidationError
-from tambon_gis.boundaries import load_report
 
 
 def test_registry_entries_are_complete() -> None:
@@ -31,6 +30,10 @@ def test_registry_entries_are_complete() -> None:
     assert isinstance(info.value, ValueError) and not isinstance(info.value, KeyError)
     with pytest.raises(ValidationError, match="did you mean 'hdx-cod-ab-tha'"):
         datasets.get_source("hdx-cod-ab")
+    # a level the archive has no layer of is a user's mistake: a ValueError, not a KeyError
+    with pytest.raises(ValidationError, match=r"level='region'.*\['amphoe', 'changwat'") as info:
+        datasets.extract(level="region")
+    assert not isinstance(info.value, KeyError)
 
 
 @pytest.fixture()
@@ -114,9 +117,9 @@ def test_load_boundaries_downloads_only_when_asked(fresh_cache: Path, mirror, mo
     monkeypatch.setenv(datasets.ENV_MIRROR, base)
     assert tg.boundaries.is_embedded(tg.load_boundaries())  # no download unless asked
     assert len(requests) == 0
-    gdf = tg.load_boundaries(resolution="full")
+    gdf, report = tg.boundaries.load_boundaries_with_report(resolution="full")
     assert set(gdf["changwat_code"]) == {"32", "33", "34"}
-    assert load_report(gdf).encoding == "utf-8"
+    assert report.encoding == "utf-8"
     assert len(requests) == 1
     # offline now works from the cache
     monkeypatch.setenv(settings.ENV_OFFLINE, "1")

@@ -12,7 +12,17 @@ import shapely
 from shapely.geometry import Point, box
 
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
-from tambon_gis.join import assign_points, attach_columns, join_attributes
+from tambon_gis.join import (
+    AssignReport,
+    AttachReport,
+    assign_points,
+    assign_points_with_report,
+    attach_columns,
+    attach_columns_with_report,
+    join_attributes,
+    join_attributes_with_report,
+    require_matched,
+)
 from tambon_gis.matching import MatchReport, match_areas
 from tambon_gis.selection import select_areas
 from tambon_gis.tables import read_table
@@ -30,14 +40,14 @@ def pilot() -> pd.DataFrame:
 @pytest.mark.realdata
 def test_join_pilot_to_real_boundaries(pilot: pd.DataFrame, tambons: gpd.GeoDataFrame) -> None:
     before = pilot.copy()
-    g = join_attributes(pilot, tambons, **COLS)
+    g, report = join_attributes_with_report(pilot, tambons, **COLS)
     pd.testing.assert_frame_equal(pilot, before)
     assert isinstance(g, gpd.GeoDataFrame)
     assert len(g) == 23 and g.crs == tambons.crs
     assert g.geometry.notna().all() and g.geometry.is_valid.all()
     assert g["in_boundaries"].all()
     assert set(g["region_en"]) == {"North", "Northeast", "Central", "East", "West", "South"}
-    assert g.attrs["match_counts"]["fuzzy"] == 2
+    assert report.counts["fuzzy"] == 2 and not g.attrs  # the report is returned, not in attrs
     # each row's geometry is its tambon's
     by_code = tambons.set_index("tambon_code").geometry
     assert all(
@@ -52,7 +62,7 @@ def test_join_pilot_to_real_boundaries(pilot: pd.DataFrame, tambons: gpd.GeoData
 def test_unmatched_rows_are_kept_without_geometry(tambons: gpd.GeoDataFrame) -> None:
     table = read_table(DATA / "match_messy.csv", dtype_str=True)
     cols = {"province": "province", "amphoe": "district", "tambon": "subdistrict", "code": "code"}
-    g, report = join_attributes(table, tambons, **cols, return_report=True)
+    g, report = join_attributes_with_report(table, tambons, **cols)
     assert isinstance(report, MatchReport)
     assert len(g) == 17
     assert g["id"].tolist() == table["id"].tolist()
@@ -105,6 +115,18 @@ def test_join_reuses_a_report_and_checks_its_inputs() -> None:
     assert join_attributes(report, hdx)["in_boundaries"].all()
 
 
+def test_return_report_is_deprecated_and_still_returns_both() -> None:
+    b = gpd.GeoDataFrame({"tambon_code": ["320310"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    t = pd.DataFrame({"ตำบล": ["ทุ่งกุลา", "ไม่มี"], "จังหวัด": ["สุรินทร์", "สุรินทร์"]})
+    with pytest.warns(FutureWarning, match="join_attributes_with_report") as caught:
+        g, report = join_attributes(t, b, province="จังหวัด", tambon="ตำบล", return_report=True)
+    assert len([w for w in caught if w.category is FutureWarning]) == 1  # warned once
+    new, new_report = join_attributes_with_report(t, b, province="จังหวัด", tambon="ตำบล")
+    pd.testing.assert_frame_equal(g, new)
+    assert report.counts.to_dict() == new_report.counts.to_dict() and report.n_matched == 1
+    assert not g.attrs and not new.attrs  # no report in attrs, either way
+
+
 # --------------------------------------------------------------------------------------------
 # assign_points
 # --------------------------------------------------------------------------------------------
@@ -124,12 +146,12 @@ def test_points_inside_their_tambons(tambons: gpd.GeoDataFrame) -> None:
     df = pd.DataFrame(
         {"id": sample["tambon_code"].to_numpy(), "lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()}
     )
-    out = assign_points(df, tambons)
+    out, report = assign_points_with_report(df, tambons)
     assert len(out) == 300 and list(out.index) == list(df.index)
     assert (out["tambon_code"] == out["id"]).all()
     assert (out["assign_status"] == "inside").all()
     assert out["tambon_th"].notna().all() and out["changwat_th"].notna().all()
-    assert out.attrs["assign_counts"]["inside"] == 300
+    assert report.inside == 300 and "assign_counts" not in out.attrs
     # a GeoDataFrame of points gives the same answer
     gdf = gpd.GeoDataFrame(df[["id"]], geometry=pts.to_numpy(), crs="EPSG:4326")
     assert assign_points(gdf, tambons)["tambon_code"].tolist() == out["tambon_code"].tolist()
@@ -177,14 +199,14 @@ def test_points_outside_and_snapped(tambons: gpd.GeoDataFrame) -> None:
     plain = assign_points(df, tambons)
     assert plain["assign_status"].tolist() == ["outside", "outside", "inside", "no_location"]
     assert plain["tambon_code"].isna().tolist() == [True, True, False, True]
-    snapped = assign_points(df, tambons, snap_distance=1000)
+    snapped, report = assign_points_with_report(df, tambons, snap_distance=1000)
     assert snapped["assign_status"].tolist() == ["snapped", "outside", "inside", "no_location"]
     assert snapped["tambon_code"].iloc[0] is not None and snapped["tambon_code"].iloc[0].startswith(
         "83"
     )
     assert 0 < snapped["snap_m"].iloc[0] <= 1000
     assert np.isnan(snapped["snap_m"].iloc[2])
-    assert snapped.attrs["assign_counts"] == {
+    assert isinstance(report, AssignReport) and report.counts == {
         "inside": 1,
         "snapped": 1,
         "outside": 1,
@@ -199,10 +221,14 @@ def test_points_on_a_shared_edge_count_both_tambons() -> None:
         geometry=[box(100, 13, 100.1, 13.1), box(100.05, 13, 100.2, 13.1)],
         crs="EPSG:4326",
     )
-    out = assign_points(pd.DataFrame({"lon": [100.07, 100.15], "lat": [13.05, 13.05]}), b)
+    points = pd.DataFrame({"lon": [100.07, 100.15], "lat": [13.05, 13.05]})
+    out, report = assign_points_with_report(points, b)
     assert out["tambon_code"].tolist() == ["100101", "100102"]  # the first listed wins
     assert out["n_tambons"].tolist() == [2, 1]
-    assert out.attrs["assign_counts"]["on_several"] == 1
+    assert report.on_several == 1
+    assert repr(report) == "AssignReport(2 points: inside 2, on_several 1)"
+    # the plain function returns the same frame
+    pd.testing.assert_frame_equal(assign_points(points, b), out)
 
 
 def test_point_errors_name_the_fix() -> None:
@@ -316,12 +342,15 @@ def test_attach_columns_keeps_every_boundary_row() -> None:
     gdf = _two_tambons()
     table = pd.DataFrame({"tambon_code": ["320101", "320101", None, "999999"], "x": [1, 2, 3, 4]})
     before = gdf.copy()
-    out = attach_columns(gdf, table)
+    out, report = attach_columns_with_report(gdf, table)
     pd.testing.assert_frame_equal(gdf, before)
     assert out["tambon_code"].tolist() == gdf["tambon_code"].tolist()
     assert out["x"].iloc[0] == 1 and pd.isna(out["x"].iloc[1])
-    assert out.attrs["duplicates"] == 1 and out.attrs["unmatched"] == 1
-    assert out.attrs["not_in_layer"] == 1
+    assert report == AttachReport(rows=2, with_values=1, unmatched=1, duplicates=1,
+                                  not_in_layer=1)
+    assert not out.attrs  # the report is returned, not carried in attrs
+    assert "1 of 2 rows given values" in repr(report)
+    pd.testing.assert_frame_equal(attach_columns(gdf, table), out)
     with pytest.raises(SchemaError, match="join_attributes"):
         attach_columns(gdf, table.rename(columns={"tambon_code": "code"}))
     with pytest.raises(SchemaError, match=r"\['y'\] are not in the table"):
@@ -350,3 +379,19 @@ def test_attach_columns_skips_the_bookkeeping_of_a_frame_joined_before_0_2() -> 
                         "households": [10]})  # fmt: skip
     layer = attach_columns(_two_tambons(), old)
     assert "households" in layer.columns and not {"status", "score"} & set(layer.columns)
+
+
+def test_require_matched_names_the_rows_to_fix() -> None:
+    b = _two_tambons()
+    table = pd.DataFrame({"code": ["320101", "999999", "320102", None]})
+    joined = join_attributes(table, b, code="code")
+    with pytest.raises(ValidationError, match=r"2 row\(s\) of pilots.csv .* \(rows \[2, 4\]\)"):
+        require_matched(joined, source="pilots.csv")
+    # a tambon the layer lacks is not matched either
+    layer = b[b["tambon_code"] == "320101"]
+    with pytest.raises(ValidationError, match=r"1 row\(s\) of the table .* \(rows \[2\]\)"):
+        require_matched(join_attributes(table.iloc[[0, 2]], layer, code="code"))
+    ok = join_attributes(table.iloc[[0, 2]], b, code="code")
+    assert require_matched(ok) is ok
+    with pytest.raises(SchemaError, match="join_attributes"):
+        require_matched(pd.DataFrame({"code": ["320101"]}))  # type: ignore[arg-type]

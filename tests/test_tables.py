@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from tambon_gis._errors import EncodingError, ValidationError
+from tambon_gis.matching import match_areas
 from tambon_gis.tables import ReadReport, detect_columns, read_table, read_table_with_report
 
 DATA = Path(__file__).parent / "data"
@@ -247,3 +248,17 @@ def test_the_read_report_is_an_object_and_attrs_hold_the_source(tmp_path: Path) 
     old = read_table(p)
     assert old.attrs["read_table"] == report.to_dict() and old.attrs["source"] == str(p)
     pd.testing.assert_frame_equal(old, df)
+
+
+def test_match_areas_notes_filled_cells_from_the_read_report(tmp_path: Path) -> None:
+    p = tmp_path / "filled.csv"
+    p.write_text("จังหวัด,ตำบล\nสุรินทร์,ทุ่งกุลา\n,ในเมือง\n", encoding="utf-8")
+    df, report = read_table_with_report(p, fill_down=True)
+    assert report.filled == {"จังหวัด": [1]} and df.attrs == {"source": str(p)}
+    notes = match_areas(df, read_report=report).to_frame()["note"].tolist()
+    assert "จังหวัด filled down" in str(notes[1]) and "filled down" not in str(notes[0])
+    # without the report nothing says the cell was filled: attrs carry no report
+    assert "filled down" not in str(match_areas(df).to_frame()["note"].iloc[1])
+    # a frame of the deprecated read_table still has its attrs read, for this release only
+    old = read_table(p, fill_down=True)
+    assert "จังหวัด filled down" in str(match_areas(old).to_frame()["note"].iloc[1])

@@ -19,7 +19,8 @@ Upper levels carry the columns from their own level up. What was repaired, merge
 be matched to the gazetteer is logged and returned as a :class:`LoadReport` by
 :func:`load_boundaries_with_report`; the frame's ``attrs`` hold its provenance
 (``boundary_layer``). ``gdf.attrs["load_report"]`` (the report as a plain dict) and
-:func:`load_report`, which reads it, are deprecated and go in the next release.
+:func:`load_report`, which reads it and warns ``FutureWarning``, are deprecated and go in the
+next release.
 
 The package holds one concern per module: :mod:`~tambon_gis.boundaries.schema` (levels,
 canonical columns, :class:`LoadReport`), :mod:`~tambon_gis.boundaries.read` (finding and

@@ -389,7 +389,9 @@ def _finish(
     out = out[CANONICAL_COLUMNS[level]].sort_values(code_col, kind="stable")
     out = out.reset_index(drop=True)
     report.rows = len(out)
-    out.attrs["load_report"] = report.to_dict()
+    # the report goes beside the frame (load_boundaries_with_report); a layer loaded before
+    # and passed again does not keep its old one
+    out.attrs.pop("load_report", None)
     notes = report.summary_lines()[2:]
     if notes:
         # Said once per file: a read from the cache (the same file again) only logs it.

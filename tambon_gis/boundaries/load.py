@@ -35,7 +35,6 @@ from tambon_gis.boundaries.schema import (
     BoundaryWarning,
     Level,
     LoadReport,
-    load_report,
 )
 from tambon_gis.names import province_code
 
@@ -138,12 +137,13 @@ def load_boundaries(
     >>> gdf.loc[gdf.tambon_code == "801210", "tambon_th"].item()  # doctest: +SKIP
     'ปากพนังฝั่งตะวันตก'
     """
-    gdf = _load(
+    gdf, report = load_boundaries_with_report(
         source, level=level, columns=columns, encoding=encoding, crs=crs,
         region_scheme=region_scheme, layer=layer, use_cache=use_cache,
-        allow_partial=allow_partial, resolution=resolution,
+        allow_partial=allow_partial, resolution=resolution, province=province,
     )  # fmt: skip
-    return gdf if province is None else _only_province(gdf, province)
+    gdf.attrs["load_report"] = report.to_dict()  # deprecated: load_boundaries_with_report
+    return gdf
 
 
 def load_boundaries_with_report(
@@ -188,15 +188,12 @@ def load_boundaries_with_report(
     >>> report.rows, "load_report" in gdf.attrs  # doctest: +SKIP
     (7425, False)
     """
-    gdf = load_boundaries(
+    gdf, report = _load(
         source, level=level, columns=columns, encoding=encoding, crs=crs,
         region_scheme=region_scheme, layer=layer, use_cache=use_cache,
-        allow_partial=allow_partial, resolution=resolution, province=province,
+        allow_partial=allow_partial, resolution=resolution,
     )  # fmt: skip
-    report = load_report(gdf)
-    out = gdf.copy(deep=False)
-    out.attrs = {k: v for k, v in gdf.attrs.items() if k != "load_report"}
-    return out, report
+    return (gdf if province is None else _only_province(gdf, province)), report
 
 
 def _only_province(gdf: gpd.GeoDataFrame, province: str) -> gpd.GeoDataFrame:
@@ -229,8 +226,8 @@ def _load(
     use_cache: bool | None,
     allow_partial: bool,
     resolution: Literal["auto", "full", "embedded"],
-) -> gpd.GeoDataFrame:
-    """Load the whole layer (the body of :func:`load_boundaries`)."""
+) -> tuple[gpd.GeoDataFrame, LoadReport]:
+    """Load the whole layer and its report (the body of :func:`load_boundaries_with_report`)."""
     if level not in CODE_LENGTH:
         raise ValidationError(
             f"level={level!r} is not a level boundaries are loaded at: expected 'tambon', "
@@ -249,7 +246,7 @@ def _load(
         if raw.crs is None and crs is not None:
             raw = raw.set_crs(crs)
         out = _canonicalise(raw, level=level, columns=columns, report=report, crs=crs)
-        return _finish(out, report, level=level, region_scheme=region_scheme)
+        return _finish(out, report, level=level, region_scheme=region_scheme), report
 
     path = _resolve_path(Path(source), level=level)
     use_cache = settings.use_cache if use_cache is None else use_cache
@@ -272,7 +269,7 @@ def _load(
             for message in report.warnings:
                 warnings.warn(message, BoundaryWarning, stacklevel=2)
             logger.info("read %s from the cache %s", path, cache_file)
-            return _finish(out, report, level=level, region_scheme=region_scheme)
+            return _finish(out, report, level=level, region_scheme=region_scheme), report
         except (OSError, ValueError, TypeError) as exc:  # a broken cache is rebuilt
             logger.warning("cache %s unreadable (%s); reading the source again", cache_file, exc)
 
@@ -306,7 +303,7 @@ def _load(
         cache_file.with_suffix(".json").write_text(
             json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8"
         )
-    return _finish(out, report, level=level, region_scheme=region_scheme)
+    return _finish(out, report, level=level, region_scheme=region_scheme), report
 
 
 _EMBEDDED_LOCK = threading.Lock()
@@ -330,7 +327,7 @@ def _embedded_level(level: str) -> gpd.GeoDataFrame:
 
 def _load_embedded(
     *, level: str, region_scheme: str | Mapping[str, str] | None
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, LoadReport]:
     info = datasets.embedded_info()
     src = _embedded_level(level)
     report = LoadReport(
@@ -353,7 +350,7 @@ def _load_embedded(
         "attribution": info["attribution"],
         "sha256": info["sha256"],
     }
-    return out
+    return out, report
 
 
 class ResolutionWarning(BoundaryWarning):

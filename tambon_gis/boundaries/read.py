@@ -15,6 +15,7 @@ import struct
 import warnings
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -378,8 +379,63 @@ def _read_file(
     ``lost`` (positions past the end of a cut-short .dbf) and ``why``, for
     :func:`~tambon_gis.boundaries.canonical._drop_unreadable`.
     """
-    import pyogrio
+    source = _source_of(path, level=level)
+    if source.suffix in (".parquet", ".geoparquet"):
+        if source.member:
+            raise DataNotFoundError(
+                f"{str(path)!r}: a GeoParquet file inside a zip cannot be read; unzip it first"
+            )
+        gdf = _read_geoparquet(path)
+        report.features_read = len(gdf)
+        report.encoding, report.encoding_from = "utf-8", "format"
+        return gdf, None
+    index: dict[str, Any] | None = None
+    kwargs: dict[str, Any] = {}
+    if source.suffix == ".shp":
+        index = _shapefile_index(path, source.member)
+        if index["dbf_missing"]:
+            stem = Path((source.member or path.name).replace("\\", "/")).stem
+            raise CorruptFileError(
+                f"the shapefile {source.what} has no .dbf ({stem}.dbf is missing): a shapefile "
+                "keeps its codes and names in the .dbf next to the .shp. Copy (or zip) the .shp "
+                "together with its .dbf, .shx and .prj, and load it again"
+            )
+        _shapefile_encoding(path, source.member, encoding=encoding, report=report)
+        kwargs["encoding"] = report.encoding
+    else:
+        report.encoding, report.encoding_from = "utf-8", "format"
+        if encoding is not None:
+            report.encoding, report.encoding_from = encoding, "given"
+            kwargs["encoding"] = encoding
+    gdf, unreadable, caught = _read_layer(source, level=level, layer=layer, kwargs=kwargs,
+                                          report=report)  # fmt: skip
+    report.features_read = len(gdf)
+    if source.suffix == ".gpkg" and source.member is None:
+        _check_geopackage(path, layer=kwargs.get("layer"), n_read=len(gdf))
+    unreadable_info: dict[str, Any] | None = None
+    if index is not None:
+        unreadable_info = _shapefile_unreadable(gdf, index, unreadable, source=source,
+                                                report=report)  # fmt: skip
+    elif unreadable:
+        unreadable_info = {"rows": unreadable, "lost": [], "why": "their coordinates are damaged"}
+    _replay_read_warnings(caught, path=path, report=report, explained=bool(unreadable_info))
+    return gdf, unreadable_info
 
+
+@dataclass(frozen=True)
+class _Source:
+    """Where the layer of a file is: the file, its zip member, and how to name it."""
+
+    path: Path
+    member: str | None
+    suffix: str  # of the member when there is one
+    uri: str  # what pyogrio opens
+    what: str  # for messages
+    kind: str  # the format's name, for messages
+
+
+def _source_of(path: Path, *, level: str) -> _Source:
+    """Check the file is not empty and find the member of a zip to read."""
     suffix = path.suffix.lower()
     _check_not_empty(path)
     try:
@@ -390,61 +446,58 @@ def _read_file(
     except _ZIP_ERRORS as exc:
         raise _zip_error(path, exc) from exc
     target_suffix = Path(member.replace("\\", "/")).suffix.lower() if member else suffix
-    uri = f"/vsizip/{path}/{member.replace(chr(92), '/')}" if member else str(path)
-    what = f"{member!r} inside {str(path)!r}" if member else repr(str(path))
-    kind = _FORMAT_NAMES.get(target_suffix, "vector")
+    return _Source(
+        path=path,
+        member=member,
+        suffix=target_suffix,
+        uri=f"/vsizip/{path}/{member.replace(chr(92), '/')}" if member else str(path),
+        what=f"{member!r} inside {str(path)!r}" if member else repr(str(path)),
+        kind=_FORMAT_NAMES.get(target_suffix, "vector"),
+    )
 
-    if target_suffix in (".parquet", ".geoparquet"):
-        if member:
-            raise DataNotFoundError(
-                f"{str(path)!r}: a GeoParquet file inside a zip cannot be read; unzip it first"
-            )
-        gdf = _read_geoparquet(path)
-        report.features_read = len(gdf)
-        report.encoding, report.encoding_from = "utf-8", "format"
-        return gdf, None
 
-    index: dict[str, Any] | None = None
-    kwargs: dict[str, Any] = {}
-    if target_suffix == ".shp":
-        index = _shapefile_index(path, member)
-        if index["dbf_missing"]:
-            stem = Path((member or path.name).replace("\\", "/")).stem
-            raise CorruptFileError(
-                f"the shapefile {what} has no .dbf ({stem}.dbf is missing): a shapefile keeps "
-                "its codes and names in the .dbf next to the .shp. Copy (or zip) the .shp "
-                "together with its .dbf, .shx and .prj, and load it again"
-            )
-        if encoding is not None:
-            report.encoding, report.encoding_from = encoding, "given"
-        else:
-            try:
-                data, cpg = _read_dbf_bytes(path, member)
-            except _ZIP_ERRORS as exc:
-                raise _zip_error(path, exc) from exc
-            codec = _cpg_to_codec(cpg) if cpg else None
-            if cpg and codec is None:
-                logger.warning(
-                    "%s: the .cpg says %r, which is not an encoding; detecting it "
-                    "from the bytes instead",
-                    path.name,
-                    cpg,
-                )
-            if codec:
-                report.encoding, report.encoding_from = codec, f".cpg file ({cpg})"
-            elif data is not None:
-                report.encoding = detect_encoding(data, source=str(path))
-                report.encoding_from = "detected from bytes"
-            else:
-                report.encoding, report.encoding_from = "utf-8", "no .dbf"
-        kwargs["encoding"] = report.encoding
+def _shapefile_encoding(
+    path: Path, member: str | None, *, encoding: str | None, report: LoadReport
+) -> None:
+    """Set the report's encoding of a shapefile: given, from its .cpg, or from the bytes."""
+    if encoding is not None:
+        report.encoding, report.encoding_from = encoding, "given"
+        return
+    try:
+        data, cpg = _read_dbf_bytes(path, member)
+    except _ZIP_ERRORS as exc:
+        raise _zip_error(path, exc) from exc
+    codec = _cpg_to_codec(cpg) if cpg else None
+    if cpg and codec is None:
+        logger.warning(
+            "%s: the .cpg says %r, which is not an encoding; detecting it from the bytes instead",
+            path.name,
+            cpg,
+        )
+    if codec:
+        report.encoding, report.encoding_from = codec, f".cpg file ({cpg})"
+    elif data is not None:
+        report.encoding = detect_encoding(data, source=str(path))
+        report.encoding_from = "detected from bytes"
     else:
-        report.encoding, report.encoding_from = "utf-8", "format"
-        if encoding is not None:
-            report.encoding, report.encoding_from = encoding, "given"
-            kwargs["encoding"] = encoding
-    given = report.encoding_from == "given"
+        report.encoding, report.encoding_from = "utf-8", "no .dbf"
+
+
+def _read_layer(
+    source: _Source, *, level: str, layer: str | int | None, kwargs: dict[str, Any],
+    report: LoadReport,
+) -> tuple[gpd.GeoDataFrame, list[int], list[warnings.WarningMessage]]:  # fmt: skip
+    """Read the layer with pyogrio: the frame, features whose geometry cannot be built, warnings.
+
+    ``kwargs`` (encoding, and the layer once picked) are passed to pyogrio. Every failure is
+    said in terms of the file: an :class:`EncodingError`, a :class:`DataNotFoundError` for a
+    layer that is not there, a :class:`CorruptFileError` for a damaged file.
+    """
     import pyarrow as pa
+    import pyogrio
+
+    path, what, kind = source.path, source.what, source.kind
+    given = report.encoding_from == "given"
 
     def damaged(exc: BaseException) -> CorruptFileError:
         return CorruptFileError(
@@ -454,18 +507,20 @@ def _read_file(
 
     unreadable: list[int] = []
     try:
-        if layer is None and target_suffix in (".gpkg", ".fgb", ".geojson", ".json"):
-            layer = _pick_layer(uri, level=level, source=what)
+        if layer is None and source.suffix in (".gpkg", ".fgb", ".geojson", ".json"):
+            layer = _pick_layer(source.uri, level=level, source=what)
         if layer is not None:
             kwargs["layer"] = layer
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                gdf = pyogrio.read_dataframe(uri, use_arrow=True, **kwargs)
+                gdf = pyogrio.read_dataframe(source.uri, use_arrow=True, **kwargs)
             except shapely.errors.GEOSException:
                 # Damaged coordinates (e.g. a ring that no longer closes): read the rest and
                 # mark the features whose geometry cannot be built.
-                gdf = pyogrio.read_dataframe(uri, use_arrow=True, on_invalid="ignore", **kwargs)
+                gdf = pyogrio.read_dataframe(
+                    source.uri, use_arrow=True, on_invalid="ignore", **kwargs
+                )
                 unreadable = np.flatnonzero(
                     pd.isna(np.asarray(gdf.geometry.values, dtype=object))
                 ).tolist()
@@ -473,8 +528,8 @@ def _read_file(
             _check_mojibake(gdf, path=path, given=given)
     except (UnicodeDecodeError, pa.ArrowException) as exc:
         hint = ""
-        if target_suffix == ".shp" and not given:
-            data, _ = _read_dbf_bytes(path, member)
+        if source.suffix == ".shp" and not given:
+            data, _ = _read_dbf_bytes(path, source.member)
             try:
                 guess = detect_encoding(data or b"", source=str(path))
                 hint = f" The bytes look like {guess!r}."
@@ -495,50 +550,59 @@ def _read_file(
         raise _zip_error(path, exc) from exc
     except shapely.errors.GEOSException as exc:
         raise damaged(exc) from exc
-    report.features_read = len(gdf)
-    if target_suffix == ".gpkg" and member is None:
-        _check_geopackage(path, layer=kwargs.get("layer"), n_read=len(gdf))
-    unreadable_info: dict[str, Any] | None = None
-    if index is not None:
-        lost: list[int] = []
-        expected = index["records"]
-        if expected is not None and len(gdf) < expected:
-            lost = list(range(len(gdf), expected))  # no attributes: the .dbf is cut short
-            index["why"] = index["why"] or (f"the .dbf holds {len(gdf):,} records while the .shx "
-                                            f"indexes {expected:,}")  # fmt: skip
-        if len(gdf.columns) <= 1 and len(gdf):
-            raise CorruptFileError(
-                f"the .dbf of the shapefile {what} holds no readable columns: it is damaged. "
-                f"{_again(path)}"
-            )
-        if expected is not None and len(gdf) <= expected:
-            empty = np.flatnonzero(
-                shapely.is_empty(np.asarray(gdf.geometry.values, dtype=object))
-                | pd.isna(np.asarray(gdf.geometry.values, dtype=object))
-            )
-            suspect = sorted(set(empty.tolist()) - set(index["bad"]))
-            if suspect:
-                try:
-                    scanned = _scan_shp_records(index, suspect)
-                except _ZIP_ERRORS as exc:
-                    raise _zip_error(path, exc) from exc
-                if scanned and not index["why"]:
-                    index["why"] = "the .shx points at records the .shp does not hold there"
-                index["bad"] = sorted(set(index["bad"]) | set(scanned))
-        bad = sorted(i for i in set(index["bad"]) | set(unreadable) if i < len(gdf))
-        report.features_read = max(len(gdf), expected or 0)
-        unreadable_info = {
-            "rows": bad,
-            "lost": lost,
-            "why": index["why"] or "their coordinates are damaged",
-        }
-    elif unreadable:
-        report.features_read = len(gdf)
-        unreadable_info = {
-            "rows": unreadable,
-            "lost": [],
-            "why": "their coordinates are damaged",
-        }
+    return gdf, unreadable, caught
+
+
+def _shapefile_unreadable(
+    gdf: gpd.GeoDataFrame, index: dict[str, Any], unreadable: list[int], *, source: _Source,
+    report: LoadReport,
+) -> dict[str, Any]:  # fmt: skip
+    """Find the features of a shapefile that could not be read whole, from its .shx index.
+
+    Records past the end of a cut-short .dbf are ``lost``; records whose geometry is damaged
+    or that the .shx points at wrongly are ``rows``. Sets ``report.features_read`` to what the
+    file holds.
+    """
+    path = source.path
+    lost: list[int] = []
+    expected = index["records"]
+    if expected is not None and len(gdf) < expected:
+        lost = list(range(len(gdf), expected))  # no attributes: the .dbf is cut short
+        index["why"] = index["why"] or (f"the .dbf holds {len(gdf):,} records while the .shx "
+                                        f"indexes {expected:,}")  # fmt: skip
+    if len(gdf.columns) <= 1 and len(gdf):
+        raise CorruptFileError(
+            f"the .dbf of the shapefile {source.what} holds no readable columns: it is damaged. "
+            f"{_again(path)}"
+        )
+    if expected is not None and len(gdf) <= expected:
+        empty = np.flatnonzero(
+            shapely.is_empty(np.asarray(gdf.geometry.values, dtype=object))
+            | pd.isna(np.asarray(gdf.geometry.values, dtype=object))
+        )
+        suspect = sorted(set(empty.tolist()) - set(index["bad"]))
+        if suspect:
+            try:
+                scanned = _scan_shp_records(index, suspect)
+            except _ZIP_ERRORS as exc:
+                raise _zip_error(path, exc) from exc
+            if scanned and not index["why"]:
+                index["why"] = "the .shx points at records the .shp does not hold there"
+            index["bad"] = sorted(set(index["bad"]) | set(scanned))
+    bad = sorted(i for i in set(index["bad"]) | set(unreadable) if i < len(gdf))
+    report.features_read = max(len(gdf), expected or 0)
+    return {"rows": bad, "lost": lost, "why": index["why"] or "their coordinates are damaged"}
+
+
+def _replay_read_warnings(
+    caught: list[warnings.WarningMessage], *, path: Path, report: LoadReport, explained: bool
+) -> None:
+    """Warn again what pyogrio warned while reading, said in terms of the file.
+
+    Undecodable characters are a :class:`BoundaryWarning` when the encoding was given (else
+    logged); an unclosed ring is not repeated when the unreadable features ``explained`` it.
+    """
+    given = report.encoding_from == "given"
     for w in caught:
         if "converted correctly" in str(w.message):
             message = (
@@ -546,14 +610,13 @@ def _read_file(
                 "if names look wrong, pass the right encoding=... ('utf-8' or 'cp874')"
             )
             if given:
-                warnings.warn(message, BoundaryWarning, stacklevel=4)
+                warnings.warn(message, BoundaryWarning, stacklevel=5)
             else:
                 logger.warning(message)
-        elif "Non closed ring" in str(w.message) and unreadable_info:
+        elif "Non closed ring" in str(w.message) and explained:
             continue  # explained by the unreadable features the load reports
         else:
-            warnings.warn(w.message, w.category, stacklevel=4)
-    return gdf, unreadable_info
+            warnings.warn(w.message, w.category, stacklevel=5)
 
 
 def _check_geopackage(path: Path, *, layer: str | int | None, n_read: int) -> None:

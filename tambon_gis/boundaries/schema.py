@@ -8,6 +8,7 @@ assumptions made while loading (:class:`BoundaryWarning`) and :class:`LoadReport
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -162,6 +163,11 @@ class LoadReport:
 def load_report(gdf: pd.DataFrame) -> LoadReport:
     """Return the :class:`LoadReport` of a frame returned by :func:`load_boundaries`.
 
+    Deprecated since 0.2, and goes in the next release: it reads ``attrs["load_report"]``,
+    which pandas drops or copies at will. Call
+    :func:`~tambon_gis.boundaries.load_boundaries_with_report`, which returns the layer and
+    its report.
+
     Parameters
     ----------
     gdf : GeoDataFrame
@@ -174,7 +180,12 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
     Raises
     ------
     SchemaError
-        When the frame did not come from :func:`load_boundaries` (a ``KeyError``).
+        When the frame did not come from :func:`load_boundaries`.
+
+    Warns
+    -----
+    FutureWarning
+        Always: call ``load_boundaries_with_report(source)`` instead.
 
     Examples
     --------
@@ -182,6 +193,13 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
     >>> tg.boundaries.load_report(tambons).rows  # doctest: +SKIP
     7425
     """
+    warnings.warn(
+        "tambon_gis.boundaries.load_report(gdf) is deprecated and goes in the next release: "
+        "call tambon_gis.boundaries.load_boundaries_with_report(source, ...), which returns "
+        "(layer, LoadReport)",
+        FutureWarning,
+        stacklevel=2,
+    )
     data = gdf.attrs.get("load_report")
     if data is None:
         raise SchemaError(

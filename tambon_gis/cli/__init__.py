@@ -199,10 +199,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("always")
             warnings.showwarning = showwarning
             return int(args.func(args) or 0)
-    except (TambonGISError, OSError, ValueError, KeyError, LookupError) as exc:
+    except (TambonGISError, OSError, ValueError, LookupError) as exc:
         if args.debug:
             raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        if isinstance(exc, KeyError | IndexError) and not isinstance(exc, TambonGISError):
+            # the library raises no KeyError for a user's mistake: a missing key is a bug
+            return _unexpected(command, exc)
+        message: object = exc  # a LookupError here is an unknown codec, e.g. --encoding
         if isinstance(exc, OSError) and not isinstance(exc, TambonGISError) and exc.filename:
             message = f"{exc.strerror or exc}: {exc.filename!r}"
         text = " ".join(for_cli(str(message)).split())  # one line
@@ -224,12 +227,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, the traceback on request
         if args.debug:
             raise
-        sys.stderr.write(
-            f"tambon-gis {command}: unexpected error ({type(exc).__name__}: "
-            f"{' '.join(str(exc).split())}). This is a bug of tambon-gis: run the command again "
-            "with --debug for the traceback and report it\n"
-        )
-        return 1
+        return _unexpected(command, exc)
     finally:
         package.removeHandler(handler)
         package.setLevel(old_level)
+
+
+def _unexpected(command: str, exc: BaseException) -> int:
+    """Say in one line that ``exc`` is a bug of tambon-gis (the traceback with --debug)."""
+    sys.stderr.write(
+        f"tambon-gis {command}: unexpected error ({type(exc).__name__}: "
+        f"{' '.join(str(exc).split())}). This is a bug of tambon-gis: run the command again "
+        "with --debug for the traceback and report it\n"
+    )
+    return 1

@@ -50,19 +50,18 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis boundaries``."""
     from tambon_gis._errors import ValidationError
-    from tambon_gis.boundaries import load_boundaries, load_report, to_level
+    from tambon_gis.boundaries import load_boundaries_with_report, to_level
 
     if args.out and not args.out.lower().endswith(_OUT_SUFFIXES):
         raise ValidationError(
             f"--out {args.out!r}: cannot write boundaries to that kind of file; end the name in "
             f"one of {', '.join(_OUT_SUFFIXES)}"
         )
-    gdf = load_boundaries(
+    gdf, report = load_boundaries_with_report(
         args.path, level=args.level, encoding=args.encoding, crs=args.crs,
         region_scheme=args.regions, layer=args.layer, allow_partial=args.allow_partial,
         resolution=args.resolution,
     )  # fmt: skip
-    report = load_report(gdf)
     lines = report.summary_lines()
     if args.to_level:
         gdf = to_level(gdf, args.to_level)

@@ -62,15 +62,15 @@ def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis demo``."""
     from tambon_gis import maps, static
     from tambon_gis._logging import get_logger
-    from tambon_gis.boundaries import load_boundaries
-    from tambon_gis.join import attach_columns, join_attributes
+    from tambon_gis.boundaries import load_boundaries_with_report
+    from tambon_gis.join import attach_columns, join_attributes_with_report
 
     log = get_logger("tambon_gis.cli.demo")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    gdf = load_boundaries(args.boundaries) if args.boundaries else load_boundaries()
-    _say_boundaries(gdf)
-    joined, report = join_attributes(args.table, gdf, return_report=True)
+    gdf, loaded = load_boundaries_with_report(args.boundaries)
+    _say_boundaries(gdf, loaded.source)
+    joined, report = join_attributes_with_report(args.table, gdf)
     report_path = report.export(out / "pilot_match_report.csv")
     pilots = attach_columns(gdf, joined)
     codes = joined.loc[joined["in_boundaries"].fillna(False).astype(bool), "tambon_code"]
@@ -128,15 +128,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say_boundaries(gdf: Any) -> None:
+def _say_boundaries(gdf: Any, source: str) -> None:
     """Print which boundary layer the demo uses (and how to get full resolution)."""
     from tambon_gis import datasets
-    from tambon_gis.boundaries import is_embedded, load_report
+    from tambon_gis.boundaries import is_embedded
 
     if is_embedded(gdf):
         sys.stderr.write(f"boundaries: {datasets.embedded_summary()}\n")
     else:
-        sys.stderr.write(f"boundaries: {load_report(gdf).source}\n")
+        sys.stderr.write(f"boundaries: {source}\n")
 
 
 #: Colours of the lead agencies, told apart at a glance (Okabe-Ito).

@@ -59,14 +59,14 @@ def run(args: argparse.Namespace) -> int:
     gdf = load_boundaries(args.boundaries, province=args.province)
     notes = []
     if args.table:
-        from tambon_gis.join import attach_columns, join_attributes
+        from tambon_gis.join import attach_columns_with_report, join_attributes_with_report
 
-        joined, report = join_attributes(args.table, gdf, return_report=True)
-        gdf = attach_columns(gdf, joined)
+        joined, report = join_attributes_with_report(args.table, gdf)
+        gdf, attached = attach_columns_with_report(gdf, joined)
         notes.append(repr(report).splitlines()[0])
-        if gdf.attrs.get("not_in_layer"):
+        if attached.not_in_layer:
             where = f"outside {args.province}" if args.province else "not in the boundaries"
-            notes.append(f"{gdf.attrs['not_in_layer']} matched tambons are {where}")
+            notes.append(f"{attached.not_in_layer} matched tambons are {where}")
     column = args.column or ("region_en" if args.lang == "en" else "region")
     if column not in gdf.columns:
         raise SchemaError(f"--column {column!r} is not a column; available: "

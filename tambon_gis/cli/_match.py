@@ -39,19 +39,19 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``tambon-gis match``."""
     from tambon_gis.matching import match_areas
-    from tambon_gis.tables import read_table
+    from tambon_gis.tables import read_table_with_report
 
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
-    table = read_table(args.table, sheet=sheet, header=args.header)
+    table, read = read_table_with_report(args.table, sheet=sheet, header=args.header)
     roles = {"province": args.province, "amphoe": args.amphoe, "tambon": args.tambon}
     roles["code"] = args.code
     from tambon_gis.tables import detect_columns
 
     found = detect_columns(table)
     roles = {role: col if col is not None else found.get(role) for role, col in roles.items()}
-    report = match_areas(table, **roles)
+    report = match_areas(table, **roles, read_report=read)
     out = report.export(args.out)
     lines = [repr(report), f"report written: {out}"]
     if args.gpkg:

@@ -115,25 +115,17 @@ def _codes(text: str) -> list[str]:
 
 
 def _read_data(args: argparse.Namespace) -> Any:
-    from tambon_gis._errors import DataNotFoundError, SchemaError, ValidationError
+    from tambon_gis._errors import DataNotFoundError, SchemaError
 
     path = Path(args.data)
     if not path.exists():
         raise DataNotFoundError(f"DATA {str(path)!r} does not exist: give a .csv/.xlsx or a layer")
     if path.suffix.lower() in _TABLE_SUFFIXES:
         from tambon_gis.boundaries import load_boundaries
-        from tambon_gis.join import join_attributes
+        from tambon_gis.join import join_attributes, require_matched
 
-        # the join names its match columns match_status/match_score: no clash with selection's
-        gdf = join_attributes(path, load_boundaries(args.boundaries, level="tambon"))
-        unmatched = gdf["tambon_code"].isna() | (gdf.geometry.isna())
-        if unmatched.any():
-            rows = [int(i) + 1 for i in gdf.index[unmatched][:10]]
-            raise ValidationError(
-                f"{int(unmatched.sum())} row(s) of {path.name} did not resolve to a tambon of the "
-                f"boundaries (rows {rows}); fix them (run `tambon-gis match {path}`) and retry"
-            )
-        return gdf
+        joined = join_attributes(path, load_boundaries(args.boundaries, level="tambon"))
+        return require_matched(joined, source=path.name)
     import geopandas as gpd
 
     gdf = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)

@@ -23,7 +23,7 @@ from tambon_gis.matching.report import MatchReport
 from tambon_gis.matching.resolver import _blank, _Resolver
 from tambon_gis.matching.statuses import RULE_NAMES, STATUSES, _Result
 from tambon_gis.names import _province_code_of_key, normalize_name
-from tambon_gis.tables import detect_columns, read_table_with_report
+from tambon_gis.tables import ReadReport, detect_columns, read_table_with_report
 
 log = get_logger("tambon_gis.matching")  # one logger for the whole package
 
@@ -103,6 +103,7 @@ def match_areas(
     tambon: str | None = None,
     code: str | None = None,
     boundaries: Any = None,
+    read_report: ReadReport | None = None,
 ) -> MatchReport:
     """Find the tambon of every row of a table of typed names or codes.
 
@@ -121,6 +122,10 @@ def match_areas(
         the typed district holds none (computed once per layer, see
         :func:`tambon_gis.gazetteer.amphoe_neighbours`). Without them, the adjacency shipped
         with the package (from the 2022 HDX COD-AB layer) is used.
+    read_report : ReadReport, optional
+        The :class:`~tambon_gis.tables.ReadReport` of the
+        :func:`~tambon_gis.tables.read_table_with_report` that read a DataFrame ``table``:
+        the cells it filled down are noted in the report's ``note``, as for a path.
 
     Returns
     -------
@@ -143,12 +148,13 @@ def match_areas(
     ...     ["tambon_code", "status"]].values.tolist()
     [['320101', 'code'], ['320102', 'code'], ['320104', 'normalized']]
     """
-    filled: dict[str, list[int]] = {}
+    filled: dict[str, list[int]] = dict(read_report.filled) if read_report is not None else {}
     if isinstance(table, (str, Path)):
         table, read = read_table_with_report(table)
         filled = read.filled
-    elif isinstance(table, pd.DataFrame) and table.attrs:
-        # a frame of read_table (before 0.2 its report travelled in attrs; kept one release)
+    elif isinstance(table, pd.DataFrame) and read_report is None and table.attrs:
+        # a frame of the deprecated attrs["read_table"] of read_table: read for this release
+        # only (pass read_report= instead); the library's own callers pass the report
         filled = dict((table.attrs.get("read_table") or {}).get("filled") or {})
     if not isinstance(table, pd.DataFrame):
         raise ValidationError(

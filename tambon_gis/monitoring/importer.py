@@ -51,18 +51,21 @@ def import_rows(
     recorded_by: str | None,
     source: str,
     on_error: str,
+    rows: mio.FileRows | None = None,
 ) -> ImportReport:
     """Validate a table of observations and store it in one transaction, all or nothing.
 
-    ``df`` is the file as read (:func:`tambon_gis.monitoring.io.read_any`) and ``digest`` its
-    content hash; see :meth:`MonitoringStore.import_file` for the options. The rows are
-    processed ``settings.import_chunk_rows`` at a time, inside the one transaction.
+    ``df`` is the file as read (:func:`tambon_gis.monitoring.io.read_any`), ``rows`` where
+    its rows are in the file (:class:`~tambon_gis.monitoring.io.FileRows`; without them row
+    numbers count from 2) and ``digest`` its content hash; see
+    :meth:`MonitoringStore.import_file` for the options. The rows are processed
+    ``settings.import_chunk_rows`` at a time, inside the one transaction.
     """
     if on_error not in ("raise", "report"):
         raise ValueError(f"on_error={on_error!r}: expected 'raise' or 'report'")
     if layout not in ("auto", "long", "wide"):
         raise ValueError(f"layout={layout!r}: expected 'auto', 'long' or 'wide'")
-    run = _Run(store, df, name=name, layout=layout, chunk_rows=chunk_rows())
+    run = _Run(store, df, name=name, layout=layout, chunk_rows=chunk_rows(), rows=rows)
     who = recorded_by or store.user
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     try:
@@ -111,16 +114,15 @@ class _Run:
 
     def __init__(
         self, store: MonitoringStore, df: pd.DataFrame, *, name: str, layout: str,
-        chunk_rows: int,
+        chunk_rows: int, rows: mio.FileRows | None = None,
     ) -> None:  # fmt: skip
         self.store = store
         self.name = name
         self.layout = layout
         self.chunk_rows = chunk_rows
-        self.extra_fields: dict[int, int] = df.attrs.get("extra_fields") or {}
-        source_rows = df.attrs.get("source_rows")
-        if source_rows is not None and len(source_rows) == len(df):
-            self.file_rows = np.asarray(source_rows, dtype="int64")
+        self.extra_fields: dict[int, int] = rows.extra_fields if rows is not None else {}
+        if rows is not None and len(rows.rows) == len(df):
+            self.file_rows = np.asarray(rows.rows, dtype="int64")
         else:
             self.file_rows = np.arange(2, len(df) + 2, dtype="int64")
         # a shallow view without attrs: pandas copies attrs on every slice
@@ -128,17 +130,16 @@ class _Run:
         self.frame.attrs = {}
         self.n_chunks = max(1, -(-len(df) // chunk_rows))
 
-    def chunk(self, first: int, last: int) -> pd.DataFrame:
-        """Rows ``first:last`` of the table, with their file row numbers."""
-        part = self.frame.iloc[first:last]
-        part.attrs = {"source_rows": self.file_rows[first:last]}
-        return part
+    def chunk(self, first: int, last: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """Rows ``first:last`` of the table, and their file row numbers."""
+        return self.frame.iloc[first:last], self.file_rows[first:last]
 
     def chunks(self, desc: str) -> Iterator[tuple[int, tuple[pd.DataFrame, str, list[str], int]]]:
         """Each chunk's index and its long form (:func:`tambon_gis.monitoring.io.to_long`)."""
         size = self.chunk_rows
         for k in progress(range(self.n_chunks), total=self.n_chunks, desc=desc):
-            yield k, mio.to_long(self.chunk(k * size, (k + 1) * size), layout=self.layout)
+            part, rows = self.chunk(k * size, (k + 1) * size)
+            yield k, mio.to_long(part, layout=self.layout, rows=rows)
 
     def count(self) -> tuple[int, str]:
         """Count the observations of the table and tell its layout, without checking them."""
@@ -265,9 +266,7 @@ class _Run:
         size = self.chunk_rows
         for first_at in range(0, len(positions), size):
             at = positions[first_at : first_at + size]
-            part = self.frame.iloc[at]
-            part.attrs = {"source_rows": self.file_rows[at]}
-            long = mio.to_long(part, layout=self.layout)[0]
+            long = mio.to_long(self.frame.iloc[at], layout=self.layout, rows=self.file_rows[at])[0]
             keys = validate.observation_keys(long)
             keys = keys.loc[keys["period_code"] != ""]
             k1, k2 = validate.key_hashes(keys)

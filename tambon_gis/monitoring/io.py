@@ -7,6 +7,7 @@ that a file of a million rows is read and checked in seconds.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 from tambon_gis._errors import PeriodError, SchemaError
 from tambon_gis.names import clean_code
 from tambon_gis.periods import _TO_ARABIC, Period, parse_period
-from tambon_gis.tables import read_table
+from tambon_gis.tables import read_table_with_report
 
 #: Column aliases accepted in observation files, canonical name first.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -58,15 +59,34 @@ def frame_hash(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def read_any(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class FileRows:
+    """Where the rows of a table read by :func:`read_any` are in its file.
+
+    Passed beside the table (never in its ``attrs``, which pandas deep-copies on every
+    operation: a list per row copied at each step of an import).
+
+    Attributes
+    ----------
+    rows : numpy.ndarray
+        Each row's spreadsheet row number (1-based, the header's row is above the first).
+    extra_fields : dict
+        ``{row: cells}`` of the rows with more cells than the header.
+    """
+
+    rows: np.ndarray
+    extra_fields: dict[int, int] = field(default_factory=dict)
+
+
+def read_any(path: Path, *, sheet: str | int | None = None) -> tuple[pd.DataFrame, FileRows]:
     """Read a CSV or Excel file as text cells with :func:`tambon_gis.tables.read_table`.
 
     The one table reader of the library, so a KPI file is read like any other table: any
     encoding Thai Excel writes (UTF-8, BOM, UTF-16, cp874), any separator, the first visible
     sheet, the limits of :mod:`tambon_gis.settings`. Codes keep their leading zeros, Excel
     dates become ISO dates, whole numbers lose their ``.0`` and blank cells are ``""``.
-    ``attrs["source_rows"]`` holds each row's spreadsheet row number (1-based) and
-    ``attrs["extra_fields"]`` ``{row: cells}`` for rows with more cells than the header.
+    Returns the table (no ``attrs``) and its :class:`FileRows`: each row's spreadsheet row
+    number and the rows with more cells than the header.
     """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"):
@@ -74,11 +94,14 @@ def read_any(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
             f"cannot read {path.name!r}: expected a .csv, .tsv or .xlsx file; save the sheet "
             "as CSV (UTF-8) or Excel workbook"
         )
-    table = read_table(path, sheet=sheet, dtype_str=True, fill_down=False)
-    info = table.attrs["read_table"]
-    table.attrs = {}  # pandas deep-copies attrs on every column operation: a list per row
-    width = info["header_width"]
-    extra = {int(r) + 1: n for r, n in info["extra_fields"].items()}
+    table, info = read_table_with_report(path, sheet=sheet, dtype_str=True, fill_down=False)
+    table.attrs = {}  # pandas deep-copies attrs on every column operation
+    width = info.header_width
+    rows = FileRows(
+        rows=np.asarray(info.file_rows, dtype="int64") + 1,
+        extra_fields={int(r) + 1: n for r, n in info.extra_fields.items()},
+    )
+    del info  # its list of file rows (a Python int per row) is not kept
     cols = list(table.columns)
     # cells past the header's last cell belong to no column: reported per row, not read
     keep = cols[:width] + [c for c in cols[width:] if not c.startswith("column_")]
@@ -86,9 +109,7 @@ def read_any(path: Path, *, sheet: str | int | None = None) -> pd.DataFrame:
         {str(c).strip(): table[c].fillna("").astype("str").reset_index(drop=True) for c in keep}
     )
     del table
-    df.attrs["source_rows"] = [r + 1 for r in info["file_rows"]]
-    df.attrs["extra_fields"] = extra
-    return df
+    return df, rows
 
 
 def canonical_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -102,8 +123,14 @@ def canonical_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns=renames)
 
 
-def to_long(df: pd.DataFrame, *, layout: str) -> tuple[pd.DataFrame, str, list[str], int]:
+def to_long(
+    df: pd.DataFrame, *, layout: str, rows: np.ndarray | None = None
+) -> tuple[pd.DataFrame, str, list[str], int]:
     """Reshape a file to long form.
+
+    ``rows`` are the spreadsheet row numbers of the rows of ``df`` (:attr:`FileRows.rows`,
+    or a slice of it for a chunk); without them a row's number is its position + 2, as in a
+    spreadsheet whose row 1 is the header.
 
     Returns
     -------
@@ -112,12 +139,11 @@ def to_long(df: pd.DataFrame, *, layout: str) -> tuple[pd.DataFrame, str, list[s
         source, note, recorded_by, recorded_at, plus ``row`` (spreadsheet row number) and
         ``column`` (the cell's column in a wide file, else ``"value"``).
     """
-    source_rows = df.attrs.get("source_rows")
     df = canonical_columns(df)
     df = df.copy()
-    df.attrs = {}  # what the reader recorded is used here, and must not follow the frame
-    if source_rows is not None and len(source_rows) == len(df):
-        df["row"] = np.asarray(source_rows, dtype="int64")
+    df.attrs = {}  # a caller's attrs would be deep-copied by every operation below
+    if rows is not None and len(rows) == len(df):
+        df["row"] = np.asarray(rows, dtype="int64")
     else:
         df["row"] = np.arange(2, len(df) + 2)
     meta = ["source", "note", "recorded_by", "recorded_at", "denominator"]
@@ -262,7 +288,7 @@ def as_frame(table: Any, first_column: str) -> pd.DataFrame:
     if isinstance(table, pd.DataFrame):
         return table.copy()
     if isinstance(table, str | Path):
-        return read_any(Path(table))
+        return read_any(Path(table))[0]
     items = list(table)
     if items and isinstance(items[0], dict):
         return pd.DataFrame(items)

@@ -696,9 +696,9 @@ class MonitoringStore:
             report = ImportReport(path.name, status="already imported", file_hash=digest)
             log.info("%s was already imported on %s: nothing added", path.name, already[0])
             return report
-        df = mio.read_any(path, sheet=sheet)
+        df, rows = mio.read_any(path, sheet=sheet)
         return self._import(
-            path.name, digest, df=df, layout=layout, recorded_by=recorded_by,
+            path.name, digest, df=df, rows=rows, layout=layout, recorded_by=recorded_by,
             source=source if source is not None else path.name, on_error=on_error,
         )  # fmt: skip
 

@@ -305,13 +305,15 @@ def import_plans(
             )
         df = df.astype(object).where(df.notna(), "").astype(str).reset_index(drop=True)
         rows_no = list(range(2, len(df) + 2))  # as a spreadsheet: row 1 is the header
+        extra_fields: dict[int, int] = {}
         name, digest = "table", mio.frame_hash(df)
     elif isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
             raise FileNotFoundError(f"no file {str(path)!r} to import: check the path")
-        df = mio.read_any(path, sheet=sheet)
-        rows_no = list(df.attrs["source_rows"])
+        df, file_rows = mio.read_any(path, sheet=sheet)
+        rows_no = file_rows.rows.tolist()
+        extra_fields = file_rows.extra_fields
         name, digest = path.name, mio.file_hash(path)
     else:
         raise ValidationError(
@@ -347,8 +349,12 @@ def import_plans(
             f"{name}: no column with the plan's fiscal years (ปีของแผน such as 2566-2570, or "
             f"ปีเริ่มต้น and ถึงปี) among {list(df.columns)}: add it{other_sheet}"
         )
-    match = match_areas(df, boundaries=boundaries, **where)
-    rows, plans, problems = _validate(store, df, rows_no, fields, budget_cols, match)
+    match = match_areas(
+        df, boundaries=boundaries, province=where.get("province"), amphoe=where.get("amphoe"),
+        tambon=where.get("tambon"), code=where.get("code"),
+    )  # fmt: skip
+    rows, plans, problems = _validate(store, df, rows_no, fields, budget_cols, match,
+                                      extra_fields=extra_fields)  # fmt: skip
     if not problems and store.backend == "postgresql":
         problems = _out_of_scope(store, rows, plans)
     n_rows = int((rows["activity"] != "").sum()) if len(rows) else 0
@@ -454,12 +460,17 @@ def _validate(
     fields: dict[str, str],
     budget_cols: dict[int, str],
     match: MatchReport,
+    *,
+    extra_fields: dict[int, int],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
-    """Check every row; return (item rows, plans, problems)."""
+    """Check every row; return (item rows, plans, problems).
+
+    ``extra_fields`` are ``{row: cells}`` of the rows with more cells than the header.
+    """
     lookup, names = vocabulary_lookup(store)
     f = _File(df, rows_no, fields, budget_cols, match.to_frame(), match, lookup, names,
               set(store.indicators()["indicator_id"]),
-              dict(df.attrs.get("extra_fields") or {}))  # fmt: skip
+              dict(extra_fields))  # fmt: skip
     problems: list[dict[str, Any]] = []
     out: list[dict[str, Any]] = []
     keys: list[tuple[int, str, str, int, int]] = []  # every row's item key, rejected or not

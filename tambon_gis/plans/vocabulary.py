@@ -12,7 +12,7 @@ from tambon_gis._errors import ValidationError
 from tambon_gis._frames import rows
 from tambon_gis._logging import get_logger
 from tambon_gis.monitoring import MonitoringStore
-from tambon_gis.tables import read_table
+from tambon_gis.tables import read_table_with_report
 from tambon_gis.vocabulary import check_issue_id, issue_key, issue_lookup, split_issues
 
 log = get_logger(__name__)
@@ -94,7 +94,7 @@ def add_policy_issues(
     ['น้ำ', 'แหล่งน้ำ']
     """
     if isinstance(table, (str, Path)):
-        df = read_table(table, dtype_str=True, fill_down=False)
+        df = read_table_with_report(table, dtype_str=True, fill_down=False)[0]
     elif isinstance(table, pd.DataFrame):
         df = table.copy()
     elif isinstance(table, Mapping):  # one issue
