@@ -193,6 +193,13 @@ MEMORY_SCRIPT = textwrap.dedent(
     from tambon_gis._errors import ImportRejectedError
     from tambon_gis.monitoring import open_store
 
+    def peak_mb():
+        # VmHWM starts again in each program; ru_maxrss keeps the parent's across exec
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
     settings.progress = False
     tmp = Path(tempfile.mkdtemp())
     n = int(sys.argv[1])
@@ -204,13 +211,13 @@ MEMORY_SCRIPT = textwrap.dedent(
     store = open_store(tmp / "kpi.sqlite", fiscal_years=(2566, 2567))
     store.set_areas(["320101"])
     store.set_indicators([{"indicator_id": "hh_savings", "name_th": "x", "aggregation": "sum"}])
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = peak_mb()
     try:
         store.import_file(path)
         outcome = "imported"
     except ImportRejectedError as exc:
         outcome = str(len(exc.report.rejected))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(json.dumps({"base": base, "peak": peak, "mb": path.stat().st_size / 2**20,
                       "outcome": outcome}))
     """
