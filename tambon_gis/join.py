@@ -30,13 +30,14 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from tambon_gis._deprecation import UNSET, renamed_keyword
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis._points import locate, snap, xy_columns
@@ -159,6 +160,17 @@ def _codes_of(boundaries: gpd.GeoDataFrame) -> pd.Series:
     )
 
 
+def _layer(fn: str, gdf: Any, boundaries: Any) -> gpd.GeoDataFrame:
+    """Return the boundary layer given as ``gdf`` (or as the deprecated ``boundaries=``)."""
+    layer = renamed_keyword(fn, "boundaries", "gdf", boundaries, gdf)
+    if layer is None:
+        raise ValidationError(
+            f"{fn}() needs the tambon boundaries as its second argument gdf, e.g. "
+            "tambon_gis.load_boundaries()"
+        )
+    return cast(gpd.GeoDataFrame, layer)
+
+
 def _check_boundaries(boundaries: Any) -> gpd.GeoDataFrame:
     if not isinstance(boundaries, gpd.GeoDataFrame):
         raise ValidationError(
@@ -176,7 +188,7 @@ def _check_boundaries(boundaries: Any) -> gpd.GeoDataFrame:
 @overload
 def join_attributes(
     table: pd.DataFrame | str | Path | MatchReport,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     province: str | None = None,
     amphoe: str | None = None,
@@ -184,13 +196,14 @@ def join_attributes(
     code: str | None = None,
     how: Literal["left", "inner"] = "left",
     return_report: Literal[False] = False,
+    boundaries: Any = UNSET,
 ) -> gpd.GeoDataFrame: ...
 
 
 @overload
 def join_attributes(
     table: pd.DataFrame | str | Path | MatchReport,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     province: str | None = None,
     amphoe: str | None = None,
@@ -198,13 +211,14 @@ def join_attributes(
     code: str | None = None,
     how: Literal["left", "inner"] = "left",
     return_report: Literal[True],
+    boundaries: Any = UNSET,
 ) -> tuple[gpd.GeoDataFrame, MatchReport]: ...
 
 
 @overload
 def join_attributes(
     table: pd.DataFrame | str | Path | MatchReport,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     province: str | None = None,
     amphoe: str | None = None,
@@ -212,12 +226,13 @@ def join_attributes(
     code: str | None = None,
     how: Literal["left", "inner"] = "left",
     return_report: bool = False,
+    boundaries: Any = UNSET,
 ) -> gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, MatchReport]: ...
 
 
 def join_attributes(
     table: pd.DataFrame | str | Path | MatchReport,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     province: str | None = None,
     amphoe: str | None = None,
@@ -225,6 +240,7 @@ def join_attributes(
     code: str | None = None,
     how: Literal["left", "inner"] = "left",
     return_report: bool = False,
+    boundaries: Any = UNSET,
 ) -> gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, MatchReport]:
     """Give every row of a table the geometry of its tambon.
 
@@ -233,7 +249,7 @@ def join_attributes(
     table : pandas.DataFrame, path or MatchReport
         The table (a path is read with :func:`tambon_gis.read_table`), or a report from
         :func:`tambon_gis.match_areas` to reuse.
-    boundaries : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame
         Tambon boundaries with a ``tambon_code`` column, as from
         :func:`tambon_gis.load_boundaries`.
     province, amphoe, tambon, code : str, optional
@@ -247,6 +263,8 @@ def join_attributes(
         Deprecated: use :func:`join_attributes_with_report`, which returns the frame and the
         :class:`~tambon_gis.matching.MatchReport`. ``True`` still returns both, with a
         ``FutureWarning``, and goes in the next release.
+    boundaries : geopandas.GeoDataFrame, optional
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
@@ -286,10 +304,11 @@ def join_attributes(
     >>> len(join_attributes(t, b, province="จังหวัด", tambon="ตำบล", how="inner"))
     1
     """
+    boundaries = _layer("join_attributes", gdf, boundaries)
     if return_report:
         warnings.warn(
             "join_attributes(..., return_report=True) is deprecated and goes in the next "
-            "release: call tambon_gis.join.join_attributes_with_report(table, boundaries, ...), "
+            "release: call tambon_gis.join.join_attributes_with_report(table, gdf, ...), "
             "which returns (frame, MatchReport)",
             FutureWarning,
             stacklevel=2,
@@ -302,19 +321,20 @@ def join_attributes(
 
 def join_attributes_with_report(
     table: pd.DataFrame | str | Path | MatchReport,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     province: str | None = None,
     amphoe: str | None = None,
     tambon: str | None = None,
     code: str | None = None,
     how: Literal["left", "inner"] = "left",
+    boundaries: Any = UNSET,
 ) -> tuple[gpd.GeoDataFrame, MatchReport]:
     """Join a table like :func:`join_attributes`, and return its match report.
 
     Parameters
     ----------
-    table, boundaries, province, amphoe, tambon, code, how
+    table, gdf, province, amphoe, tambon, code, how, boundaries
         As in :func:`join_attributes`.
 
     Returns
@@ -341,6 +361,7 @@ def join_attributes_with_report(
     >>> g["match_status"].tolist(), report.n_matched, dict(g.attrs)
     (['exact', 'unmatched'], 1, {})
     """
+    boundaries = _layer("join_attributes_with_report", gdf, boundaries)
     if how not in ("left", "inner"):
         raise ValidationError(f"how={how!r}: expected 'left' (keep every row) or 'inner'")
     boundaries = _check_boundaries(boundaries)
@@ -348,7 +369,7 @@ def join_attributes_with_report(
         report = table
     else:
         report = match_areas(
-            table, province=province, amphoe=amphoe, tambon=tambon, code=code, boundaries=boundaries
+            table, province=province, amphoe=amphoe, tambon=tambon, code=code, gdf=boundaries
         )
     frame = _match_columns(report.to_frame())
     codes = _codes_of(boundaries)
@@ -543,13 +564,14 @@ def _warn_if_embedded(boundaries: Any) -> None:
 
 def assign_points(
     points: pd.DataFrame | gpd.GeoDataFrame,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     x: str | None = None,
     y: str | None = None,
     crs: Any = "EPSG:4326",
     snap_distance: float | None = None,
     columns: tuple[str, ...] | None = None,
+    boundaries: Any = UNSET,
 ) -> pd.DataFrame | gpd.GeoDataFrame:
     """Put point records into the tambon that contains them.
 
@@ -559,7 +581,7 @@ def assign_points(
         Points as a GeoDataFrame of Point geometries, or a table of coordinates (columns
         ``lon``/``lat``, ``longitude``/``latitude``, ``x``/``y``, ``ลองจิจูด``/``ละติจูด`` are
         recognised, or name them with ``x=`` and ``y=``).
-    boundaries : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame
         Tambon boundaries with a ``tambon_code`` column, e.g. from
         :func:`tambon_gis.load_boundaries`.
     x, y : str, optional
@@ -572,6 +594,8 @@ def assign_points(
     columns : tuple of str, optional
         Boundary columns to copy onto the points; default the canonical names and codes the
         layer has (:data:`BOUNDARY_COLUMNS`).
+    boundaries : geopandas.GeoDataFrame, optional
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
@@ -617,6 +641,7 @@ def assign_points(
     >>> out["assign_status"].tolist(), out["snap_m"].round().fillna(0).tolist()
     (['inside', 'snapped', 'no_location'], [0.0, 54.0, 0.0])
     """
+    boundaries = _layer("assign_points", gdf, boundaries)
     _warn_if_embedded(boundaries)
     return _assign_points(
         points, boundaries, x=x, y=y, crs=crs, snap_distance=snap_distance, columns=columns
@@ -625,19 +650,20 @@ def assign_points(
 
 def assign_points_with_report(
     points: pd.DataFrame | gpd.GeoDataFrame,
-    boundaries: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | None = None,
     *,
     x: str | None = None,
     y: str | None = None,
     crs: Any = "EPSG:4326",
     snap_distance: float | None = None,
     columns: tuple[str, ...] | None = None,
+    boundaries: Any = UNSET,
 ) -> tuple[pd.DataFrame | gpd.GeoDataFrame, AssignReport]:
     """Put points into tambons like :func:`assign_points`, and count what happened.
 
     Parameters
     ----------
-    points, boundaries, x, y, crs, snap_distance, columns
+    points, gdf, x, y, crs, snap_distance, columns, boundaries
         As in :func:`assign_points`.
 
     Returns
@@ -668,6 +694,7 @@ def assign_points_with_report(
     >>> report.inside, report.snapped, report.no_location, dict(out.attrs)
     (1, 1, 1, {})
     """
+    boundaries = _layer("assign_points_with_report", gdf, boundaries)
     _warn_if_embedded(boundaries)
     return _assign_points(
         points, boundaries, x=x, y=y, crs=crs, snap_distance=snap_distance, columns=columns
@@ -794,7 +821,8 @@ def attach_columns(
     table: pd.DataFrame,
     *,
     columns: Sequence[str] | None = None,
-    on: str = "tambon_code",
+    code: str = "tambon_code",
+    on: Any = UNSET,
 ) -> gpd.GeoDataFrame:
     """Copy columns of a joined table onto every row of a boundary layer, by code.
 
@@ -809,14 +837,17 @@ def attach_columns(
     gdf : GeoDataFrame
         Boundaries in the canonical schema.
     table : DataFrame
-        A table with the ``on`` column, e.g. the result of :func:`join_attributes`.
+        A table with the ``code`` column, e.g. the result of :func:`join_attributes`.
     columns : sequence of str, optional
         Columns to copy (default: every column not already in ``gdf``, except geometry and
         the matching bookkeeping columns: ``match_status``, ``match_score``, ``candidates``,
         ``note``, ``duplicate``, ``in_boundaries``, and the ``status``/``score`` of a table
         joined before 0.2).
-    on : str, default "tambon_code"
-        The code column present in both.
+    code : str, default "tambon_code"
+        The column of tambon codes, in both (the join key, named as in
+        :func:`join_attributes`).
+    on : str, optional
+        Deprecated name of ``code`` (warns; goes in the next release).
 
     Returns
     -------
@@ -827,7 +858,7 @@ def attach_columns(
     Raises
     ------
     SchemaError
-        When either table lacks the ``on`` column, or a named column is not in the table.
+        When either table lacks the ``code`` column, or a named column is not in the table.
 
     Examples
     --------
@@ -840,7 +871,8 @@ def attach_columns(
     >>> attach_columns(b, t)["lead"].tolist()
     [nan, 'พอช.']
     """
-    return attach_columns_with_report(gdf, table, columns=columns, on=on)[0]
+    code = renamed_keyword("attach_columns", "on", "code", on, None if on is not UNSET else code)
+    return attach_columns_with_report(gdf, table, columns=columns, code=code)[0]
 
 
 def attach_columns_with_report(
@@ -848,13 +880,14 @@ def attach_columns_with_report(
     table: pd.DataFrame,
     *,
     columns: Sequence[str] | None = None,
-    on: str = "tambon_code",
+    code: str = "tambon_code",
+    on: Any = UNSET,
 ) -> tuple[gpd.GeoDataFrame, AttachReport]:
     """Copy columns onto a boundary layer like :func:`attach_columns`, and say what was left.
 
     Parameters
     ----------
-    gdf, table, columns, on
+    gdf, table, columns, code, on
         As in :func:`attach_columns`.
 
     Returns
@@ -881,6 +914,9 @@ def attach_columns_with_report(
     >>> report.with_values, report.unmatched, report.not_in_layer, dict(out.attrs)
     (1, 1, 1, {})
     """
+    on = renamed_keyword(
+        "attach_columns_with_report", "on", "code", on, None if on is not UNSET else code
+    )
     if on not in gdf.columns or on not in table.columns:
         raise SchemaError(
             f"attach_columns(): both tables need the {on!r} column; join the table first with "

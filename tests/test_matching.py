@@ -975,12 +975,12 @@ def test_moved_tambons_are_told_apart_by_the_adjacency_of_the_boundaries_given()
     cols = {"province": "p", "amphoe": "a", "tambon": "t"}
     for near, far in (same, same[::-1]):
         layer = _boxes({f"{typed_amp}01": (0, 0), near: (1, 0), far: (5, 5)})
-        f = match_areas(row, **cols, boundaries=layer).to_frame()
+        f = match_areas(row, **cols, gdf=layer).to_frame()
         assert (f["tambon_code"].item(), f["status"].item()) == (near, "moved")
         assert f["note"].item().endswith("rule: moved-adjacent")
     # next to both: not decided
     layer = _boxes({f"{typed_amp}01": (0, 0), same[0]: (1, 0), same[1]: (-1, 0)})
-    f = match_areas(row, **cols, boundaries=layer).to_frame()
+    f = match_areas(row, **cols, gdf=layer).to_frame()
     assert f["status"].item() == "ambiguous"
     assert set(same) <= {c for c in same if f"({c})" in f["candidates"].item()}
 
@@ -1053,7 +1053,7 @@ def test_adjacency_from_boundaries_of_any_schema_and_bad_boundaries() -> None:
         match_areas(
             pd.DataFrame({"t": ["ในเมือง"]}),
             tambon="t",
-            boundaries=pd.DataFrame({"tambon_code": ["320101"]}),
+            gdf=pd.DataFrame({"tambon_code": ["320101"]}),
         )
     with pytest.raises(SchemaError, match="tambon_code"):
         amphoe_neighbours(layer.rename(columns={"tambon_code": "x"}))

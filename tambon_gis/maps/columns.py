@@ -31,14 +31,14 @@ def attach_columns(
     Warns
     -----
     FutureWarning
-        Always: call ``tambon_gis.join.attach_columns(gdf, table, columns=..., on=...)``
+        Always: call ``tambon_gis.join.attach_columns(gdf, table, columns=..., code=...)``
         (also ``tambon_gis.attach_columns``) instead.
     """
     warnings.warn(
         "tambon_gis.maps.attach_columns is deprecated and goes in the next release: use "
-        "tambon_gis.join.attach_columns(gdf, table, columns=..., on=...) "
+        "tambon_gis.join.attach_columns(gdf, table, columns=..., code=...) "
         "(also tambon_gis.attach_columns)",
         FutureWarning,
         stacklevel=2,
     )
-    return join.attach_columns(gdf, table, columns=columns, on=on)
+    return join.attach_columns(gdf, table, columns=columns, code=on)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tambon_gis._deprecation import UNSET, renamed_keyword
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger, progress
 from tambon_gis.gazetteer import neighbours_by_amphoe
@@ -102,8 +103,9 @@ def match_areas(
     amphoe: str | None = None,
     tambon: str | None = None,
     code: str | None = None,
-    boundaries: Any = None,
+    gdf: Any = None,
     read_report: ReadReport | None = None,
+    boundaries: Any = UNSET,
 ) -> MatchReport:
     """Find the tambon of every row of a table of typed names or codes.
 
@@ -117,7 +119,7 @@ def match_areas(
         (sub-district, khwaeng) name and the tambon code. When none is given they are
         recognised from the headers (:func:`tambon_gis.tables.detect_columns`). A table needs
         at least a tambon column or a code column.
-    boundaries : geopandas.GeoDataFrame, optional
+    gdf : geopandas.GeoDataFrame, optional
         Tambon boundaries whose adjacency of districts tells apart tambons of one name when
         the typed district holds none (computed once per layer, see
         :func:`tambon_gis.gazetteer.amphoe_neighbours`). Without them, the adjacency shipped
@@ -126,6 +128,8 @@ def match_areas(
         The :class:`~tambon_gis.tables.ReadReport` of the
         :func:`~tambon_gis.tables.read_table_with_report` that read a DataFrame ``table``:
         the cells it filled down are noted in the report's ``note``, as for a path.
+    boundaries : geopandas.GeoDataFrame, optional
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
@@ -148,6 +152,7 @@ def match_areas(
     ...     ["tambon_code", "status"]].values.tolist()
     [['320101', 'code'], ['320102', 'code'], ['320104', 'normalized']]
     """
+    gdf = renamed_keyword("match_areas", "boundaries", "gdf", boundaries, gdf)
     filled: dict[str, list[int]] = dict(read_report.filled) if read_report is not None else {}
     if isinstance(table, (str, Path)):
         table, read = read_table_with_report(table)
@@ -182,7 +187,7 @@ def match_areas(
     n_combo = int(key.max()) + 1 if n else 0
     first = np.full(n_combo, -1, dtype=np.int64)
     first[key[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)
-    resolver = _Resolver(_index(), neighbours_by_amphoe(boundaries))
+    resolver = _Resolver(_index(), neighbours_by_amphoe(gdf))
     # pre-compute the text of each unique value once
     text: dict[str, list[Any]] = {}
     for role in roles:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tambon_gis._deprecation import UNSET, renamed_keyword
 from tambon_gis._errors import ImportRejectedError, SchemaError, ValidationError
 from tambon_gis._frames import rows as frame_rows
 from tambon_gis._logging import get_logger
@@ -226,9 +227,10 @@ def import_plans(
     source: str | Path | pd.DataFrame,
     *,
     sheet: str | int | None = None,
-    boundaries: Any = None,
+    gdf: Any = None,
     recorded_by: str | None = None,
     on_error: str = "raise",
+    boundaries: Any = UNSET,
 ) -> PlanImportReport:
     """Import a plan spreadsheet into the store, all or nothing.
 
@@ -253,13 +255,15 @@ def import_plans(
         A CSV or Excel file, or a table of text cells.
     sheet : str or int, optional
         The Excel sheet (default: the first visible one).
-    boundaries : GeoDataFrame, optional
+    gdf : GeoDataFrame, optional
         Passed to :func:`tambon_gis.matching.match_areas` (tells apart tambons of one name).
     recorded_by : str, optional
         Who recorded the plans; default the store's user.
     on_error : {"raise", "report"}
         On a rejected file, raise :class:`~tambon_gis.errors.ImportRejectedError` (its
         ``.report`` lists the rows) or return the report.
+    boundaries : GeoDataFrame, optional
+        Deprecated name of ``gdf`` (warns; goes in the next release).
 
     Returns
     -------
@@ -285,6 +289,7 @@ def import_plans(
     [['550504', 1, 'food_security', 50000.0], ['550504', 2, 'forest_land', 120000.0]]
     >>> store.close()
     """  # noqa: E501
+    gdf = renamed_keyword("import_plans", "boundaries", "gdf", boundaries, gdf)
     if on_error not in ("raise", "report"):
         raise ValidationError(f"on_error={on_error!r}: expected 'raise' or 'report'")
     if not isinstance(store, MonitoringStore):
@@ -350,7 +355,7 @@ def import_plans(
             f"ปีเริ่มต้น and ถึงปี) among {list(df.columns)}: add it{other_sheet}"
         )
     match = match_areas(
-        df, boundaries=boundaries, province=where.get("province"), amphoe=where.get("amphoe"),
+        df, gdf=gdf, province=where.get("province"), amphoe=where.get("amphoe"),
         tambon=where.get("tambon"), code=where.get("code"),
     )  # fmt: skip
     rows, plans, problems = _validate(store, df, rows_no, fields, budget_cols, match,
