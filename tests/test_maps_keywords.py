@@ -206,14 +206,27 @@ def test_infer_kind_of_dtypes() -> None:
     assert maps.infer_kind(pd.Series([1, None], dtype="Int64")) == "numeric"
 
 
-def test_the_cli_map_asks_infer_kind() -> None:
-    import inspect
+@pytest.mark.realdata
+def test_the_cli_map_colours_by_infer_kind(tambon_simplified_zip, tambons, tmp_path, capsys):
+    from tambon_gis.cli import main
 
-    from tambon_gis.cli import _map
-
-    source = inspect.getsource(_map.run)
-    assert "maps.infer_kind(" in source and "to_numeric(gdf[column], errors=\"coerce\")" \
-        not in source.split("infer_kind")[0]
+    codes = tambons.loc[tambons["changwat_code"] == "32", "tambon_code"].astype(str).head(6)
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"tambon_code": codes, "group": ["01", "02", "03"] * 2,
+                  "share": ["1.5", "2", "3", "4", "5", "6"]}).to_csv(table, index=False)
+    pages = {}
+    for column in ("group", "share"):
+        out = tmp_path / f"{column}.html"
+        assert main(["map", "--boundaries", str(tambon_simplified_zip), "--province", "32",
+                     "--table", str(table), "--column", column, "--out", str(out)]) == 0
+        page = out.read_text(encoding="utf-8")
+        spec = json.loads(re.findall(r"TambonGIS\.addLayer\([^,]+, (\{.*?\})\);", page)[0])
+        pages[column] = re.findall(r"tg-label-text'>([^<]*)<", spec["legend"])
+    capsys.readouterr()
+    group = pages["group"]
+    assert group[:3] == ["01", "02", "03"]  # codes: categories, leading zero kept
+    share = pages["share"]
+    assert all("–" in lab for lab in share[:-1])  # numbers: classed
 
 
 def test_one_classification_for_web_paper_and_selection() -> None:
