@@ -140,7 +140,7 @@ def _kind(kind: str, categorical: bool | None, *, fn: str) -> str:
         return kind
     renamed_keyword(fn, "categorical", "kind='categorical' (or kind='numeric', 'auto')",
                     stacklevel=4)
-    return "categorical" if categorical else ("numeric" if kind == "auto" else kind)
+    return "categorical" if categorical else kind  # False said "not forced": as kind says
 
 
 def _classes(

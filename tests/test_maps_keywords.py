@@ -270,3 +270,11 @@ def test_one_classification_for_web_paper_and_selection() -> None:
     sel_classes = [n_cls - 1 - c for c in spec["steps"][0]["classes"]]
     assert sel_classes == web["steps"][0]["classes"]
     assert web["steps"][0]["classes"][2:4] == [0, 0]  # 3.0 is in the class up to 3.0
+
+
+def test_timeslider_labels_none_keeps_the_place_names() -> None:
+    spec = _specs(maps.timeslider(_frame(), ["households", "h2"], labels=None, k=2,
+                                  context=False))[0]
+    assert [s["label"] for s in spec["steps"]] == ["households", "h2"]
+    with pytest.raises(TambonGISError, match=r"labels='yes' is not supported; use True or False"):
+        maps.MapOptions(labels="yes")  # type: ignore[arg-type]

@@ -291,7 +291,9 @@ def _slider_labels(
                         stacklevel=4)
         if labels is UNSET:
             labels = map_labels
-    if labels is not UNSET and labels is not None and not isinstance(labels, bool):
+    if labels is None:  # the old default of the step labels
+        labels = UNSET
+    if labels is not UNSET and not isinstance(labels, bool):
         renamed_keyword("timeslider", "labels=[...] (step labels)", "step_labels=[...]",
                         stacklevel=4)
         if step_labels is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import geopandas as gpd
+import numpy as np
 
 from tambon_gis._errors import SchemaError, ValidationError
 
@@ -98,7 +99,8 @@ class MapOptions:
     title : str, optional
         Title over the map (a small-multiples figure: over the panels).
     legend_title : str, optional
-        Title of the legend (default: the column name, or the first step's label).
+        Title of the legend. Default: the column name; for a map of several columns, the
+        ``title`` or else the first step's label (a time slider), none (small multiples).
     nodata_label : str, optional
         Legend text of missing values (default ``ไม่มีข้อมูล`` / ``No data``).
     outlines : sequence of str or None, default ("amphoe", "changwat")
@@ -167,6 +169,9 @@ class MapOptions:
     def __post_init__(self) -> None:
         for name in ("outlines", "basemap", "tooltip", "popup"):
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
+        for name in ("labels", "search", "symbols"):
+            if isinstance(getattr(self, name), np.bool_):
+                object.__setattr__(self, name, bool(getattr(self, name)))
         problems = []
         if self.lang not in LANGS:
             problems.append(f"lang={self.lang!r} is not supported; use 'th' or 'en'")
@@ -183,6 +188,10 @@ class MapOptions:
                 problems.append(
                     f"outlines={bad} not supported; use any of {OUTLINE_LEVELS}"
                 )
+        problems += [
+            f"{name}={getattr(self, name)!r} is not supported; use True or False"
+            for name in ("labels", "search") if not isinstance(getattr(self, name), bool)
+        ]
         if not (self.symbols == "auto" or isinstance(self.symbols, bool)):
             problems.append(f"symbols={self.symbols!r} is not supported; use 'auto', True or False")
         if not (self.tolerance == "auto" or (isinstance(self.tolerance, (int, float))
