@@ -276,5 +276,6 @@ def test_timeslider_labels_none_keeps_the_place_names() -> None:
     spec = _specs(maps.timeslider(_frame(), ["households", "h2"], labels=None, k=2,
                                   context=False))[0]
     assert [s["label"] for s in spec["steps"]] == ["households", "h2"]
+    assert spec["labels"]  # the place names are drawn, as before
     with pytest.raises(TambonGISError, match=r"labels='yes' is not supported; use True or False"):
         maps.MapOptions(labels="yes")  # type: ignore[arg-type]
