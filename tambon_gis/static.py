@@ -36,6 +36,7 @@ import pandas as pd
 import shapely
 
 from tambon_gis import webgeom
+from tambon_gis._deprecation import renamed_keyword, warn_deprecated
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.maps.classify import (
@@ -54,7 +55,6 @@ from tambon_gis.maps.options import (
     Unset,
     check_gdf,
     level_of,
-    renamed_keyword,
     resolve_options,
     wants_symbols,
 )
@@ -138,8 +138,8 @@ def _kind(kind: str, categorical: bool | None, *, fn: str) -> str:
     check_kind(kind, fn=fn)
     if categorical is None:
         return kind
-    renamed_keyword(fn, "categorical", "kind='categorical' (or kind='numeric', 'auto')",
-                    stacklevel=4)
+    warn_deprecated(f"{fn}(categorical=...)",
+                    f"{fn}(kind='categorical') (or kind='numeric', 'auto')", stacklevel=4)
     return "categorical" if categorical else kind  # False said "not forced": as kind says
 
 
@@ -540,12 +540,11 @@ def plot_map(
 
 
 def _panel_labels(
-    step_labels: Sequence[str] | None, labels: Sequence[str] | None, columns: list[str]
+    step_labels: Sequence[str] | None, labels: Sequence[str] | Unset, columns: list[str]
 ) -> list[str]:
     """Return the panel titles of :func:`small_multiples` (``labels=`` is deprecated)."""
-    if labels is not None:
-        renamed_keyword("small_multiples", "labels", "step_labels=[...]", stacklevel=4)
-        step_labels = step_labels if step_labels is not None else labels
+    step_labels = renamed_keyword("small_multiples", "labels", "step_labels", labels,
+                                  step_labels)
     out = list(step_labels) if step_labels is not None else [str(c) for c in columns]
     if len(out) != len(columns):
         raise ValidationError(
@@ -582,7 +581,7 @@ def small_multiples(
     context: Any = UNSET,
     symbols: str | bool | Unset = UNSET,
     categorical: bool | None = None,
-    labels: Sequence[str] | None = None,
+    labels: Sequence[str] | Unset = UNSET,
 ) -> Any:
     """Draw one small map per column (e.g. per fiscal quarter) with one shared legend.
 

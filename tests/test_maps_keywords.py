@@ -152,14 +152,15 @@ def test_timeslider_step_labels_and_place_labels() -> None:
 
 
 def test_timeslider_labels_list_is_deprecated_for_step_labels() -> None:
-    with pytest.warns(FutureWarning, match=r"timeslider\(labels=\[\.\.\.\].*use step_labels"):
+    with pytest.warns(FutureWarning,
+                      match=r"timeslider\(labels=\[\.\.\.\]\).*use timeslider\(step_labels="):
         m = maps.timeslider(_frame(), ["households", "h2"], labels=["Q1", "Q2"], k=2,
                             context=False)
     assert [s["label"] for s in _specs(m)[0]["steps"]] == ["Q1", "Q2"]
 
 
 def test_timeslider_map_labels_is_deprecated_for_labels() -> None:
-    with pytest.warns(FutureWarning, match=r"timeslider\(map_labels=.*use labels="):
+    with pytest.warns(FutureWarning, match=r"timeslider\(map_labels=.*use timeslider\(labels="):
         m = maps.timeslider(_frame(), ["households", "h2"], map_labels=False, k=2,
                             context=False)
     assert _specs(m)[0]["labels"] == []

@@ -190,7 +190,8 @@ def test_kind_of_figures() -> None:
 
 
 def test_categorical_keyword_is_deprecated_for_kind() -> None:
-    with pytest.warns(FutureWarning, match=r"plot_map\(categorical=\.\.\.\).*use kind='categ"):
+    with pytest.warns(FutureWarning,
+                      match=r"plot_map\(categorical=\.\.\.\).*use plot_map\(kind='categorical'\)"):
         fig = static.plot_map(_layer(), "q2", categorical=True, context=False)
     assert not any("–" in t for t in _texts(fig))
     with pytest.warns(FutureWarning, match=r"small_multiples\(categorical=\.\.\.\).*kind="):

@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from tambon_gis._deprecation import warn_deprecated
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.maps.classify import (
@@ -33,7 +34,6 @@ from tambon_gis.maps.options import (
     MapOptions,
     Unset,
     check_gdf,
-    renamed_keyword,
     resolve_options,
 )
 from tambon_gis.maps.text import TEXT
@@ -287,15 +287,17 @@ def _slider_labels(
     meant the same in every builder: they warn and still work for one release.
     """
     if map_labels is not None:
-        renamed_keyword("timeslider", "map_labels", "labels=True/False (place names)",
+        warn_deprecated("timeslider(map_labels=...)",
+                        "timeslider(labels=...), the place names as in every builder",
                         stacklevel=4)
         if labels is UNSET:
             labels = map_labels
     if labels is None:  # the old default of the step labels
         labels = UNSET
     if labels is not UNSET and not isinstance(labels, bool):
-        renamed_keyword("timeslider", "labels=[...] (step labels)", "step_labels=[...]",
-                        stacklevel=4)
+        warn_deprecated("timeslider(labels=[...]) for the step labels",
+                        "timeslider(step_labels=[...]); labels= is the place names (True or "
+                        "False), as in every builder", stacklevel=4)
         if step_labels is None:
             step_labels = list(labels)
         labels = UNSET

@@ -5,21 +5,20 @@ One place for what ``choropleth``, ``categorical`` and ``timeslider`` (and
 merged with a builder's explicit keywords by :func:`resolve_options`), the GeoDataFrame
 (:func:`check_gdf`), the administrative level of its rows (:func:`level_of`), the name columns
 of a language, the ``tooltip=``/``popup=`` column lists (:func:`columns_arg`), ``basemap=``
-(:data:`BASEMAPS`) and the keywords renamed for one release (:func:`renamed_keyword`).
+(:data:`BASEMAPS`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
 
+from tambon_gis._deprecation import UNSET, _Unset
 from tambon_gis._errors import SchemaError, ValidationError
 
 #: Basemaps by name: ``None`` (no tiles, for offline use) or one of these keys.
@@ -55,19 +54,8 @@ LANGS = ("th", "en")
 OUTLINE_LEVELS = ("amphoe", "changwat", "region")
 
 
-class _Unset(enum.Enum):
-    """The type of :data:`UNSET`: a keyword the caller did not pass."""
-
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-#: Default of a builder's explicit keywords: "not passed, take it from ``options``".
-UNSET: Final = _Unset.UNSET
-
-#: The type of :data:`UNSET`, for annotations (``lang: str | Unset = UNSET``).
+#: The type of :data:`UNSET` (the package's one "not given"), for annotations
+#: (``lang: str | Unset = UNSET``): a builder's keyword left out takes the option's value.
 Unset = Literal[_Unset.UNSET]
 
 
@@ -313,15 +301,6 @@ def wants_symbols(symbols: str | bool, *, marked: int, rows: int, context: bool)
     if symbols == "auto":
         return marked <= 3000 and (marked < rows or context)
     return bool(symbols)
-
-
-def renamed_keyword(fn: str, old: str, new: str, *, stacklevel: int = 3) -> None:
-    """Warn (``FutureWarning``) that keyword ``old`` of ``fn`` is now ``new``."""
-    warnings.warn(
-        f"{fn}({old}=...) is deprecated and goes in the next release: use {new}",
-        FutureWarning,
-        stacklevel=stacklevel,
-    )
 
 
 def level_of(gdf: gpd.GeoDataFrame) -> str | None:

@@ -275,6 +275,11 @@ def selection_map(
     }
     for src, dst in disp.items():
         df[dst] = df[src]
+    opts = opts.filled(
+        tooltip=[disp[sc], disp["rank"], disp["why"]],
+        title=f"พื้นที่ที่เลือก {selection.n} ตำบล" if th else f"{selection.n} tambons chosen",
+        legend_title=col,
+    )
     # the score breakdown of the chosen and the best-ranked others (the rest show their
     # tooltip on click): the breakdown of every tambon of the country would weigh megabytes
     ranked = pd.to_numeric(df["rank"], errors="coerce")
@@ -293,11 +298,6 @@ def selection_map(
         "พิสูจน์แล้วว่าเหมาะที่สุด (proven optimal)"
         if selection.proven_optimal
         else (f"ยังไม่พิสูจน์ว่าเหมาะที่สุด (gap {selection.mip_gap:.3g})")
-    )
-    opts = opts.filled(
-        tooltip=[disp[sc], disp["rank"], disp["why"]],
-        title=f"พื้นที่ที่เลือก {selection.n} ตำบล" if th else f"{selection.n} tambons chosen",
-        legend_title=col,
     )
     m = maps.categorical(
         df,
