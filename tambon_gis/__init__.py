@@ -77,6 +77,7 @@ _SHORTCUTS = {
     "match_areas": "matching",
     "MatchReport": "matching",
     "join_attributes": "join",
+    "MapOptions": "maps",
     "assign_points": "join",
     "attach_columns": "join",
     "Criteria": "criteria",

@@ -36,19 +36,29 @@ import pandas as pd
 import shapely
 
 from tambon_gis import webgeom
+from tambon_gis._deprecation import renamed_keyword, warn_deprecated
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.maps.classify import (
     categories_of,
     category_classes,
     category_colors,
+    check_kind,
     classify_values,
     palette_colors,
+    resolve_kind,
 )
 from tambon_gis.maps.context import CONTEXT_ROWS, CONTEXT_STYLE, auto_context, context_layers
-from tambon_gis.maps.options import check_gdf, level_of
-from tambon_gis.maps.text import credit as map_credit
-from tambon_gis.maps.text import format_value
+from tambon_gis.maps.options import (
+    UNSET,
+    MapOptions,
+    Unset,
+    check_gdf,
+    level_of,
+    resolve_options,
+    wants_symbols,
+)
+from tambon_gis.maps.text import credit_line, format_value
 from tambon_gis.webgeom.cache import geometry_hash
 
 if TYPE_CHECKING:
@@ -123,16 +133,22 @@ def _prepare(gdf: Any, columns: Sequence[str], *, fn: str) -> gpd.GeoDataFrame:
     return simple.to_crs(PLOT_CRS)
 
 
+def _kind(kind: str, categorical: bool | None, *, fn: str) -> str:
+    """Return ``kind=``, or the kind of the deprecated ``categorical=`` when it is given."""
+    check_kind(kind, fn=fn)
+    if categorical is None:
+        return kind
+    warn_deprecated(f"{fn}(categorical=...)",
+                    f"{fn}(kind='categorical') (or kind='numeric', 'auto')", stacklevel=4)
+    return "categorical" if categorical else kind  # False said "not forced": as kind says
+
+
 def _classes(
     values: pd.Series, *, scheme: str, k: int, bins: Sequence[float] | None,
-    categorical: bool, categories: Sequence[Any] | None,
+    kind: str, categories: Sequence[Any] | None, fn: str,
 ) -> tuple[np.ndarray, list[str], bool]:
     """Class index per row (-1 = no data), the legend labels and whether it is categorical."""
-    if not categorical and not pd.api.types.is_numeric_dtype(values):
-        converted = pd.to_numeric(values, errors="coerce")
-        if converted.notna().sum() == values.notna().sum():  # numbers stored as objects
-            values = converted
-    if categorical or not pd.api.types.is_numeric_dtype(values):
+    if resolve_kind(kind, values, fn=fn) == "categorical":
         cats = categories_of([values], categories)
         cls = category_classes(values, cats, column=str(values.name))
         return cls, [str(c) for c in cats], True
@@ -160,10 +176,6 @@ def _nice_length(width_m: float) -> float:
         if f * exp <= target:
             return f * exp
     return exp
-
-
-def _credit(credit: str, lang: str) -> str:
-    return map_credit(lang=lang) if credit == "auto" else str(credit)
 
 
 def _scale_bar(ax: Any, *, lang: str, right: bool = False) -> None:
@@ -311,7 +323,7 @@ def _paths(geoms: np.ndarray) -> list[Any]:
 def _draw(
     ax: Any, gdf: gpd.GeoDataFrame, cls: np.ndarray, palette: Sequence[str], *,
     outlines: Sequence[str], highlight: set[str] | None, edge_width: float,
-    ctx: dict[str, Any] | None = None, symbols: bool = True,
+    ctx: dict[str, Any] | None = None, symbols: str | bool = "auto",
 ) -> None:
     from matplotlib.collections import PathCollection
 
@@ -361,7 +373,7 @@ def _draw(
             raise SchemaError("highlight needs a tambon_code (or amphoe/changwat) column")
         sel = gdf[gdf[code].astype(str).isin(highlight)]
         sel.boundary.plot(ax=ax, color="#e31a1c", linewidth=1.4, zorder=4)
-    if symbols and marked.sum() <= 3000:
+    if wants_symbols(symbols, marked=int(marked.sum()), rows=len(gdf), context=ctx is not None):
         # a circle in the area's colour where the polygon is too small to see on the page
         x0, x1 = ax.get_xlim()
         b = shapely.bounds(geoms[marked])
@@ -405,25 +417,28 @@ def plot_map(
     gdf: gpd.GeoDataFrame,
     column: str,
     *,
+    kind: str = "auto",
     scheme: str = "quantiles",
     k: int = 5,
     bins: Sequence[float] | None = None,
     cmap: str | Sequence[str] = "YlGnBu",
-    categorical: bool = False,
     categories: Sequence[Any] | None = None,
     colors: Mapping[Any, str] | Sequence[str] | None = None,
-    title: str | None = None,
-    legend_title: str | None = None,
-    nodata_label: str | None = None,
-    lang: str = "th",
-    outlines: Sequence[str] = ("changwat",),
     highlight: Iterable[str] | None = None,
-    credit: str | None = "auto",
-    context: Any = "auto",
     figsize: tuple[float, float] = (7.5, 10),
     dpi: int = 200,
     ax: Any = None,
     path: str | Path | None = None,
+    options: MapOptions | None = None,
+    title: str | Unset | None = UNSET,
+    legend_title: str | Unset | None = UNSET,
+    nodata_label: str | Unset | None = UNSET,
+    lang: str | Unset = UNSET,
+    outlines: Sequence[str] | Unset | None = UNSET,
+    credit: str | Unset | None = UNSET,
+    context: Any = UNSET,
+    symbols: str | bool | Unset = UNSET,
+    categorical: bool | None = None,
 ) -> Any:
     """Draw a static choropleth (or categorical) map with title, legend, north arrow and scale.
 
@@ -432,34 +447,35 @@ def plot_map(
     gdf : GeoDataFrame
         Polygons in the canonical schema with the column to map.
     column : str
-        Numeric column (classed by ``scheme``) or, with ``categorical=True`` or a text column,
-        categories.
+        The column to map: numbers are classed by ``scheme``, categories get one colour each.
+    kind : {"auto", "numeric", "categorical"}, default "auto"
+        How the column is coloured; ``"auto"`` decides by its values
+        (:func:`tambon_gis.maps.infer_kind`: numbers, also stored as text, are numeric).
     scheme, k, bins, cmap
         Classification and colours as in :func:`tambon_gis.maps.choropleth`.
-    categorical : bool, default False
-        Treat the column as categories.
     categories, colors
         Category order and colours as in :func:`tambon_gis.maps.categorical`.
-    title, legend_title, nodata_label : str, optional
-        Texts (Thai welcome).
-    lang : {"th", "en"}, default "th"
-        Language of the built-in texts (north arrow, units, "no data").
-    outlines : sequence of str, default ("changwat",)
-        Borders to draw over the fill: ``"amphoe"``, ``"changwat"``.
     highlight : iterable of str, optional
         Codes to outline in red.
-    credit : str, optional
-        Small source line under the map; ``"auto"`` (default) gives the boundaries' source and
-        vintage in ``lang`` (:func:`tambon_gis.maps.credit`), ``None`` none.
-    context : "auto", bool or GeoDataFrame, default "auto"
-        The country around the areas, as in :func:`tambon_gis.maps.choropleth`; the extent
-        is the areas' with padding, and a locator map of Thailand is added when it is regional.
     figsize, dpi
         Figure size (inches) and resolution of a saved PNG.
     ax : matplotlib Axes, optional
         Draw into this axes instead of a new figure.
     path : str or Path, optional
         Save to ``.png``, ``.pdf`` or ``.svg``.
+    options : MapOptions, optional
+        The presentation, shared with the web maps (:class:`tambon_gis.maps.MapOptions`
+        gives each field's default and meaning). A figure uses ``lang`` (also for the north
+        arrow and units), ``title``, ``legend_title``, ``nodata_label``, ``outlines``
+        (amphoe and changwat borders), ``credit``, ``context`` (the extent is the areas'
+        with padding, and a locator map of Thailand is added when it is regional) and
+        ``symbols``; the others are for web maps.
+    title, legend_title, nodata_label, lang, outlines, credit, context, symbols
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly; each wins over the
+        same field of ``options``.
+    categorical : bool, optional
+        Deprecated: say ``kind="categorical"``; it warns (``FutureWarning``) and goes in the
+        next release.
 
     Returns
     -------
@@ -482,11 +498,16 @@ def plot_map(
     import matplotlib
     from matplotlib.figure import Figure
 
-    if lang not in _TEXT:
-        raise ValidationError(f"lang={lang!r} is not supported; use 'th' or 'en'")
+    opts = resolve_options(
+        options, fn="plot_map", title=title, legend_title=legend_title,
+        nodata_label=nodata_label, lang=lang, outlines=outlines, credit=credit,
+        context=context, symbols=symbols,
+    )
+    kind = _kind(kind, categorical, fn="plot_map")
+    lang = opts.lang
     data = _prepare(gdf, [column], fn="plot_map")
-    cls, labels, is_cat = _classes(gdf[column], scheme=scheme, k=k, bins=bins,
-                                   categorical=categorical, categories=categories)
+    cls, labels, is_cat = _classes(gdf[column], scheme=scheme, k=k, bins=bins, kind=kind,
+                                   categories=categories, fn="plot_map")
     palette = _colors(len(labels), cmap=cmap, categorical=is_cat, colors=colors, cats=labels)
     with matplotlib.rc_context(_rc()):
         if ax is None:
@@ -494,58 +515,79 @@ def plot_map(
             ax = fig.add_subplot()
         else:
             fig = ax.figure
-        ctx = _context(gdf, context)
-        _draw(ax, data, cls, palette, outlines=outlines,
+        ctx = _context(gdf, opts.context)
+        _draw(ax, data, cls, palette, outlines=opts.outlines or (),
               highlight={str(c) for c in highlight} if highlight is not None else None,
-              edge_width=0.08 if len(data) > 2000 else 0.3, ctx=ctx)
+              edge_width=0.08 if len(data) > 2000 else 0.3, ctx=ctx, symbols=opts.symbols)
         if ctx is not None and getattr(ax, "_tg_regional", False):
             _locator(ax, ctx)
-        if title:
-            ax.set_title(title, fontsize=14, fontweight="bold")
+        if opts.title:
+            ax.set_title(opts.title, fontsize=14, fontweight="bold")
         _legend(ax, labels, palette, [int((cls == i).sum()) for i in range(len(labels))],
                 nodata=int((cls < 0).sum()),
-                nodata_label=_TEXT[lang]["nodata"] if nodata_label is None else nodata_label,
-                title=legend_title or column)
+                nodata_label=(_TEXT[lang]["nodata"] if opts.nodata_label is None
+                              else opts.nodata_label),
+                title=opts.legend_title or column)
         _north_arrow(ax, lang=lang)
         _scale_bar(ax, lang=lang, right=ctx is not None and getattr(ax, "_tg_regional", False))
-        if credit:
-            ax.text(0.0, -0.01, _credit(credit, lang), transform=ax.transAxes, fontsize=6,
-                    color="#555", va="top")
+        if opts.credit:
+            ax.text(0.0, -0.01, credit_line(opts.credit, lang=lang), transform=ax.transAxes,
+                    fontsize=6, color="#555", va="top")
         _save(fig, path, dpi=dpi)
     log.info("plot_map returned a figure of %s rows of %r (%d classes)", f"{len(gdf):,}",
              column, len(labels))
     return fig
 
 
+def _panel_labels(
+    step_labels: Sequence[str] | None, labels: Sequence[str] | Unset, columns: list[str]
+) -> list[str]:
+    """Return the panel titles of :func:`small_multiples` (``labels=`` is deprecated)."""
+    step_labels = renamed_keyword("small_multiples", "labels", "step_labels", labels,
+                                  step_labels)
+    out = list(step_labels) if step_labels is not None else [str(c) for c in columns]
+    if len(out) != len(columns):
+        raise ValidationError(
+            f"small_multiples(): {len(out)} step_labels for {len(columns)} columns; give one "
+            "each"
+        )
+    return out
+
+
 def small_multiples(
     gdf: gpd.GeoDataFrame,
     columns: Sequence[str],
     *,
-    labels: Sequence[str] | None = None,
+    step_labels: Sequence[str] | None = None,
     ncols: int = 3,
+    kind: str = "auto",
     scheme: str = "quantiles",
     k: int = 5,
     bins: Sequence[float] | None = None,
     cmap: str | Sequence[str] = "YlGnBu",
-    categorical: bool = False,
     categories: Sequence[Any] | None = None,
     colors: Mapping[Any, str] | Sequence[str] | None = None,
-    title: str | None = None,
-    legend_title: str | None = None,
-    nodata_label: str | None = None,
-    lang: str = "th",
-    outlines: Sequence[str] = ("changwat",),
     highlight: Iterable[str] | None = None,
     panel_size: float = 3.2,
     dpi: int = 200,
     path: str | Path | None = None,
-    credit: str | None = "auto",
-    context: Any = "auto",
+    options: MapOptions | None = None,
+    title: str | Unset | None = UNSET,
+    legend_title: str | Unset | None = UNSET,
+    nodata_label: str | Unset | None = UNSET,
+    lang: str | Unset = UNSET,
+    outlines: Sequence[str] | Unset | None = UNSET,
+    credit: str | Unset | None = UNSET,
+    context: Any = UNSET,
+    symbols: str | bool | Unset = UNSET,
+    categorical: bool | None = None,
+    labels: Sequence[str] | Unset = UNSET,
 ) -> Any:
     """Draw one small map per column (e.g. per fiscal quarter) with one shared legend.
 
-    Numeric columns are classed together, so one colour means the same range in every panel.
-    The keywords not listed below work as in :func:`plot_map`.
+    Numeric columns are classed together, so one colour means the same range in every panel;
+    every panel has the same extent (the areas' with padding). The keywords not listed below
+    work as in :func:`plot_map`.
 
     Parameters
     ----------
@@ -553,14 +595,20 @@ def small_multiples(
         Polygons in the canonical schema.
     columns : sequence of str
         Columns, one panel each.
-    labels : sequence of str, optional
-        Panel titles (default: the column names), e.g. ``["ไตรมาส 1/2568", ...]``.
+    step_labels : sequence of str, optional
+        Panel titles (default: the column names), e.g. ``["ไตรมาส 1/2568", ...]``; the
+        ``step_labels`` of :func:`tambon_gis.maps.timeslider`.
     ncols : int, default 3
         Panels per row.
+    kind : {"auto", "numeric", "categorical"}, default "auto"
+        As in :func:`plot_map`, decided on the columns stacked.
     panel_size : float, default 3.2
         Width of a panel in inches.
-    credit, context
-        As in :func:`plot_map`; every panel has the same extent (the areas' with padding).
+    options : MapOptions, optional
+        As in :func:`plot_map`; ``title`` is over the panels.
+    labels, categorical : optional
+        Deprecated spellings of ``step_labels=`` and ``kind="categorical"``; they warn
+        (``FutureWarning``) and go in the next release.
 
     Returns
     -------
@@ -573,34 +621,35 @@ def small_multiples(
     >>> gdf = gpd.GeoDataFrame({"tambon_code": ["320101", "320102"], "q1": [1, 2], "q2": [2, 3]},
     ...     geometry=[box(103.4, 14.8, 103.5, 14.9), box(103.5, 14.8, 103.6, 14.9)],
     ...     crs="EPSG:4326")
-    >>> fig = small_multiples(gdf, ["q1", "q2"], labels=["Q1", "Q2"], k=3, outlines=())
+    >>> fig = small_multiples(gdf, ["q1", "q2"], step_labels=["Q1", "Q2"], k=3, outlines=())
     >>> [a.get_title() for a in fig.axes if a.get_title()]
     ['Q1', 'Q2']
     """
     import matplotlib
     from matplotlib.figure import Figure
 
+    opts = resolve_options(
+        options, fn="small_multiples", title=title, legend_title=legend_title,
+        nodata_label=nodata_label, lang=lang, outlines=outlines, credit=credit,
+        context=context, symbols=symbols,
+    )
+    kind = _kind(kind, categorical, fn="small_multiples")
+    lang = opts.lang
     columns = list(columns)
     if not columns:
         raise ValidationError("small_multiples(): columns is empty; pass one column per panel")
-    labels = list(labels) if labels is not None else [str(c) for c in columns]
-    if len(labels) != len(columns):
-        raise ValidationError(
-            f"small_multiples(): {len(labels)} labels for {len(columns)} columns; give one each"
-        )
-    if lang not in _TEXT:
-        raise ValidationError(f"lang={lang!r} is not supported; use 'th' or 'en'")
+    panel_titles = _panel_labels(step_labels, labels, columns)
     data = _prepare(gdf, columns, fn="small_multiples")
     stacked = pd.concat([gdf[c] for c in columns], ignore_index=True)
-    stacked.name = legend_title or title or columns[0]
-    cls_all, legend_labels, is_cat = _classes(stacked, scheme=scheme, k=k, bins=bins,
-                                              categorical=categorical, categories=categories)
+    stacked.name = opts.legend_title or opts.title or columns[0]
+    cls_all, legend_labels, is_cat = _classes(stacked, scheme=scheme, k=k, bins=bins, kind=kind,
+                                              categories=categories, fn="small_multiples")
     palette = _colors(len(legend_labels), cmap=cmap, categorical=is_cat, colors=colors,
                       cats=legend_labels)
     n = len(gdf)
     ncols = max(1, min(ncols, len(columns)))
     nrows = math.ceil(len(columns) / ncols)
-    ctx = _context(gdf, context)
+    ctx = _context(gdf, opts.context)
     xmin, ymin, xmax, ymax = data.total_bounds
     aspect = min(max((ymax - ymin) / max(xmax - xmin, 1), 0.75), 1.6)
     highlight_set = {str(c) for c in highlight} if highlight is not None else None
@@ -608,39 +657,43 @@ def small_multiples(
         fig = Figure(figsize=(panel_size * ncols, panel_size * aspect * nrows + 1.2),
                      layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False)
-        for i, (_col, label) in enumerate(zip(columns, labels, strict=True)):
+        for i, label in enumerate(panel_titles):
             ax = axes[i // ncols][i % ncols]
-            _draw(ax, data, cls_all[i * n : (i + 1) * n], palette, outlines=outlines,
-                  highlight=highlight_set, edge_width=0.05 if n > 2000 else 0.2, ctx=ctx)
+            _draw(ax, data, cls_all[i * n : (i + 1) * n], palette, outlines=opts.outlines or (),
+                  highlight=highlight_set, edge_width=0.05 if n > 2000 else 0.2, ctx=ctx,
+                  symbols=opts.symbols)
             ax.set_title(label, fontsize=10)
-        # one extent for every panel: the union of the panels' (they differ only by values)
-        used = [axes[i // ncols][i % ncols] for i in range(len(columns))]
-        xs = [a.get_xlim() for a in used]
-        ys = [a.get_ylim() for a in used]
-        for a in used:
-            a.set_xlim(min(x[0] for x in xs), max(x[1] for x in xs))
-            a.set_ylim(min(y[0] for y in ys), max(y[1] for y in ys))
+        _same_extent([axes[i // ncols][i % ncols] for i in range(len(columns))])
         for j in range(len(columns), nrows * ncols):
             axes[j // ncols][j % ncols].set_axis_off()
         first = axes[0][0]
         _north_arrow(first, lang=lang)
         _scale_bar(first, lang=lang)
-        if title:
-            fig.suptitle(title, fontsize=14, fontweight="bold")
+        if opts.title:
+            fig.suptitle(opts.title, fontsize=14, fontweight="bold")
         from matplotlib.patches import Patch
 
         handles = [Patch(facecolor=c, edgecolor="#666", label=lab)
                    for lab, c in zip(legend_labels, palette, strict=True)]
         if (cls_all < 0).any():
             handles.append(Patch(facecolor="#ffffff", edgecolor="#666", hatch="////",
-                                 label=_TEXT[lang]["nodata"] if nodata_label is None
-                                 else nodata_label))
+                                 label=_TEXT[lang]["nodata"] if opts.nodata_label is None
+                                 else opts.nodata_label))
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6),
-                   fontsize=8, title=legend_title, title_fontsize=9, frameon=False)
-        if credit:
-            fig.text(0.005, 0.995, _credit(credit, lang), fontsize=6, color="#555",
-                     ha="left", va="top")
+                   fontsize=8, title=opts.legend_title, title_fontsize=9, frameon=False)
+        if opts.credit:
+            fig.text(0.005, 0.995, credit_line(opts.credit, lang=lang), fontsize=6,
+                     color="#555", ha="left", va="top")
         _save(fig, path, dpi=dpi)
     log.info("small_multiples returned a figure of %d panels of %s rows", len(columns),
              f"{len(gdf):,}")
     return fig
+
+
+def _same_extent(used: Sequence[Any]) -> None:
+    """Give every panel the same extent: the union of the panels' (they differ by values)."""
+    xs = [a.get_xlim() for a in used]
+    ys = [a.get_ylim() for a in used]
+    for a in used:
+        a.set_xlim(min(x[0] for x in xs), max(x[1] for x in xs))
+        a.set_ylim(min(y[0] for y in ys), max(y[1] for y in ys))

@@ -119,7 +119,8 @@ def test_timeslider_shares_classes_across_steps() -> None:
     gdf = _layer()
     gdf["q1"] = [1, 2, 3, 4, 5, 6]
     gdf["q2"] = [10, 20, 30, 40, 50, np.nan]
-    m = maps.timeslider(gdf, ["q1", "q2"], labels=["ไตรมาส 1/2568", "ไตรมาส 2/2568"], k=2)
+    m = maps.timeslider(gdf, ["q1", "q2"], step_labels=["ไตรมาส 1/2568", "ไตรมาส 2/2568"],
+                        k=2)
     spec = _spec(_page(m))[0]
     assert [s["label"] for s in spec["steps"]] == ["ไตรมาส 1/2568", "ไตรมาส 2/2568"]
     assert spec["steps"][0]["classes"] == [0] * 6  # all below the pooled median
@@ -127,7 +128,7 @@ def test_timeslider_shares_classes_across_steps() -> None:
     cat = maps.timeslider(gdf, ["lead", "lead"], kind="categorical")
     assert len(_spec(_page(cat))[0]["steps"]) == 2
     with pytest.raises(ValidationError, match="labels"):
-        maps.timeslider(gdf, ["q1", "q2"], labels=["a"])
+        maps.timeslider(gdf, ["q1", "q2"], step_labels=["a"])
 
 
 def test_tooltip_popup_lang_and_dates() -> None:

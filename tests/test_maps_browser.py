@@ -217,7 +217,7 @@ def test_timeslider_and_categorical_pages(surin: Any, tmp_path: Path, browser: A
     gdf["q1"] = np.arange(len(gdf), dtype=float)
     gdf["q2"] = gdf["q1"][::-1].to_numpy()
     quarters = ["ไตรมาส 1/2568", "ไตรมาส 2/2568"]
-    slider = maps.save(maps.timeslider(gdf, ["q1", "q2"], labels=quarters),
+    slider = maps.save(maps.timeslider(gdf, ["q1", "q2"], step_labels=quarters),
                        tmp_path / "slider.html")
     opened = Opened(browser, slider)
     try:

@@ -704,6 +704,29 @@ def test_bullet_bar_scales_to_target():
 
 
 @pytest.mark.realdata
+def test_monitoring_maps_take_map_options(loaded: MonitoringStore, tambons):
+    import json
+    import re
+
+    from tambon_gis.maps import MapOptions
+    from tambon_gis.monitoring import maps as mm
+
+    opts = MapOptions(lang="en", title="Savings", search=False, credit=None)
+    for m in (mm.status_map(loaded, "Q2 FY2566", "hh_savings", gdf=tambons, options=opts),
+              mm.timeslider_map(loaded, "hh_savings", 2566, gdf=tambons, options=opts)):
+        spec = json.loads(re.findall(r"TambonGIS\.addLayer\([^,]+, (\{.*?\})\);",
+                                     m.get_root().render())[-1])
+        assert spec["title"] == "Savings" and spec["search"] == [] and spec["credit"] == ""
+        assert "Status" in spec["legend"]  # the map's own choice where the options say nothing
+    # an explicit keyword beats the options
+    m = mm.status_map(loaded, "Q2 FY2566", "hh_savings", gdf=tambons, options=opts, lang="th")
+    assert "สถานะ" in m.get_root().render()
+    fig = mm.quarter_panels(loaded, "hh_savings", 2566, gdf=tambons, options=opts)
+    assert fig._suptitle.get_text() == "Savings"
+    assert "Q1" in " ".join(a.get_title() for a in fig.axes)
+
+
+@pytest.mark.realdata
 def test_timeslider_and_quarter_panels(loaded: MonitoringStore, tambons, tmp_path: Path):
     from tambon_gis.monitoring import maps as mm
 

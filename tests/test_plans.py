@@ -339,6 +339,8 @@ def test_issue_map_and_brief_are_offline_and_count_what_the_tables_count(
     plans.import_plans(store, PLANS)
     m = plans.issue_map(store, "food_security")
     page = maps.save(m, tmp_path / "food.html").read_text(encoding="utf-8")
+    titled = plans.issue_map(store, "food_security", options=maps.MapOptions(title="Food"))
+    assert '"title":"Food"' in titled.get_root().render()
     n = plans.issue_rollup(store, level="all").set_index("issue_id").loc["food_security",
                                                                           "n_tambons"]
     legend = page.replace("\\u003c", "<").replace("\\u003e", ">")

@@ -79,7 +79,8 @@ def test_categorical_text_column_and_english(tmp_path: Path) -> None:
 
 
 def test_small_multiples_share_one_legend(tmp_path: Path) -> None:
-    fig = static.small_multiples(_layer(), ["v", "q2"], labels=["Q1/2568", "Q2/2568"], k=3,
+    fig = static.small_multiples(_layer(), ["v", "q2"], step_labels=["Q1/2568", "Q2/2568"],
+                                 k=3,
                                  title="ไตรมาส", path=tmp_path / "sm.png", dpi=50)
     titles = [a.get_title() for a in fig.axes if a.get_title()]
     assert titles == ["Q1/2568", "Q2/2568"]
@@ -97,7 +98,7 @@ def test_inputs_not_mutated_and_errors() -> None:
     with pytest.raises(ValidationError, match=r"\.png"):
         static.plot_map(gdf, "v", path="map.jpg")
     with pytest.raises(ValidationError, match="labels"):
-        static.small_multiples(gdf, ["v", "q2"], labels=["a"])
+        static.small_multiples(gdf, ["v", "q2"], step_labels=["a"])
     with pytest.raises(TypeError, match="GeoDataFrame"):
         static.plot_map(np.zeros(3), "v")  # type: ignore[arg-type]
 
@@ -127,3 +128,79 @@ def test_english_figure_credit_is_english() -> None:
     fig = static.plot_map(gdf, "v", k=2, lang="en", context=False)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "Boundaries:" in texts and "ขอบเขต" not in texts
+
+
+def _png(fig, tmp_path: Path, name: str) -> bytes:
+    out = tmp_path / name
+    fig.savefig(out, dpi=40)
+    return out.read_bytes()
+
+
+def test_figures_take_map_options_the_same_as_keywords(tmp_path: Path) -> None:
+    from tambon_gis.maps import MapOptions
+
+    kw = {"title": "ครัวเรือน", "lang": "en", "legend_title": "Households", "credit": "Survey",
+          "outlines": ("amphoe",), "context": False}
+    one = static.plot_map(_layer(), "v", k=2, **kw)
+    two = static.plot_map(_layer(), "v", k=2, options=MapOptions(**kw))
+    assert _png(one, tmp_path, "a.png") == _png(two, tmp_path, "b.png")
+    assert two.axes[0].get_title() == "ครัวเรือน" and "Survey" in _texts(two)
+    sm_kw = static.small_multiples(_layer(), ["v", "q2"], k=2, **kw)
+    sm_opts = static.small_multiples(_layer(), ["v", "q2"], k=2, options=MapOptions(**kw))
+    assert _png(sm_kw, tmp_path, "c.png") == _png(sm_opts, tmp_path, "d.png")
+    # an explicit keyword beats the options; web-only options are ignored on paper
+    opts = MapOptions(title="options", lang="en", basemap="osm", search=False, context=False)
+    fig = static.plot_map(_layer(), "v", k=2, options=opts, title="keyword")
+    assert fig.axes[0].get_title() == "keyword" and "N" in _texts(fig)
+
+
+def _outline_colours(fig) -> set[str]:
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_hex
+
+    return {to_hex(c.get_edgecolor()[0]) for c in fig.axes[0].collections
+            if isinstance(c, LineCollection) and len(c.get_edgecolor())}
+
+
+def test_outlines_have_the_default_of_the_web_maps() -> None:
+    from tambon_gis import maps
+
+    assert maps.MapOptions().outlines == ("amphoe", "changwat")
+    default = _outline_colours(static.plot_map(_layer(), "v", k=2, context=False))
+    assert {"#555555", "#1a1a1a"} <= default  # amphoe and changwat borders
+    only = _outline_colours(static.plot_map(_layer(), "v", k=2, context=False,
+                                            outlines=("changwat",)))
+    assert "#1a1a1a" in only and "#555555" not in only
+
+
+def test_kind_of_figures() -> None:
+    gdf = _layer()
+    gdf["flag"] = [True, False, None, True, True, False]
+    gdf["text_numbers"] = ["1", "2", None, "4", "5", "6"]
+    flags = _texts(static.plot_map(gdf, "flag", context=False))
+    assert any(t.startswith("True") for t in flags)  # booleans are categories
+    numbers = _texts(static.plot_map(gdf, "text_numbers", k=2, context=False))
+    assert any("–" in t for t in numbers)  # numbers stored as text are classed
+    classed = _texts(static.plot_map(gdf, "q2", kind="categorical", context=False))
+    assert any(t.startswith("7") for t in classed) and not any("–" in t for t in classed)
+    with pytest.raises(ValidationError, match=r"plot_map\(\): kind='cat'.*'categorical'"):
+        static.plot_map(gdf, "v", kind="cat")
+    with pytest.raises(ValidationError, match=r"small_multiples\(\): kind='x'"):
+        static.small_multiples(gdf, ["v", "q2"], kind="x")
+
+
+def test_categorical_keyword_is_deprecated_for_kind() -> None:
+    with pytest.warns(FutureWarning,
+                      match=r"plot_map\(categorical=\.\.\.\).*use plot_map\(kind='categorical'\)"):
+        fig = static.plot_map(_layer(), "q2", categorical=True, context=False)
+    assert not any("–" in t for t in _texts(fig))
+    with pytest.warns(FutureWarning, match=r"small_multiples\(categorical=\.\.\.\).*kind="):
+        fig = static.small_multiples(_layer(), ["q2", "q2"], categorical=True, context=False)
+    assert not any("–" in t for t in _texts(fig))
+
+
+def test_small_multiples_labels_is_deprecated_for_step_labels() -> None:
+    with pytest.warns(FutureWarning, match=r"small_multiples\(labels=\.\.\.\).*step_labels"):
+        fig = static.small_multiples(_layer(), ["v", "q2"], labels=["A", "B"], k=2,
+                                     context=False)
+    assert [a.get_title() for a in fig.axes if a.get_title()] == ["A", "B"]

@@ -107,18 +107,19 @@ def run(args: argparse.Namespace) -> int:
     pilots[column] = pilots[column].where(~(is_pilot & pilots[column].isna()), blank)
     not_pilot = "Not a pilot tambon" if en else "ไม่ใช่ตำบลนำร่อง"
     legend = "Lead agency" if en and column == "หน่วยงานนำ" else column
+    # one presentation for the page and the figure
+    options = maps.MapOptions(lang=lang, nodata_label=not_pilot, legend_title=legend)
     pilot_map = maps.categorical(
-        pilots, column, popup=popup, highlight=codes, lang=lang,
+        pilots, column, popup=popup, highlight=codes, options=options,
         title="Pilot tambons and their attributes" if en else "ตำบลนำร่องและข้อมูลประกอบ",
-        nodata_label=not_pilot, legend_title=legend, labels=True, colors=_lead_colours(pilots,
-                                                                                     column),
+        colors=_lead_colours(pilots, column),
     )
     pilot_path = maps.save(pilot_map, out / "pilot_tambons.html")
     png_path = out / "pilot_tambons.png"
-    static.plot_map(pilots, column, categorical=True, lang=lang,
+    static.plot_map(pilots, column, kind="categorical", options=options,
                     title="Pilot tambons (lead agency)" if en else "ตำบลนำร่อง (หน่วยงานนำ)",
-                    highlight=codes, nodata_label=not_pilot, path=png_path, dpi=150,
-                    colors=_lead_colours(pilots, column), legend_title=legend)
+                    outlines=("changwat",), highlight=codes, path=png_path, dpi=150,
+                    colors=_lead_colours(pilots, column))
     written = [overview_path, pilot_path, png_path, report_path]
     written += _select(gdf, out, lang=lang)
     written += _monitor(gdf, out, lang=lang)

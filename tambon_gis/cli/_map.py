@@ -26,7 +26,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--column", help="column to colour by (default: region)")
     p.add_argument(
         "--kind", choices=("auto", "numeric", "categorical"), default="auto",
-        help="how to colour the column (default: numeric when it holds numbers)",
+        help="how to colour the column (default auto: numeric when every value is a number, "
+        "as tambon_gis.maps.infer_kind decides)",
     )
     p.add_argument("--province", help="only this province (code, Thai or English name)")
     p.add_argument("--scheme", default="quantiles", help="classification: quantiles, "
@@ -71,32 +72,26 @@ def run(args: argparse.Namespace) -> int:
     if column not in gdf.columns:
         raise SchemaError(f"--column {column!r} is not a column; available: "
                        f"{[c for c in gdf.columns if c != 'geometry']}")
-    kind = args.kind
-    if kind == "auto":
-        numeric = pd.to_numeric(gdf[column], errors="coerce")
-        kind = "numeric" if numeric.notna().sum() == gdf[column].notna().sum() and \
-            gdf[column].notna().any() and column not in ("region", "region_en") \
-            else "categorical"
+    kind = maps.infer_kind(gdf[column]) if args.kind == "auto" else args.kind
     highlight = [c.strip() for c in args.highlight.split(",")] if args.highlight else None
     default_titles = {"region": "ตำบลตามภาค", "region_en": "Tambons by region"}
     title = args.title or default_titles.get(column, column)
+    options = maps.MapOptions(lang=args.lang, title=title,
+                              basemap=None if args.basemap == "none" else args.basemap)
     suffix = args.out.lower().rsplit(".", 1)[-1]
     if suffix in ("png", "pdf", "svg"):
-        static.plot_map(gdf, column, scheme=args.scheme, k=args.k, cmap=args.cmap,
-                        categorical=kind == "categorical", title=title, lang=args.lang,
-                        highlight=highlight, path=args.out)
+        static.plot_map(gdf, column, kind=kind, scheme=args.scheme, k=args.k, cmap=args.cmap,
+                        highlight=highlight, path=args.out, options=options)
         out = args.out
     else:
-        basemap = None if args.basemap == "none" else args.basemap
-        common = dict(tooltip=None, lang=args.lang, highlight=highlight, basemap=basemap,
-                      title=title)
         if kind == "numeric":
             gdf = gdf.assign(**{column: pd.to_numeric(gdf[column], errors="coerce")})
             m = maps.choropleth(gdf, column, scheme=args.scheme, k=args.k, cmap=args.cmap,
-                                **common)
+                                highlight=highlight, options=options)
         else:
             legend = {"region": "ภาค", "region_en": "Region"}.get(column)
-            m = maps.categorical(gdf, column, legend_title=legend, **common)
+            m = maps.categorical(gdf, column, highlight=highlight, options=options,
+                                 legend_title=legend)
         out = maps.save(m, args.out, offline=not args.cdn)
     for note in notes:
         sys.stderr.write(note + "\n")

@@ -14,7 +14,7 @@ legends and panels are built here with :func:`html.escape`.
 The code lives in submodules, by concern: :mod:`~tambon_gis.maps.builders` (the public
 builders), :mod:`~tambon_gis.maps.layer` (the common builder of a layer),
 :mod:`~tambon_gis.maps.classify` (classes, colours and legends),
-:mod:`~tambon_gis.maps.options` (the keywords the builders share),
+:mod:`~tambon_gis.maps.options` (the keywords the builders share: :class:`MapOptions`),
 :mod:`~tambon_gis.maps.context` (the country drawn around the areas),
 :mod:`~tambon_gis.maps.text` (texts and value formatting), :mod:`~tambon_gis.maps.page`
 (vendored assets, page elements, saving), :mod:`~tambon_gis.maps.panels` and
@@ -36,32 +36,44 @@ Examples
 'Map'
 >>> "ในเมือง" in m.get_root().render()
 True
+
+The presentation is one value, :class:`MapOptions`, shared by every builder, interactive or
+static; a keyword passed to a builder wins over it:
+
+>>> opts = maps.MapOptions(lang="en", title="Households", outlines=None)
+>>> m = maps.choropleth(gdf, "households", k=2, options=opts, title="Farm households")
+>>> "Farm households" in m.get_root().render()
+True
 """
 
 from __future__ import annotations
 
 from tambon_gis.maps.builders import categorical, choropleth, timeslider
 from tambon_gis.maps.classify import (
+    KINDS,
     NODATA_COLOR,
     SCHEMES,
     categories_of,
     category_classes,
     category_colors,
     classify_values,
+    infer_kind,
     palette_colors,
 )
 from tambon_gis.maps.columns import attach_columns
 from tambon_gis.maps.context import CONTEXT_ROWS, auto_context, context_layers
 from tambon_gis.maps.context import CONTEXT_STYLE as CONTEXT_STYLE
-from tambon_gis.maps.options import BASEMAPS, check_gdf, level_of
+from tambon_gis.maps.options import BASEMAPS, MapOptions, check_gdf, level_of
 from tambon_gis.maps.page import save
 from tambon_gis.maps.panels import add_panel
 from tambon_gis.maps.text import credit, format_value
 
 __all__ = [
     "BASEMAPS",
+    "KINDS",
     "NODATA_COLOR",
     "SCHEMES",
+    "MapOptions",
     "add_panel",
     "attach_columns",
     "categorical",
@@ -69,6 +81,7 @@ __all__ = [
     "context_layers",
     "credit",
     "format_value",
+    "infer_kind",
     "save",
     "timeslider",
 ]

@@ -1,7 +1,9 @@
 """The public map builders: numeric choropleth, categorical map and time slider.
 
 Each checks its columns, classes the values (:mod:`tambon_gis.maps.classify`), writes the
-legend and hands the rest to the common builder (:mod:`tambon_gis.maps.layer`).
+legend and hands the rest to the common builder (:mod:`tambon_gis.maps.layer`). The
+presentation keywords are the fields of :class:`~tambon_gis.maps.MapOptions`: a builder takes
+them as ``options=`` and as explicit keywords, which win (:func:`resolve_options`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from tambon_gis._deprecation import warn_deprecated
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.maps.classify import (
@@ -23,9 +26,16 @@ from tambon_gis.maps.classify import (
     legend_categorical,
     legend_numeric,
     palette_colors,
+    resolve_kind,
 )
 from tambon_gis.maps.layer import build_layer, value_steps
-from tambon_gis.maps.options import check_gdf
+from tambon_gis.maps.options import (
+    UNSET,
+    MapOptions,
+    Unset,
+    check_gdf,
+    resolve_options,
+)
 from tambon_gis.maps.text import TEXT
 
 log = get_logger(__name__)
@@ -39,25 +49,26 @@ def choropleth(
     k: int = 5,
     bins: Sequence[float] | None = None,
     cmap: str | Sequence[str] = "YlGnBu",
-    tooltip: Sequence[str] | str | bool | None = None,
-    popup: Sequence[str] | str | bool | None = None,
-    popup_html: str | None = None,
-    lang: str = "th",
-    outlines: Sequence[str] | None = ("amphoe", "changwat"),
     highlight: Iterable[str] | None = None,
-    labels: bool = True,
-    basemap: str | Sequence[str] | None = None,
-    search: bool = True,
-    title: str | None = None,
-    legend_title: str | None = None,
-    nodata_label: str | None = None,
+    popup_html: str | None = None,
     m: Any = None,
     name: str | None = None,
-    dates: str = "iso",
-    tolerance: float | str = "auto",
-    context: Any = "auto",
-    symbols: Any = "auto",
-    credit: str | None = None,
+    options: MapOptions | None = None,
+    tooltip: Sequence[str] | str | bool | Unset | None = UNSET,
+    popup: Sequence[str] | str | bool | Unset | None = UNSET,
+    lang: str | Unset = UNSET,
+    outlines: Sequence[str] | Unset | None = UNSET,
+    labels: bool | Unset = UNSET,
+    basemap: str | Sequence[str] | Unset | None = UNSET,
+    search: bool | Unset = UNSET,
+    title: str | Unset | None = UNSET,
+    legend_title: str | Unset | None = UNSET,
+    nodata_label: str | Unset | None = UNSET,
+    dates: str | Unset = UNSET,
+    tolerance: float | str | Unset = UNSET,
+    context: Any = UNSET,
+    symbols: str | bool | Unset = UNSET,
+    credit: str | Unset | None = UNSET,
 ) -> Any:
     """Numeric choropleth of tambons (or amphoes, changwats) with a classed colour scale.
 
@@ -67,8 +78,8 @@ def choropleth(
         Polygons in the canonical schema of :func:`tambon_gis.load_boundaries` (or
         :func:`tambon_gis.to_level`), with the column to map.
     column : str
-        Numeric column; missing values are drawn in the "no data" style and counted in the
-        legend.
+        Numeric column (numbers stored as text are read as numbers); missing values are drawn
+        in the "no data" style and counted in the legend.
     scheme : str, default "quantiles"
         ``"quantiles"``, ``"natural_breaks"`` (k-means), ``"equal_interval"`` or
         ``"user_defined"`` (via :func:`mapclassify.classify`).
@@ -78,50 +89,23 @@ def choropleth(
         Upper class bounds; implies ``scheme="user_defined"``.
     cmap : str or sequence of colours, default "YlGnBu"
         Matplotlib colormap name or a list of colours.
-    tooltip : list of str or bool, optional
-        Extra columns shown on hover, after the names and the mapped value; ``None`` or
-        ``True`` for the names and value only, ``False`` for no tooltip (same in every builder).
-    popup : list of str, optional
-        Columns shown in a popup on click (numbers with separators, dates as ``dates=``).
-    popup_html : str, optional
-        Column holding popup HTML already built and escaped by tambon_gis code.
-    lang : {"th", "en"}, default "th"
-        Language of names, legend and controls.
-    outlines : sequence of str, default ("amphoe", "changwat")
-        Borders drawn over the fill, as meshes of the same topology.
     highlight : iterable of str, optional
         Codes of rows to outline in red (e.g. the pilot tambons).
-    labels : bool, default True
-        Names at suitable zooms (changwat from zoom 7, amphoe 9, tambon 11).
-    basemap : str or list of str, optional
-        ``None`` draws no tiles (works offline); else keys of :data:`BASEMAPS`.
-    search : bool, default True
-        A box that finds a row by Thai or English name.
-    title, legend_title : str, optional
-        Title over the map and of the legend (default: the column name).
-    nodata_label : str, optional
-        Legend text of missing values (default ``ไม่มีข้อมูล`` / ``No data``).
+    popup_html : str, optional
+        Column holding popup HTML already built and escaped by tambon_gis code.
     m : folium.Map, optional
         Add the layer to this map (same geometry is embedded once).
     name : str, optional
         Name of the layer in the layer control.
-    dates : {"iso", "be"}, default "iso"
-        Date format of tooltips and popups (``"be"``: Buddhist Era).
-    tolerance : float or "auto", default "auto"
-        Simplification tolerance in degrees (:func:`tambon_gis.webgeom.auto_tolerance`).
-    context : "auto", bool or GeoDataFrame, default "auto"
-        Draw the country around the areas (land, changwat and amphoe borders, the other
-        tambons of their changwats muted; :func:`context_layers`). ``"auto"`` draws it when
-        the layer is a set of areas (fewer than 3,000 tambons), not the whole country;
-        ``True`` always, ``False`` never; a GeoDataFrame gives the national tambon
-        boundaries to draw it from (default: :func:`tambon_gis.load_boundaries`).
-    symbols : "auto" or bool, default "auto"
-        A circle in the area's colour at its representative point, shown while the polygon
-        is smaller than 16 pixels on screen (national and regional zoom), so small areas
-        stay visible. ``"auto"``: for the areas with a value when there are at most 3,000.
-    credit : str, optional
-        Source line shown on the map (default: :func:`credit`, the boundaries' source and
-        vintage).
+    options : MapOptions, optional
+        The presentation: language, titles, borders, labels, tooltip, tiles, the country
+        around... (:class:`~tambon_gis.maps.MapOptions` gives each field's default and
+        meaning).
+    tooltip, popup, lang, outlines, labels, basemap, search, title
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly; each wins over the
+        same field of ``options``.
+    legend_title, nodata_label, dates, tolerance, context, symbols, credit
+        The same: fields of :class:`~tambon_gis.maps.MapOptions` that win over ``options``.
 
     Returns
     -------
@@ -151,6 +135,12 @@ def choropleth(
     >>> page.count('"type":"Topology"')  # the tambons, and the provinces drawn around them
     2
     """
+    opts = resolve_options(
+        options, fn="choropleth", tooltip=tooltip, popup=popup, lang=lang, outlines=outlines,
+        labels=labels, basemap=basemap, search=search, title=title, legend_title=legend_title,
+        nodata_label=nodata_label, dates=dates, tolerance=tolerance, context=context,
+        symbols=symbols, credit=credit,
+    )
     gdf = check_gdf(gdf, column, fn="choropleth")
     values = gdf[column]
     if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
@@ -164,18 +154,16 @@ def choropleth(
     cls, edges, vmin = classify_values(values, scheme=scheme, k=k, bins=bins)
     colors = palette_colors(cmap, len(edges))
     counts = [int((cls == i).sum()) for i in range(len(edges))]
-    text = TEXT.get(lang, TEXT["th"])
     legend = legend_numeric(
-        legend_title or column, edges, vmin, colors, counts, nodata=int((cls < 0).sum()),
-        nodata_label=text["nodata"] if nodata_label is None else nodata_label,
+        opts.legend_title or column, edges, vmin, colors, counts, nodata=int((cls < 0).sum()),
+        nodata_label=_nodata_label(opts),
     )
-    steps, value_fields = value_steps(gdf, [column], [cls], [column], dates=dates, lang=lang)
+    steps, value_fields = value_steps(gdf, [column], [cls], [column], dates=opts.dates,
+                                      lang=opts.lang)
     m = build_layer(
         gdf, steps=steps, value_fields=value_fields, palette=colors, legend=legend,
-        tooltip=tooltip, popup=popup, popup_html=popup_html, lang=lang, outlines=outlines,
-        highlight=highlight, labels=labels, basemap=basemap, search=search, title=title,
-        nodata_label=nodata_label, m=m, name=name, tolerance=tolerance, dates=dates,
-        fn="choropleth", context=context, symbols=symbols, credit_text=credit,
+        options=opts, popup_html=popup_html, highlight=highlight, m=m, name=name,
+        fn="choropleth",
     )
     log.info(
         "choropleth returned a map of %s rows of %r in %d classes (%s), %d without data",
@@ -185,38 +173,42 @@ def choropleth(
     return m
 
 
+
+def _nodata_label(opts: MapOptions) -> str:
+    """Return the legend text of missing values: the option's, else the language's."""
+    return TEXT[opts.lang]["nodata"] if opts.nodata_label is None else str(opts.nodata_label)
+
+
 def categorical(
     gdf: gpd.GeoDataFrame,
     column: str,
     *,
     colors: Mapping[Any, str] | Sequence[str] | None = None,
     categories: Sequence[Any] | None = None,
-    tooltip: Sequence[str] | str | bool | None = None,
-    popup: Sequence[str] | str | bool | None = None,
-    popup_html: str | None = None,
-    lang: str = "th",
-    outlines: Sequence[str] | None = ("amphoe", "changwat"),
     highlight: Iterable[str] | None = None,
-    labels: bool = True,
-    basemap: str | Sequence[str] | None = None,
-    search: bool = True,
-    title: str | None = None,
-    legend_title: str | None = None,
-    nodata_label: str | None = None,
+    popup_html: str | None = None,
     m: Any = None,
     name: str | None = None,
-    dates: str = "iso",
-    tolerance: float | str = "auto",
-    context: Any = "auto",
-    symbols: Any = "auto",
-    credit: str | None = None,
+    options: MapOptions | None = None,
+    tooltip: Sequence[str] | str | bool | Unset | None = UNSET,
+    popup: Sequence[str] | str | bool | Unset | None = UNSET,
+    lang: str | Unset = UNSET,
+    outlines: Sequence[str] | Unset | None = UNSET,
+    labels: bool | Unset = UNSET,
+    basemap: str | Sequence[str] | Unset | None = UNSET,
+    search: bool | Unset = UNSET,
+    title: str | Unset | None = UNSET,
+    legend_title: str | Unset | None = UNSET,
+    nodata_label: str | Unset | None = UNSET,
+    dates: str | Unset = UNSET,
+    tolerance: float | str | Unset = UNSET,
+    context: Any = UNSET,
+    symbols: str | bool | Unset = UNSET,
+    credit: str | Unset | None = UNSET,
 ) -> Any:
     """Map of a categorical column (lead agency, policy issue, selection status...).
 
-    The keywords not listed below (``tooltip``, ``popup``, ``popup_html``, ``lang``,
-    ``outlines``, ``highlight``, ``labels``, ``basemap``, ``search``, ``title``,
-    ``legend_title``, ``nodata_label``, ``m``, ``name``, ``dates``, ``tolerance``) work as in
-    :func:`choropleth`.
+    ``highlight``, ``popup_html``, ``m`` and ``name`` work as in :func:`choropleth`.
 
     Parameters
     ----------
@@ -229,6 +221,15 @@ def categorical(
         palette of 12 colours.
     categories : sequence, optional
         Categories in legend order (default: a pandas Categorical's order, else sorted).
+    options : MapOptions, optional
+        The presentation: language, titles, borders, labels, tooltip, tiles, the country
+        around... (:class:`~tambon_gis.maps.MapOptions` gives each field's default and
+        meaning).
+    tooltip, popup, lang, outlines, labels, basemap, search, title
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly; each wins over the
+        same field of ``options``.
+    legend_title, nodata_label, dates, tolerance, context, symbols, credit
+        The same: fields of :class:`~tambon_gis.maps.MapOptions` that win over ``options``.
 
     Returns
     -------
@@ -247,68 +248,132 @@ def categorical(
     >>> "#1a9641" in m.get_root().render()
     True
     """
+    opts = resolve_options(
+        options, fn="categorical", tooltip=tooltip, popup=popup, lang=lang, outlines=outlines,
+        labels=labels, basemap=basemap, search=search, title=title, legend_title=legend_title,
+        nodata_label=nodata_label, dates=dates, tolerance=tolerance, context=context,
+        symbols=symbols, credit=credit,
+    )
     gdf = check_gdf(gdf, column, fn="categorical")
     cats = categories_of([gdf[column]], categories)
     if not cats:
         raise ValidationError(f"categorical(): column {column!r} has no values to map")
     palette = category_colors(cats, colors)
     cls = category_classes(gdf[column], cats, column=column)
-    text = TEXT.get(lang, TEXT["th"])
     legend = legend_categorical(
-        legend_title or column, cats, palette, [int((cls == i).sum()) for i in range(len(cats))],
-        nodata=int((cls < 0).sum()),
-        nodata_label=text["nodata"] if nodata_label is None else nodata_label,
+        opts.legend_title or column, cats, palette,
+        [int((cls == i).sum()) for i in range(len(cats))], nodata=int((cls < 0).sum()),
+        nodata_label=_nodata_label(opts),
     )
-    steps, value_fields = value_steps(gdf, [column], [cls], [column], dates=dates, lang=lang)
+    steps, value_fields = value_steps(gdf, [column], [cls], [column], dates=opts.dates,
+                                      lang=opts.lang)
     m = build_layer(
         gdf, steps=steps, value_fields=value_fields, palette=palette, legend=legend,
-        tooltip=tooltip, popup=popup, popup_html=popup_html, lang=lang, outlines=outlines,
-        highlight=highlight, labels=labels, basemap=basemap, search=search, title=title,
-        nodata_label=nodata_label, m=m, name=name, tolerance=tolerance, dates=dates,
-        fn="categorical", context=context, symbols=symbols, credit_text=credit,
+        options=opts, popup_html=popup_html, highlight=highlight, m=m, name=name,
+        fn="categorical",
     )
     log.info("categorical returned a map of %s rows of %r in %d categories", f"{len(gdf):,}",
              column, len(cats))
     return m
 
 
+
+def _slider_labels(
+    labels: Any, step_labels: Sequence[str] | None, map_labels: bool | None
+) -> tuple[Sequence[str] | None, Any]:
+    """Return the step labels and the place-labels keyword of :func:`timeslider`.
+
+    ``labels`` with a list and ``map_labels`` are the spellings of before the keywords
+    meant the same in every builder: they warn and still work for one release.
+    """
+    if map_labels is not None:
+        warn_deprecated("timeslider(map_labels=...)",
+                        "timeslider(labels=...), the place names as in every builder",
+                        stacklevel=4)
+        if labels is UNSET:
+            labels = map_labels
+    if labels is None:  # the old default of the step labels
+        labels = UNSET
+    if labels is not UNSET and not isinstance(labels, bool):
+        warn_deprecated("timeslider(labels=[...]) for the step labels",
+                        "timeslider(step_labels=[...]); labels= is the place names (True or "
+                        "False), as in every builder", stacklevel=4)
+        if step_labels is None:
+            step_labels = list(labels)
+        labels = UNSET
+    return step_labels, labels
+
+
+def _slider_classes(
+    gdf: gpd.GeoDataFrame, columns: list[str], *, kind: str, scheme: str, k: int,
+    bins: Sequence[float] | None, cmap: str | Sequence[str],
+    colors: Mapping[Any, str] | Sequence[str] | None, categories: Sequence[Any] | None,
+    legend_title: str, nodata_label: str,
+) -> tuple[list[np.ndarray], list[str], str, str]:
+    """Class the columns together: the classes of each step, the palette, legend and kind."""
+    stacked = pd.concat([gdf[c] for c in columns], ignore_index=True)
+    kind = resolve_kind(kind, stacked, fn="timeslider")
+    if kind == "numeric":
+        numbers = pd.concat([pd.to_numeric(gdf[c], errors="coerce") for c in columns],
+                            ignore_index=True)
+        all_cls, edges, vmin = classify_values(numbers, scheme=scheme, k=k, bins=bins)
+        n = len(gdf)
+        classes = [all_cls[i * n : (i + 1) * n] for i in range(len(columns))]
+        palette = palette_colors(cmap, len(edges))
+        counts = [int((all_cls == i).sum()) for i in range(len(edges))]
+        legend = legend_numeric(legend_title, edges, vmin, palette, counts,
+                                nodata=int((all_cls < 0).sum()), nodata_label=nodata_label)
+        return classes, palette, legend, kind
+    cats = categories_of([gdf[c] for c in columns], categories)
+    palette = category_colors(cats, colors)
+    classes = [category_classes(gdf[c], cats, column=c) for c in columns]
+    stacked_cls = np.concatenate(classes)
+    legend = legend_categorical(
+        legend_title, cats, palette, [int((stacked_cls == i).sum()) for i in range(len(cats))],
+        nodata=int((stacked_cls < 0).sum()), nodata_label=nodata_label,
+    )
+    return classes, palette, legend, kind
+
+
 def timeslider(
     gdf: gpd.GeoDataFrame,
     columns: Sequence[str],
     *,
-    kind: str = "numeric",
-    labels: Sequence[str] | None = None,
+    kind: str = "auto",
+    step_labels: Sequence[str] | None = None,
     scheme: str = "quantiles",
     k: int = 5,
     bins: Sequence[float] | None = None,
     cmap: str | Sequence[str] = "YlGnBu",
     colors: Mapping[Any, str] | Sequence[str] | None = None,
     categories: Sequence[Any] | None = None,
-    tooltip: Sequence[str] | str | bool | None = None,
-    popup: Sequence[str] | str | bool | None = None,
-    lang: str = "th",
-    outlines: Sequence[str] | None = ("amphoe", "changwat"),
     highlight: Iterable[str] | None = None,
-    basemap: str | Sequence[str] | None = None,
-    search: bool = True,
-    title: str | None = None,
-    legend_title: str | None = None,
-    nodata_label: str | None = None,
     m: Any = None,
     name: str | None = None,
-    dates: str = "iso",
-    tolerance: float | str = "auto",
-    map_labels: bool = True,
-    context: Any = "auto",
-    symbols: Any = "auto",
-    credit: str | None = None,
+    options: MapOptions | None = None,
+    tooltip: Sequence[str] | str | bool | Unset | None = UNSET,
+    popup: Sequence[str] | str | bool | Unset | None = UNSET,
+    lang: str | Unset = UNSET,
+    outlines: Sequence[str] | Unset | None = UNSET,
+    labels: bool | Unset = UNSET,
+    basemap: str | Sequence[str] | Unset | None = UNSET,
+    search: bool | Unset = UNSET,
+    title: str | Unset | None = UNSET,
+    legend_title: str | Unset | None = UNSET,
+    nodata_label: str | Unset | None = UNSET,
+    dates: str | Unset = UNSET,
+    tolerance: float | str | Unset = UNSET,
+    context: Any = UNSET,
+    symbols: str | bool | Unset = UNSET,
+    credit: str | Unset | None = UNSET,
+    map_labels: bool | None = None,
 ) -> Any:
     """One geometry, a slider switching which column (e.g. one per fiscal quarter) colours it.
 
     Numeric columns are classed together (one set of class limits for every step), so colours
-    compare across steps; categorical columns share one list of categories. The keywords not
-    listed below work as in :func:`choropleth` (numeric: ``scheme``, ``k``, ``bins``,
-    ``cmap``) and :func:`categorical` (``colors``, ``categories``).
+    compare across steps; categorical columns share one list of categories. ``scheme``, ``k``,
+    ``bins``, ``cmap``, ``highlight``, ``m`` and ``name`` work as in :func:`choropleth`,
+    ``colors`` and ``categories`` as in :func:`categorical`.
 
     Parameters
     ----------
@@ -316,12 +381,24 @@ def timeslider(
         Polygons in the canonical schema.
     columns : sequence of str
         Columns in slider order.
-    kind : {"numeric", "categorical"}, default "numeric"
-        How the columns are coloured.
-    labels : sequence of str, optional
+    kind : {"auto", "numeric", "categorical"}, default "auto"
+        How the columns are coloured; ``"auto"`` decides by their values
+        (:func:`~tambon_gis.maps.infer_kind` of the columns stacked).
+    step_labels : sequence of str, optional
         Slider label of each column (default: the column names), e.g. ``["Q1/2568", ...]``.
-    map_labels : bool, default True
-        Place names at suitable zooms (the ``labels`` keyword of :func:`choropleth`).
+    options : MapOptions, optional
+        The presentation: language, titles, borders, labels, tooltip, tiles, the country
+        around... (:class:`~tambon_gis.maps.MapOptions` gives each field's default and
+        meaning).
+    tooltip, popup, lang, outlines, labels, basemap, search, title
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly; each wins over the
+        same field of ``options``.
+    legend_title, nodata_label, dates, tolerance, context, symbols, credit
+        The same: fields of :class:`~tambon_gis.maps.MapOptions` that win over ``options``.
+    map_labels : bool, optional
+        Deprecated: say ``labels=`` (place names, as in every builder). ``labels=[...]`` with
+        one label per step is the deprecated spelling of ``step_labels=``; both warn
+        (``FutureWarning``) and go in the next release.
 
     Returns
     -------
@@ -334,56 +411,40 @@ def timeslider(
     >>> gdf = gpd.GeoDataFrame(
     ...     {"tambon_code": ["320101", "320102"], "q1": [1, 2], "q2": [3, 4]},
     ...     geometry=[box(103, 14, 103.1, 14.1), box(103.1, 14, 103.2, 14.1)], crs="EPSG:4326")
-    >>> m = timeslider(gdf, ["q1", "q2"], labels=["Q1", "Q2"], k=2, outlines=None)
+    >>> m = timeslider(gdf, ["q1", "q2"], step_labels=["Q1", "Q2"], k=2, outlines=None)
     >>> "tg-slider" in m.get_root().render()
     True
     """
+    step_labels, labels = _slider_labels(labels, step_labels, map_labels)
+    opts = resolve_options(
+        options, fn="timeslider", tooltip=tooltip, popup=popup, lang=lang, outlines=outlines,
+        labels=labels, basemap=basemap, search=search, title=title, legend_title=legend_title,
+        nodata_label=nodata_label, dates=dates, tolerance=tolerance, context=context,
+        symbols=symbols, credit=credit,
+    )
     columns = list(columns)
     if not columns:
         raise ValidationError("timeslider(): columns is empty; pass one column per step")
     gdf = check_gdf(gdf, columns, fn="timeslider")
-    labels = list(labels) if labels is not None else [str(c) for c in columns]
-    if len(labels) != len(columns):
+    steps_text = list(step_labels) if step_labels is not None else [str(c) for c in columns]
+    if len(steps_text) != len(columns):
         raise ValidationError(
-            f"timeslider(): {len(labels)} labels for {len(columns)} columns; give one label "
-            "per column"
+            f"timeslider(): {len(steps_text)} step_labels for {len(columns)} columns; give one "
+            "label per column"
         )
-    text = TEXT.get(lang, TEXT["th"])
-    nd_label = text["nodata"] if nodata_label is None else nodata_label
-    title_text = legend_title or title or labels[0]
-    if kind == "numeric":
-        stacked = pd.concat([pd.to_numeric(gdf[c], errors="coerce") for c in columns],
-                            ignore_index=True)
-        all_cls, edges, vmin = classify_values(stacked, scheme=scheme, k=k, bins=bins)
-        n = len(gdf)
-        classes = [all_cls[i * n : (i + 1) * n] for i in range(len(columns))]
-        palette = palette_colors(cmap, len(edges))
-        counts = [int((all_cls == i).sum()) for i in range(len(edges))]
-        legend = legend_numeric(
-            title_text, edges,
-            vmin, palette, counts, nodata=int((all_cls < 0).sum()), nodata_label=nd_label,
-        )
-    elif kind == "categorical":
-        cats = categories_of([gdf[c] for c in columns], categories)
-        palette = category_colors(cats, colors)
-        classes = [category_classes(gdf[c], cats, column=c) for c in columns]
-        stacked_cls = np.concatenate(classes)
-        legend = legend_categorical(
-            title_text, cats, palette,
-            [int((stacked_cls == i).sum()) for i in range(len(cats))],
-            nodata=int((stacked_cls < 0).sum()), nodata_label=nd_label,
-        )
-    else:
-        raise ValidationError(f"kind={kind!r} is not supported; use 'numeric' or 'categorical'")
-    steps, value_fields = value_steps(gdf, columns, classes, labels, dates=dates, lang=lang)
+    classes, palette, legend, kind = _slider_classes(
+        gdf, columns, kind=kind, scheme=scheme, k=k, bins=bins, cmap=cmap, colors=colors,
+        categories=categories, legend_title=opts.legend_title or opts.title or steps_text[0],
+        nodata_label=_nodata_label(opts),
+    )
+    steps, value_fields = value_steps(gdf, columns, classes, steps_text, dates=opts.dates,
+                                      lang=opts.lang)
     m = build_layer(
         gdf, steps=steps, value_fields=value_fields, palette=palette, legend=legend,
-        tooltip=tooltip, popup=popup, popup_html=None, lang=lang, outlines=outlines,
-        highlight=highlight, labels=map_labels, basemap=basemap, search=search, title=title,
-        nodata_label=nodata_label, m=m, name=name or (title or "timeslider"),
-        tolerance=tolerance, dates=dates, fn="timeslider", context=context, symbols=symbols,
-        credit_text=credit,
+        options=opts, popup_html=None, highlight=highlight, m=m,
+        name=name or (opts.title or "timeslider"), fn="timeslider",
     )
     log.info("timeslider returned a map of %s rows with %d steps (%s)", f"{len(gdf):,}",
              len(columns), kind)
     return m
+

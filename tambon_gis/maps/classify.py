@@ -1,13 +1,16 @@
 """Classification of values into coloured classes, and the legends that show them.
 
-Numeric columns are classed with :mod:`mapclassify` (:data:`SCHEMES`, or user-defined bounds)
-and coloured from a matplotlib colormap; categorical columns get one colour per category. The
-legends list each class with its count and a "no data" row. :mod:`tambon_gis.static` uses the
-same classes, so a PNG and a web map of the same column agree.
+Whether a column is numeric or categorical is one rule, :func:`infer_kind` (``kind="auto"``
+of every builder that takes ``kind=``). Numeric columns are classed with :mod:`mapclassify`
+(:data:`SCHEMES`, or user-defined bounds: :func:`classify_values`) and coloured from a
+matplotlib colormap; categorical columns get one colour per category. The legends list each
+class with its count and a "no data" row. :mod:`tambon_gis.static` and the selection maps use
+the same classes, so a PNG, a web map and a selection map of the same values agree.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import warnings
@@ -26,6 +29,89 @@ SCHEMES = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
 
 #: Fill colour of rows with no value.
 NODATA_COLOR = "#ffffff"
+
+#: The values of ``kind=``: how a column is coloured.
+KINDS = ("auto", "numeric", "categorical")
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def infer_kind(values: pd.Series) -> str:
+    """Return how a column is best coloured: ``"numeric"`` (classed) or ``"categorical"``.
+
+    The rule, the same for every map (``kind="auto"``):
+
+    * **categorical**: booleans (also text or objects holding only ``True``/``False``), a
+      pandas ``Categorical`` (the way to say "these numbers are codes"), dates, code-like text
+      (digits with a leading zero, such as ``"01"``, that a number would lose) and any text
+      that is not all numbers;
+    * **numeric**: a number dtype, or text in which every non-blank value converts to a number
+      (``"1,200"`` does not: strip the separators first). A column with no value at all is
+      numeric, so the builder says that nothing is there to map.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column (for several steps, the steps stacked together).
+
+    Returns
+    -------
+    str
+        ``"numeric"`` or ``"categorical"``.
+
+    Examples
+    --------
+    >>> infer_kind(pd.Series([1.5, None, 3]))
+    'numeric'
+    >>> infer_kind(pd.Series(["12", " 7.5", None, ""]))  # numbers stored as text
+    'numeric'
+    >>> infer_kind(pd.Series(["พอช.", "ร่วม"]))
+    'categorical'
+    >>> infer_kind(pd.Series([True, False, None]))
+    'categorical'
+    >>> infer_kind(pd.Series(["01", "02", "10"]))  # codes: the zero matters
+    'categorical'
+    >>> infer_kind(pd.Series([1, 2, 3]).astype("category"))
+    'categorical'
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype):
+        return "categorical"
+    if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
+        return "categorical"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numeric"
+    present = values[values.notna()]
+    if len(present) and all(_is_bool(v) for v in present):
+        return "categorical"
+    if len(present) and all(isinstance(v, (dt.date, dt.time, pd.Timestamp)) for v in present):
+        return "categorical"
+    text = present.astype(str).str.strip()
+    text = text[text != ""]
+    if text.str.lower().isin(["true", "false"]).all() and len(text):
+        return "categorical"
+    if text.str.fullmatch(r"0\d+").any():
+        return "categorical"
+    converted = pd.to_numeric(text, errors="coerce")
+    return "numeric" if bool(converted.notna().all()) else "categorical"
+
+
+def check_kind(kind: str, *, fn: str) -> str:
+    """Return ``kind`` if it is one of :data:`KINDS`; raise a :class:`ValidationError` if not."""
+    if kind not in KINDS:
+        raise ValidationError(
+            f"{fn}(): kind={kind!r} is not supported; use one of {KINDS} ('auto' decides by "
+            "the values: maps.infer_kind)"
+        )
+    return kind
+
+
+def resolve_kind(kind: str, values: pd.Series, *, fn: str) -> str:
+    """Return ``"numeric"`` or ``"categorical"``: ``kind`` checked, ``"auto"`` inferred."""
+    kind = check_kind(kind, fn=fn)
+    return infer_kind(values) if kind == "auto" else kind
 
 
 def palette_colors(cmap: str | Sequence[str], n: int) -> list[str]:

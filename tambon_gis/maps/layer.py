@@ -22,9 +22,17 @@ from tambon_gis._errors import CRSError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.maps.classify import NODATA_COLOR
 from tambon_gis.maps.context import context_layer_spec
-from tambon_gis.maps.options import LEVELS, basemap_specs, columns_arg, level_of, name_columns
+from tambon_gis.maps.options import (
+    LEVELS,
+    MapOptions,
+    basemap_specs,
+    columns_arg,
+    level_of,
+    name_columns,
+    wants_symbols,
+)
 from tambon_gis.maps.page import element_classes, encode_field, new_map, page_json, topology_for
-from tambon_gis.maps.text import TEXT, credit, formatted
+from tambon_gis.maps.text import TEXT, credit_line, formatted
 
 log = get_logger(__name__)
 
@@ -60,17 +68,6 @@ def _add_field(fields: dict[str, dict[str, Any]], key: str, values: Sequence[Any
     """Encode ``values`` as the layer's field ``key`` (in the order fields are added)."""
     fields[key] = encode_field(values)
     return key
-
-
-def _outline_levels(outlines: Sequence[str] | None, *, fn: str) -> list[str]:
-    """Return the outline levels asked for, checked."""
-    outline_levels = list(outlines or [])
-    bad = [o for o in outline_levels if o not in ("amphoe", "changwat", "region")]
-    if bad:
-        raise ValidationError(
-            f"{fn}(): outlines={bad} not supported; use any of ('amphoe', 'changwat', 'region')"
-        )
-    return outline_levels
 
 
 def _tooltip_popup_rows(
@@ -239,9 +236,8 @@ def _focus(
     symbol_spec = None
     # the symbols mark the areas of interest: the highlighted rows, else the rows with a value
     marked = np.asarray(highlight_idx, dtype=int) if highlight_idx else focus
-    if symbols == "auto":
-        symbols = len(marked) <= 3000 and (len(marked) < len(gdf) or context_spec is not None)
-    if symbols:
+    if wants_symbols(symbols, marked=len(marked), rows=len(gdf),
+                     context=context_spec is not None):
         xy = shapely.get_coordinates(shapely.point_on_surface(simple[marked]))
         symbol_spec = {
             "points": [[round(float(y), 5), round(float(x), 5), int(i)]
@@ -260,31 +256,21 @@ def build_layer(
     value_fields: dict[str, list[str | None]],
     palette: list[str],
     legend: str | None,
-    tooltip: Sequence[str] | bool | None,
-    popup: Sequence[str] | bool | None,
+    options: MapOptions,
     popup_html: str | None,
-    lang: str,
-    outlines: Sequence[str] | None,
     highlight: Iterable[str] | None,
-    labels: bool,
-    basemap: str | Sequence[str] | None,
-    search: bool,
-    title: str | None,
-    nodata_label: str | None,
     m: Any,
     name: str | None,
-    tolerance: float | str,
-    dates: str,
     fn: str,
-    context: Any = "auto",
-    symbols: Any = "auto",
-    credit_text: str | None = None,
 ) -> Any:
-    """Add one layer (classes ``steps`` coloured by ``palette``) to a map and return it."""
-    if lang not in TEXT:
-        raise ValidationError(f"lang={lang!r} is not supported; use 'th' or 'en'")
+    """Add one layer (classes ``steps`` coloured by ``palette``) to a map and return it.
+
+    The presentation is ``options``, already merged with the builder's keywords.
+    """
+    opts = options
+    lang, dates, tooltip = opts.lang, opts.dates, opts.tooltip
     text = TEXT[lang]
-    nodata_label = text["nodata"] if nodata_label is None else str(nodata_label)
+    nodata_label = text["nodata"] if opts.nodata_label is None else str(opts.nodata_label)
     if gdf.crs is None:
         raise CRSError(
             f"{fn}(): the GeoDataFrame has no CRS; set it with gdf.set_crs('EPSG:4326') if the "
@@ -295,19 +281,20 @@ def build_layer(
     code = f"{level}_code" if level else None
     names = name_columns(gdf, lang)
     tooltip_cols = columns_arg(tooltip, name="tooltip", gdf=gdf, fn=fn)
-    popup_cols = columns_arg(popup, name="popup", gdf=gdf, fn=fn)
+    popup_cols = columns_arg(opts.popup, name="popup", gdf=gdf, fn=fn)
     if popup_html is not None and popup_html not in gdf.columns:
         raise SchemaError(
             f"{fn}(): popup_html={popup_html!r} is not a column of the GeoDataFrame; pass the "
             "name of a column holding HTML built by tambon_gis"
         )
-    outline_levels = _outline_levels(outlines, fn=fn)
+    outline_levels = list(opts.outlines or [])
 
     if m is None:
         m = new_map(gdf)
     topo_layer_class, _ = element_classes()
-    context_spec, context_ids = context_layer_spec(m, gdf, context, level=level, lang=lang, fn=fn)
-    topo_id, _topo, simple = topology_for(m, gdf, tolerance=tolerance, code=code)
+    context_spec, context_ids = context_layer_spec(m, gdf, opts.context, level=level, lang=lang,
+                                                   fn=fn)
+    topo_id, _topo, simple = topology_for(m, gdf, tolerance=opts.tolerance, code=code)
 
     fields: dict[str, dict[str, Any]] = {}
     for _level_name, col in names.items():
@@ -324,16 +311,17 @@ def build_layer(
             isinstance(v, float) and math.isnan(v)) else str(v) for v in gdf[popup_html].tolist()])
     outline_specs = _outline_specs(gdf, fields, outline_levels, text=text, fn=fn)
     highlight_idx = _highlight_rows(gdf, highlight, code=code, fn=fn)
-    label_specs = _label_specs(gdf, simple, names=names, level=level) if labels else []
+    label_specs = _label_specs(gdf, simple, names=names, level=level) if opts.labels else []
     search_fields: list[str] = []
     search_label: list[str] = []
-    if search and own_level:
+    if opts.search and own_level:
         search_fields, search_label = _search_spec(gdf, fields, names=names, own_level=own_level)
     fit_bounds, symbol_spec = _focus(
-        gdf, simple, steps=steps, highlight_idx=highlight_idx, symbols=symbols,
+        gdf, simple, steps=steps, highlight_idx=highlight_idx, symbols=opts.symbols,
         context_spec=context_spec, text=text,
     )
 
+    title = opts.title
     layer_name = name or (title or steps[0]["label"])
     spec = {
         "id": hashlib.sha1(f"{layer_name}{len(m._children)}".encode()).hexdigest()[:8],
@@ -358,7 +346,7 @@ def build_layer(
         "legend": legend,
         "search": search_fields,
         "search_label": search_label,
-        "basemaps": basemap_specs(basemap),
+        "basemaps": basemap_specs(opts.basemap),
         "fullscreen": True,
         "title": None if title is None else str(title),
         "text": text,
@@ -367,7 +355,7 @@ def build_layer(
         "fit_padding": 0.07,
         "context": context_spec,
         "symbols": symbol_spec,
-        "credit": html.escape(credit(lang=lang, source=credit_text)),
+        "credit": html.escape(credit_line(opts.credit, lang=lang)),
     }
     ids = [*context_ids, topo_id]
     m.add_child(topo_layer_class(spec, [(i, page_json(m, i)) for i in ids]))

@@ -181,3 +181,21 @@ def credit(*, lang: str = "th", source: str | None = None) -> str:
         log.debug("no dataset registry entry; using the default credit")
     return _CREDIT["en" if lang == "en" else "th"].format(attribution=attribution,
                                                          vintage=vintage)
+
+
+def credit_line(option: str | None, *, lang: str) -> str:
+    """Return the credit line of ``credit=`` (:class:`~tambon_gis.maps.MapOptions`).
+
+    ``"auto"`` is :func:`credit` in ``lang``, ``None`` (or ``""``) no line, any other text
+    itself: the same on the web maps and on paper.
+
+    Examples
+    --------
+    >>> credit_line("Survey 2567", lang="th")
+    'Survey 2567'
+    >>> credit_line(None, lang="en")
+    ''
+    """
+    if not option:
+        return ""
+    return credit(lang=lang, source=None if option == "auto" else str(option))

@@ -26,6 +26,7 @@ from tambon_gis.periods import Period, quarter
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from tambon_gis.maps import MapOptions
     from tambon_gis.monitoring.store import MonitoringStore
 
 log = get_logger(__name__)
@@ -244,7 +245,8 @@ def status_map(
     kind: str = "status",
     gdf: gpd.GeoDataFrame | None = None,
     status: StatusTable | None = None,
-    lang: str = "th",
+    options: MapOptions | None = None,
+    lang: str | None = None,
     basemap: str | Sequence[str] | None = None,
     title: str | None = None,
 ) -> Any:
@@ -264,17 +266,23 @@ def status_map(
         Tambon boundaries in the canonical schema; default :func:`tambon_gis.load_boundaries`.
     status : StatusTable, optional
         Already computed for the same period.
-    lang : {"th", "en"}
-    basemap : str, optional
-        ``None`` (default) draws no tiles, so the map works offline.
-    title : str, optional
+    options : MapOptions, optional
+        The presentation (:class:`tambon_gis.maps.MapOptions`); the fields left at their
+        default take this map's own choices (title, legend title, tooltip, the country around).
+    lang, basemap, title : optional
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly (``None``: the
+        option's; no tiles by default, so the map works offline).
 
     Returns
     -------
     folium.Map
     """
     from tambon_gis import maps
+    from tambon_gis.maps.options import resolve_options
 
+    opts = resolve_options(options, fn="status_map", none_unset=True, lang=lang,
+                           basemap=basemap, title=title)
+    lang = opts.lang
     if kind not in ("status", "value"):
         raise ValidationError(f"kind={kind!r}: expected 'status' or 'value'")
     st = status if status is not None else store.status(period, indicators=None)
@@ -283,23 +291,21 @@ def status_map(
     ind = store.indicators().set_index("indicator_id").loc[indicator_id]
     name = ind["name_th"] if lang == "th" else (ind["name_en"] or ind["name_th"])
     label = st.period.label if lang == "th" else st.period.label_en
-    title = title or f"{name} — {label}"
+    opts = opts.filled(title=f"{name} — {label}", context=_context_of(gdf, areas))
     nl = list(_NUMBER_LABELS["th" if lang == "th" else "en"].values())
     if kind == "status":
         cats, colours = status_categories(lang)
         m = maps.categorical(
             frame, "status", categories=cats, colors=colours, popup_html="popup",
-            tooltip=nl, lang=lang, basemap=basemap, title=title,
-            legend_title="สถานะ" if lang == "th" else "Status", name=str(name),
-            context=_context_of(gdf, areas),
+            name=str(name), options=opts.filled(
+                tooltip=nl, legend_title="สถานะ" if lang == "th" else "Status"),
         )  # fmt: skip
         _threshold_panel(m, lang)
     else:
         k = max(1, min(5, frame["value"].nunique()))
         m = maps.choropleth(
-            frame, "value", k=k, popup_html="popup", tooltip=["status", *nl[1:]], lang=lang,
-            basemap=basemap, title=title, legend_title=f"{name} ({ind['unit']})", name=str(name),
-            context=_context_of(gdf, areas),
+            frame, "value", k=k, popup_html="popup", name=str(name), options=opts.filled(
+                tooltip=["status", *nl[1:]], legend_title=f"{name} ({ind['unit']})"),
         )  # fmt: skip
     log.info("status_map returned a %s map of %s for %s, %d areas", kind, indicator_id,
              st.period.code, len(frame))  # fmt: skip
@@ -354,30 +360,39 @@ def timeslider_map(
     *,
     kind: str = "status",
     gdf: gpd.GeoDataFrame | None = None,
-    lang: str = "th",
+    options: MapOptions | None = None,
+    lang: str | None = None,
     basemap: str | Sequence[str] | None = None,
     title: str | None = None,
 ) -> Any:
-    """Return a map of one indicator with a slider over the four quarters of a fiscal year."""
-    from tambon_gis import maps
+    """Return a map of one indicator with a slider over the four quarters of a fiscal year.
 
+    ``options``, ``lang``, ``basemap`` and ``title`` work as in :func:`status_map`.
+    """
+    from tambon_gis import maps
+    from tambon_gis.maps.options import resolve_options
+
+    opts = resolve_options(options, fn="timeslider_map", none_unset=True, lang=lang,
+                           basemap=basemap, title=title)
+    lang = opts.lang
     areas, columns, labels = quarter_columns(
         store, indicator_id, fiscal_year, gdf, kind=kind, lang=lang
     )
     name = _indicator_name(store, indicator_id, lang)
-    title = title or (f"{name} — ปีงบประมาณ {fiscal_year}" if lang == "th"
-                      else f"{name} — FY{fiscal_year}")
+    opts = opts.filled(
+        title=(f"{name} — ปีงบประมาณ {fiscal_year}" if lang == "th"
+               else f"{name} — FY{fiscal_year}"),
+        context=_context_of(gdf, areas),
+    )  # fmt: skip
     if kind == "status":
         cats, colours = status_categories(lang)
-        m = maps.timeslider(areas, columns, kind="categorical", labels=labels, categories=cats,
-                            colors=colours, lang=lang, basemap=basemap, title=title,
-                            legend_title="สถานะ" if lang == "th" else "Status",
-                            context=_context_of(gdf, areas))  # fmt: skip
+        m = maps.timeslider(areas, columns, kind="categorical", step_labels=labels,
+                            categories=cats, colors=colours, options=opts.filled(
+                                legend_title="สถานะ" if lang == "th" else "Status"))  # fmt: skip
         _threshold_panel(m, lang)
     else:
-        m = maps.timeslider(areas, columns, kind="numeric", labels=labels, lang=lang,
-                            basemap=basemap, title=title,
-                            context=_context_of(gdf, areas))  # fmt: skip
+        m = maps.timeslider(areas, columns, kind="numeric", step_labels=labels,
+                            options=opts)  # fmt: skip
     log.info("timeslider_map returned a map of %s over FY%s", indicator_id, fiscal_year)
     return m
 
@@ -389,28 +404,37 @@ def quarter_panels(
     *,
     kind: str = "status",
     gdf: gpd.GeoDataFrame | None = None,
-    lang: str = "th",
+    options: MapOptions | None = None,
+    lang: str | None = None,
     path: str | Path | None = None,
     statuses: dict[str, StatusTable] | None = None,
 ) -> Any:
-    """Small multiples: one panel per quarter of a fiscal year (a matplotlib Figure)."""
+    """Small multiples: one panel per quarter of a fiscal year (a matplotlib Figure).
+
+    ``options`` and ``lang`` work as in :func:`status_map` (the figure's own choices: the
+    indicator's name as title, amphoe borders, the country around).
+    """
     from tambon_gis import static
+    from tambon_gis.maps.options import resolve_options
+
+    opts = resolve_options(options, fn="quarter_panels", none_unset=True, lang=lang)
+    lang = opts.lang
 
     areas, columns, labels = quarter_columns(
         store, indicator_id, fiscal_year, gdf, kind=kind, lang=lang, statuses=statuses
     )
     name = _indicator_name(store, indicator_id, lang)
+    opts = opts.filled(title=str(name), outlines=("amphoe",), context=_context_of(gdf, areas))
     if kind == "status":
         cats, colours = status_categories(lang)
         fig = static.small_multiples(
-            areas, columns, labels=labels, categorical=True, categories=cats, colors=colours,
-            title=str(name), legend_title="สถานะ" if lang == "th" else "Status", lang=lang,
-            ncols=4, path=path, outlines=("amphoe",), context=_context_of(gdf, areas),
+            areas, columns, step_labels=labels, kind="categorical", categories=cats,
+            colors=colours, ncols=4, path=path,
+            options=opts.filled(legend_title="สถานะ" if lang == "th" else "Status"),
         )  # fmt: skip
     else:
-        fig = static.small_multiples(areas, columns, labels=labels, title=str(name), lang=lang,
-                                     ncols=4, path=path, outlines=("amphoe",),
-                                     context=_context_of(gdf, areas))  # fmt: skip
+        fig = static.small_multiples(areas, columns, step_labels=labels, kind="numeric",
+                                     ncols=4, path=path, options=opts)  # fmt: skip
     log.info("quarter_panels returned a figure of %s over FY%s", indicator_id, fiscal_year)
     return fig
 

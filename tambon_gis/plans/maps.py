@@ -18,6 +18,7 @@ from tambon_gis import maps
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.boundaries import load_boundaries
+from tambon_gis.maps.options import resolve_options
 from tambon_gis.monitoring import MonitoringStore
 from tambon_gis.names import clean_code
 from tambon_gis.plans.queries import plan_items, plan_status
@@ -110,7 +111,8 @@ def plan_map(
     plan_type: str = "agricultural",
     gdf: gpd.GeoDataFrame | None = None,
     fiscal_year: int | None = None,
-    lang: str = "th",
+    options: maps.MapOptions | None = None,
+    lang: str | None = None,
     title: str | None = None,
 ) -> Any:
     """Map the status of one plan type in the operation areas and every tambon with a plan.
@@ -124,13 +126,19 @@ def plan_map(
         map's areas are drawn as the country around them.
     fiscal_year : int, optional
         Only plans covering this year.
-    lang : {"th", "en"}
-    title : str, optional
+    options : MapOptions, optional
+        The presentation (:class:`tambon_gis.maps.MapOptions`); the fields left at their
+        default take this map's own choices (title, legend title, tooltip, the country around).
+    lang, title : optional
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly (``None``: the
+        option's).
 
     Returns
     -------
     folium.Map
     """
+    opts = resolve_options(options, fn="plan_map", none_unset=True, lang=lang, title=title)
+    lang = opts.lang
     if plan_type not in PLAN_TYPES:
         raise ValidationError(f"plan_type={plan_type!r}: expected one of {list(PLAN_TYPES)}")
     st = plan_status(store, fiscal_year=fiscal_year)
@@ -151,11 +159,14 @@ def plan_map(
     colours = {plan_status_label(s, lang=lang): c for s, c in STATUS_COLOURS.items()}
     label = plan_type_label(plan_type, lang=lang)
     default = f"สถานะ{label}" if lang == "th" else f"{label}: status"
+    opts = opts.filled(
+        tooltip=["status", area_col], title=default, context=context,
+        legend_title="สถานะแผน" if lang == "th" else "Plan status",
+    )
     m = maps.categorical(
-        frame, "status", categories=cats, colors=colours, popup_html="popup",
-        tooltip=["status", area_col], lang=lang, title=title or default,
-        legend_title="สถานะแผน" if lang == "th" else "Plan status", name=label, context=context,
-    )  # fmt: skip
+        frame, "status", categories=cats, colors=colours, popup_html="popup", name=label,
+        options=opts,
+    )
     log.info("plan_map returned a map of %s plans in %d tambons", plan_type, len(frame))
     return m
 
@@ -173,7 +184,8 @@ def issue_map(
     *,
     gdf: gpd.GeoDataFrame | None = None,
     fiscal_year: int | None = None,
-    lang: str = "th",
+    options: maps.MapOptions | None = None,
+    lang: str | None = None,
     title: str | None = None,
 ) -> Any:
     """Map the tambons whose plans raise one policy issue, among all tambons with plans.
@@ -183,13 +195,15 @@ def issue_map(
     store : MonitoringStore
     issue : str
         A policy issue id of the store's vocabulary (e.g. ``"food_security"``).
-    gdf, fiscal_year, lang, title
+    gdf, fiscal_year, options, lang, title
         As in :func:`plan_map`.
 
     Returns
     -------
     folium.Map
     """
+    opts = resolve_options(options, fn="issue_map", none_unset=True, lang=lang, title=title)
+    lang = opts.lang
     known = policy_issues(store)["issue_id"].tolist()
     if issue not in known:
         raise ValidationError(f"issue={issue!r} is not in the store's vocabulary ({known})")
@@ -210,10 +224,10 @@ def issue_map(
     names = issue_names(store, lang=lang)
     frame["popup"] = frame["tambon_code"].map(popups(raising, names, lang=lang))
     name = names[issue]
+    opts = opts.filled(tooltip=["issue", money], title=name, legend_title=name, context=context)
     m = maps.categorical(
         frame, "issue", categories=classes, colors=dict(zip(classes, ISSUE_COLOURS, strict=True)),
-        popup_html="popup", tooltip=["issue", money], lang=lang,
-        title=title or name, legend_title=name, name=name, context=context,
+        popup_html="popup", name=name, options=opts,
     )  # fmt: skip
     log.info("issue_map returned a map of %s: %d of %d tambons raise it", issue,
              raising["tambon_code"].nunique(), len(frame))  # fmt: skip

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     import folium
 
+    from tambon_gis.maps import MapOptions
     from tambon_gis.selection.select import Selection
     from tambon_gis.selection.stability import Sensitivity
 
@@ -115,25 +116,29 @@ def _score_classes(
 ) -> tuple[np.ndarray, list[str], list[str], dict[str, str]]:
     """Class the candidates by score (``k`` quantile classes) and grey the others.
 
+    The classes are those of every map (:func:`tambon_gis.maps.classify.classify_values`,
+    ``scheme="quantiles"``), so a choropleth of the candidates' scores has the same limits.
     Returns the class label of every row, the score class labels (low to high), the grey
     labels present, and the colour of every label.
     """
+    from tambon_gis.maps.classify import classify_values
+
     cand = df["status"].isin(["chosen", "left out"]).to_numpy()
     values = df[sc].to_numpy(dtype=float, na_value=np.nan)
-    qs: np.ndarray | list[float] = (
-        np.unique(np.quantile(values[cand], np.linspace(0, 1, k + 1))) if cand.any() else []
-    )
     labels_cls: list[str] = []
     cls = np.full(len(df), "", dtype=object)
-    if len(qs) >= 2:
-        idx = np.clip(np.searchsorted(qs, values, side="right") - 1, 0, len(qs) - 2)
-        word = "คะแนน" if th else "score"
-        labels_cls = [f"{word} {qs[i]:.3f}–{qs[i + 1]:.3f}" for i in range(len(qs) - 1)]
-        for i in np.flatnonzero(cand):
-            cls[i] = labels_cls[idx[i]]
-    elif cand.any():
-        labels_cls = ["คะแนน" if th else "score"]
-        cls[cand] = labels_cls[0]
+    word = "คะแนน" if th else "score"
+    if np.isfinite(values[cand]).any():
+        idx, edges, vmin = classify_values(
+            pd.Series(values[cand]), scheme="quantiles", k=k, bins=None
+        )
+        if edges[-1] > vmin:
+            lowers = [vmin, *edges[:-1]]
+            labels_cls = [f"{word} {lo:.3f}–{hi:.3f}" for lo, hi in zip(lowers, edges, strict=True)]
+        else:  # one score for every candidate: one class
+            labels_cls = [word]
+        for i, c in zip(np.flatnonzero(cand), idx, strict=True):
+            cls[i] = labels_cls[c] if c >= 0 else ""
     grey_label = {
         s: (f"{_STATUS_TH[s]} ({s})" if th else s) for s in ("ineligible", "excluded", "no score")
     }
@@ -218,10 +223,11 @@ def selection_map(
     selection: Selection,
     *,
     k: int = 5,
-    lang: str = "th",
+    options: MapOptions | None = None,
+    lang: str | None = None,
     title: str | None = None,
     basemap: str | None = None,
-    tolerance: float | str = "auto",
+    tolerance: float | str | None = None,
 ) -> folium.Map:
     """Draw the selection: candidates shaded by score, ineligible greyed, the chosen outlined.
 
@@ -237,14 +243,12 @@ def selection_map(
         The result of :func:`select_areas` on a GeoDataFrame.
     k : int
         Number of score classes.
-    lang : {"th", "en"}
-        Language of names, legend and panel.
-    title : str, optional
-        Title of the map.
-    basemap : str, optional
-        ``None`` (no tiles: works offline) or a key of :data:`tambon_gis.maps.BASEMAPS`.
-    tolerance : float or "auto"
-        Simplification tolerance passed to :mod:`tambon_gis.maps`.
+    options : MapOptions, optional
+        The presentation (:class:`tambon_gis.maps.MapOptions`); the fields left at their
+        default take this map's own choices (title, legend title, tooltip columns).
+    lang, title, basemap, tolerance : optional
+        Fields of :class:`~tambon_gis.maps.MapOptions` given directly (``None``: the
+        option's); ``lang`` is also the language of the panels.
 
     Returns
     -------
@@ -252,7 +256,11 @@ def selection_map(
         Save it with ``tambon_gis.maps.save(m, "selection.html")``.
     """
     from tambon_gis import maps
+    from tambon_gis.maps.options import resolve_options
 
+    opts = resolve_options(options, fn="selection_map", none_unset=True, lang=lang,
+                           title=title, basemap=basemap, tolerance=tolerance)
+    lang = opts.lang
     scored = _map_frame(selection.scored, "selection_map")
     sc = selection._setup.score_col
     th = lang == "th"
@@ -267,6 +275,11 @@ def selection_map(
     }
     for src, dst in disp.items():
         df[dst] = df[src]
+    opts = opts.filled(
+        tooltip=[disp[sc], disp["rank"], disp["why"]],
+        title=f"พื้นที่ที่เลือก {selection.n} ตำบล" if th else f"{selection.n} tambons chosen",
+        legend_title=col,
+    )
     # the score breakdown of the chosen and the best-ranked others (the rest show their
     # tooltip on click): the breakdown of every tambon of the country would weigh megabytes
     ranked = pd.to_numeric(df["rank"], errors="coerce")
@@ -291,15 +304,10 @@ def selection_map(
         col,
         categories=labels_cls[::-1] + present_grey,
         colors=colors,
-        tooltip=[disp[sc], disp["rank"], disp["why"]],
         popup_html="_popup",
-        lang=lang,
         highlight=selection.codes,
-        basemap=basemap,
-        title=title or (f"พื้นที่ที่เลือก {selection.n} ตำบล" if th else f"{selection.n} tambons chosen"),
-        legend_title=col,
-        tolerance=tolerance,
         name="selection",
+        options=opts,
     )
     _add_summary_panels(m, selection, th=th, opt=opt)
     panel = _quota_panel(selection, th=th)
@@ -316,10 +324,11 @@ def selection_map(
 def sensitivity_map(
     sens: Sensitivity,
     *,
-    lang: str = "th",
+    options: MapOptions | None = None,
+    lang: str | None = None,
     title: str | None = None,
     basemap: str | None = None,
-    tolerance: float | str = "auto",
+    tolerance: float | str | None = None,
 ) -> folium.Map:
     """Map the stable core and the marginal picks of a :class:`Sensitivity`.
 
@@ -331,7 +340,7 @@ def sensitivity_map(
     ----------
     sens : Sensitivity
         The result of :func:`sensitivity`.
-    lang, title, basemap, tolerance
+    options, lang, title, basemap, tolerance
         As in :func:`selection_map`.
 
     Returns
@@ -340,7 +349,11 @@ def sensitivity_map(
         The map.
     """
     from tambon_gis import maps
+    from tambon_gis.maps.options import resolve_options
 
+    opts = resolve_options(options, fn="sensitivity_map", none_unset=True, lang=lang,
+                           title=title, basemap=basemap, tolerance=tolerance)
+    lang = opts.lang
     scored = _map_frame(sens.scored, "sensitivity_map")
     th = lang == "th"
     df = scored.copy()
@@ -364,24 +377,23 @@ def sensitivity_map(
     df[fcol] = f.fillna(0.0).round(3)
     colors = {lab["core"]: "#1b7837", lab["marginal"]: "#f1a340", lab["never"]: "#f7f7f7",
               lab["ineligible"]: "#bdbdbd"}  # fmt: skip
-    m = maps.categorical(
-        df,
-        col,
-        categories=[lab["core"], lab["marginal"], lab["never"], lab["ineligible"]],
-        colors=colors,
+    opts = opts.filled(
         tooltip=[fcol, "why"],
-        lang=lang,
-        highlight=sens.base.codes,
-        basemap=basemap,
-        title=title
-        or (
+        title=(
             f"ความมั่นคงของการเลือก ({sens.draws:,} รอบ, น้ำหนัก ±{sens.spread:.0%})"
             if th
             else f"Stability over {sens.draws:,} weight draws (±{sens.spread:.0%})"
         ),
         legend_title=col,
-        tolerance=tolerance,
+    )
+    m = maps.categorical(
+        df,
+        col,
+        categories=[lab["core"], lab["marginal"], lab["never"], lab["ineligible"]],
+        colors=colors,
+        highlight=sens.base.codes,
         name="sensitivity",
+        options=opts,
     )
     table = sens.frequency
     name_col = "tambon_th" if "tambon_th" in table.columns else "tambon_code"
