@@ -58,6 +58,7 @@ from tambon_gis.maps.options import (
     resolve_options,
     wants_symbols,
 )
+from tambon_gis.maps.text import TEXT as MAP_TEXT
 from tambon_gis.maps.text import credit_line, format_value
 from tambon_gis.webgeom.cache import geometry_hash
 
@@ -373,6 +374,7 @@ def _draw(
             raise SchemaError("highlight needs a tambon_code (or amphoe/changwat) column")
         sel = gdf[gdf[code].astype(str).isin(highlight)]
         sel.boundary.plot(ax=ax, color="#e31a1c", linewidth=1.4, zorder=4)
+    ax._tg_dots = False
     if wants_symbols(symbols, marked=int(marked.sum()), rows=len(gdf), context=ctx is not None):
         # a circle in the area's colour where the polygon is too small to see on the page
         x0, x1 = ax.get_xlim()
@@ -384,13 +386,32 @@ def _draw(
             colours = [palette[c] if c >= 0 else "#bdbdbd" for c in cls[marked][small]]
             ax.scatter(pts[:, 0], pts[:, 1], s=38 if len(pts) <= 200 else 12, c=colours,
                        edgecolors="white", linewidths=0.8, zorder=5)
+            ax._tg_dots = True
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax._tg_regional = regional
 
 
+def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return the codes of the rows at their finest level (what ``highlight`` names)."""
+    code = next((c for c in ("tambon_code", "amphoe_code", "changwat_code") if c in gdf.columns),
+                None)  # fmt: skip
+    return [] if code is None else gdf[code].astype(str).tolist()
+
+
+def _highlight_handle(label: str | None, count: int, *, dots: bool, lang: str) -> Any:
+    """Return the legend entry of the highlighted areas (as the web legend says it)."""
+    from matplotlib.patches import Patch
+
+    text = MAP_TEXT[lang]
+    how = text["highlight_how"] + (f"; {text['highlight_dots_print']}" if dots else "")
+    return Patch(facecolor="none", edgecolor="#e31a1c", linewidth=1.4,
+                 label=f"{label or text['highlight']} ({how})  ({count:,})")
+
+
 def _legend(ax: Any, labels: Sequence[str], palette: Sequence[str], counts: Sequence[int], *,
-            nodata: int, nodata_label: str, title: str | None, loc: str = "lower right") -> None:
+            nodata: int, nodata_label: str, title: str | None, loc: str = "lower right",
+            highlight: Any = None) -> None:
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=c, edgecolor="#666", label=f"{lab}  ({n:,})")
@@ -398,6 +419,8 @@ def _legend(ax: Any, labels: Sequence[str], palette: Sequence[str], counts: Sequ
     if nodata:
         handles.append(Patch(facecolor="#ffffff", edgecolor="#666", hatch="////",
                              label=f"{nodata_label}  ({nodata:,})"))
+    if highlight is not None:
+        handles.append(highlight)
     ax.legend(handles=handles, title=title, loc=loc, fontsize=7, title_fontsize=8,
               frameon=True, framealpha=0.9)
 
@@ -425,6 +448,7 @@ def plot_map(
     categories: Sequence[Any] | None = None,
     colors: Mapping[Any, str] | Sequence[str] | None = None,
     highlight: Iterable[str] | None = None,
+    highlight_label: str | None = None,
     figsize: tuple[float, float] = (7.5, 10),
     dpi: int = 200,
     ax: Any = None,
@@ -456,7 +480,9 @@ def plot_map(
     categories, colors
         Category order and colours as in :func:`tambon_gis.maps.categorical`.
     highlight : iterable of str, optional
-        Codes to outline in red.
+        Codes to outline in red; the legend says how they are drawn.
+    highlight_label : str, optional
+        Their name in the legend (default "ตำบลที่เน้น" / "Highlighted tambons").
     figsize, dpi
         Figure size (inches) and resolution of a saved PNG.
     ax : matplotlib Axes, optional
@@ -527,7 +553,10 @@ def plot_map(
                 nodata=int((cls < 0).sum()),
                 nodata_label=(_TEXT[lang]["nodata"] if opts.nodata_label is None
                               else opts.nodata_label),
-                title=opts.legend_title or column)
+                title=opts.legend_title or column,
+                highlight=None if not highlight else _highlight_handle(
+                    highlight_label, len(set(map(str, highlight)) & set(_codes(data))),
+                    dots=getattr(ax, "_tg_dots", False), lang=lang))
         _north_arrow(ax, lang=lang)
         _scale_bar(ax, lang=lang, right=ctx is not None and getattr(ax, "_tg_regional", False))
         if opts.credit:
@@ -568,6 +597,7 @@ def small_multiples(
     categories: Sequence[Any] | None = None,
     colors: Mapping[Any, str] | Sequence[str] | None = None,
     highlight: Iterable[str] | None = None,
+    highlight_label: str | None = None,
     panel_size: float = 3.2,
     dpi: int = 200,
     path: str | Path | None = None,
@@ -679,6 +709,10 @@ def small_multiples(
             handles.append(Patch(facecolor="#ffffff", edgecolor="#666", hatch="////",
                                  label=_TEXT[lang]["nodata"] if opts.nodata_label is None
                                  else opts.nodata_label))
+        if highlight_set:
+            handles.append(_highlight_handle(
+                highlight_label, len(highlight_set & set(_codes(data))),
+                dots=any(getattr(a, "_tg_dots", False) for row in axes for a in row), lang=lang))
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6),
                    fontsize=8, title=opts.legend_title, title_fontsize=9, frameon=False)
         if opts.credit:

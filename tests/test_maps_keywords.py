@@ -280,3 +280,22 @@ def test_timeslider_labels_none_keeps_the_place_names() -> None:
     assert spec["labels"]  # the place names are drawn, as before
     with pytest.raises(TambonGISError, match=r"labels='yes' is not supported; use True or False"):
         maps.MapOptions(labels="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("builder", ["choropleth", "categorical", "timeslider"])
+def test_highlighted_rows_have_a_legend_row_saying_how_they_are_drawn(builder: str) -> None:
+    gdf = _frame()
+    column = {"choropleth": "households", "categorical": "lead", "timeslider": "households"}
+    col = column[builder]
+    args = ([col, "h2"],) if builder == "timeslider" else (col,)
+    plain = _specs(getattr(maps, builder)(gdf, *args, context=False))[0]
+    assert "tg-highlight-row" not in plain["legend"]
+    spec = _specs(getattr(maps, builder)(gdf, *args, highlight=["320101", "320103"],
+                                         highlight_label="ตำบลที่เลือก <b>", context=False))[0]
+    legend = spec["legend"]
+    assert legend.count("tg-highlight-row") == 1
+    assert "ตำบลที่เลือก &lt;b&gt; (เส้นขอบแดง" in legend and ">2<" in legend
+    assert spec["highlight_name"] == "ตำบลที่เลือก &lt;b&gt; (2)"  # escaped for the control
+    en = _specs(getattr(maps, builder)(gdf, *args, highlight=["320101"], lang="en",
+                                       context=False))[0]
+    assert "Highlighted tambons (red outline" in en["legend"]

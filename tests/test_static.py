@@ -204,3 +204,13 @@ def test_small_multiples_labels_is_deprecated_for_step_labels() -> None:
         fig = static.small_multiples(_layer(), ["v", "q2"], labels=["A", "B"], k=2,
                                      context=False)
     assert [a.get_title() for a in fig.axes if a.get_title()] == ["A", "B"]
+
+
+def test_highlighted_areas_have_a_legend_entry_in_both_figures() -> None:
+    gdf = _layer()
+    code = str(gdf["tambon_code"].iloc[0])
+    fig = static.plot_map(gdf, "v", highlight=[code], highlight_label="ตำบลที่เลือก")
+    assert any(t.startswith("ตำบลที่เลือก (เส้นขอบแดง") and t.endswith("(1)") for t in _texts(fig))
+    assert not any("เส้นขอบแดง" in t for t in _texts(static.plot_map(gdf, "v")))
+    fig = static.small_multiples(gdf, ["v", "v"], highlight=[code], lang="en")
+    assert any(t.startswith("Highlighted tambons (red outline") for t in _texts(fig))

@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     en = lang == "en"
     overview = maps.categorical(
         gdf, "region_en" if en else "region", highlight=codes, lang=lang,
+        highlight_label="Pilot tambons" if en else "ตำบลนำร่อง",
         title="National overview: pilot tambons by region" if en
         else "ภาพรวมประเทศ: ตำบลนำร่องตามภาค",
         legend_title="Region" if en else "ภาค", name="Region" if en else "ภาค",
@@ -111,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     options = maps.MapOptions(lang=lang, nodata_label=not_pilot, legend_title=legend)
     pilot_map = maps.categorical(
         pilots, column, popup=popup, highlight=codes, options=options,
+        highlight_label="Pilot tambons" if en else "ตำบลนำร่อง",
         title="Pilot tambons and their attributes" if en else "ตำบลนำร่องและข้อมูลประกอบ",
         colors=_lead_colours(pilots, column),
     )
@@ -119,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     static.plot_map(pilots, column, kind="categorical", options=options,
                     title="Pilot tambons (lead agency)" if en else "ตำบลนำร่อง (หน่วยงานนำ)",
                     outlines=("changwat",), highlight=codes, path=png_path, dpi=150,
+                    highlight_label="Pilot tambons" if en else "ตำบลนำร่อง",
                     colors=_lead_colours(pilots, column))
     written = [overview_path, pilot_path, png_path, report_path]
     written += _select(gdf, out, lang=lang)

@@ -50,6 +50,7 @@ def choropleth(
     bins: Sequence[float] | None = None,
     cmap: str | Sequence[str] = "YlGnBu",
     highlight: Iterable[str] | None = None,
+    highlight_label: str | None = None,
     popup_html: str | None = None,
     m: Any = None,
     name: str | None = None,
@@ -90,7 +91,11 @@ def choropleth(
     cmap : str or sequence of colours, default "YlGnBu"
         Matplotlib colormap name or a list of colours.
     highlight : iterable of str, optional
-        Codes of rows to outline in red (e.g. the pilot tambons).
+        Codes of rows to outline in red (e.g. the pilot tambons); the legend gets a row for
+        them, and at national zoom they are also dots.
+    highlight_label : str, optional
+        The name of the highlighted rows in the legend and the layer control (default
+        "ตำบลที่เน้น" / "Highlighted tambons"), e.g. "ตำบลที่เลือก".
     popup_html : str, optional
         Column holding popup HTML already built and escaped by tambon_gis code.
     m : folium.Map, optional
@@ -162,7 +167,8 @@ def choropleth(
                                       lang=opts.lang)
     m = build_layer(
         gdf, steps=steps, value_fields=value_fields, palette=colors, legend=legend,
-        options=opts, popup_html=popup_html, highlight=highlight, m=m, name=name,
+        options=opts, popup_html=popup_html, highlight=highlight,
+        highlight_label=highlight_label, m=m, name=name,
         fn="choropleth",
     )
     log.info(
@@ -186,6 +192,7 @@ def categorical(
     colors: Mapping[Any, str] | Sequence[str] | None = None,
     categories: Sequence[Any] | None = None,
     highlight: Iterable[str] | None = None,
+    highlight_label: str | None = None,
     popup_html: str | None = None,
     m: Any = None,
     name: str | None = None,
@@ -208,7 +215,8 @@ def categorical(
 ) -> Any:
     """Map of a categorical column (lead agency, policy issue, selection status...).
 
-    ``highlight``, ``popup_html``, ``m`` and ``name`` work as in :func:`choropleth`.
+    ``highlight``, ``highlight_label``, ``popup_html``, ``m`` and ``name`` work as in
+    :func:`choropleth`.
 
     Parameters
     ----------
@@ -269,7 +277,8 @@ def categorical(
                                       lang=opts.lang)
     m = build_layer(
         gdf, steps=steps, value_fields=value_fields, palette=palette, legend=legend,
-        options=opts, popup_html=popup_html, highlight=highlight, m=m, name=name,
+        options=opts, popup_html=popup_html, highlight=highlight,
+        highlight_label=highlight_label, m=m, name=name,
         fn="categorical",
     )
     log.info("categorical returned a map of %s rows of %r in %d categories", f"{len(gdf):,}",
@@ -348,6 +357,7 @@ def timeslider(
     colors: Mapping[Any, str] | Sequence[str] | None = None,
     categories: Sequence[Any] | None = None,
     highlight: Iterable[str] | None = None,
+    highlight_label: str | None = None,
     m: Any = None,
     name: str | None = None,
     options: MapOptions | None = None,
@@ -372,7 +382,8 @@ def timeslider(
 
     Numeric columns are classed together (one set of class limits for every step), so colours
     compare across steps; categorical columns share one list of categories. ``scheme``, ``k``,
-    ``bins``, ``cmap``, ``highlight``, ``m`` and ``name`` work as in :func:`choropleth`,
+    ``bins``, ``cmap``, ``highlight``, ``highlight_label``, ``m`` and ``name`` work as in
+    :func:`choropleth`,
     ``colors`` and ``categories`` as in :func:`categorical`.
 
     Parameters
@@ -441,7 +452,7 @@ def timeslider(
                                       lang=opts.lang)
     m = build_layer(
         gdf, steps=steps, value_fields=value_fields, palette=palette, legend=legend,
-        options=opts, popup_html=None, highlight=highlight, m=m,
+        options=opts, popup_html=None, highlight=highlight, highlight_label=highlight_label, m=m,
         name=name or (opts.title or "timeslider"), fn="timeslider",
     )
     log.info("timeslider returned a map of %s rows with %d steps (%s)", f"{len(gdf):,}",

@@ -197,6 +197,27 @@ def legend_numeric(
     return f"<div class='tg-legend-title'>{html.escape(title)}</div>" + "".join(rows)
 
 
+def legend_highlight_row(label: str, count: int, *, dots: bool, text: dict[str, str]) -> str:
+    """Return the legend row of the highlighted areas: red outline, and a dot when zoomed out.
+
+    Examples
+    --------
+    >>> from tambon_gis.maps.text import TEXT
+    >>> row = legend_highlight_row("ตำบลที่เลือก", 23, dots=True, text=TEXT["th"])
+    >>> "ตำบลที่เลือก (เส้นขอบแดง; เป็นจุดเมื่อย่อแผนที่)" in row and ">23<" in row
+    True
+    """
+    how = text["highlight_how"] + (f"; {text['highlight_dots']}" if dots else "")
+    swatches = "<span class='tg-swatch tg-ring'></span>" + (
+        "<span class='tg-swatch tg-dot'></span>" if dots else ""
+    )
+    return (
+        f"<div class='tg-row tg-highlight-row'>{swatches}<span class='tg-label-text'>"
+        f"{html.escape(label)} ({html.escape(how)})</span><span class='tg-count'>{count:,}"
+        "</span></div>"
+    )
+
+
 def _legend_row(color: str | None, label: str, count: int) -> str:
     swatch = (
         "<span class='tg-swatch tg-nodata'></span>"

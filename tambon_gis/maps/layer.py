@@ -20,7 +20,7 @@ import shapely
 
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger
-from tambon_gis.maps.classify import NODATA_COLOR
+from tambon_gis.maps.classify import NODATA_COLOR, legend_highlight_row
 from tambon_gis.maps.context import context_layer_spec
 from tambon_gis.maps.options import (
     LEVELS,
@@ -262,10 +262,13 @@ def build_layer(
     m: Any,
     name: str | None,
     fn: str,
+    highlight_label: str | None = None,
 ) -> Any:
     """Add one layer (classes ``steps`` coloured by ``palette``) to a map and return it.
 
-    The presentation is ``options``, already merged with the builder's keywords.
+    The presentation is ``options``, already merged with the builder's keywords. The
+    highlighted rows get a row of the legend, named ``highlight_label`` (default "highlighted
+    tambons"), that says how they are drawn.
     """
     opts = options
     lang, dates, tooltip = opts.lang, opts.dates, opts.tooltip
@@ -321,6 +324,11 @@ def build_layer(
         context_spec=context_spec, text=text,
     )
 
+    highlight_name = str(highlight_label or text["highlight"])
+    if legend is not None and highlight_idx:
+        legend += legend_highlight_row(
+            highlight_name, len(highlight_idx), dots=symbol_spec is not None, text=text
+        )
     title = opts.title
     layer_name = name or (title or steps[0]["label"])
     spec = {
@@ -341,7 +349,7 @@ def build_layer(
         "outlines": outline_specs,
         "highlight": highlight_idx,
         "highlight_style": {"color": "#e31a1c", "weight": 2.5},
-        "highlight_name": f"{text['highlight']} ({len(highlight_idx):,})",
+        "highlight_name": html.escape(f"{highlight_name} ({len(highlight_idx):,})"),
         "labels": label_specs,
         "legend": legend,
         "search": search_fields,

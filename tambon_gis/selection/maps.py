@@ -306,6 +306,7 @@ def selection_map(
         colors=colors,
         popup_html="_popup",
         highlight=selection.codes,
+        highlight_label="ตำบลที่เลือก" if th else "chosen tambons",
         name="selection",
         options=opts,
     )
@@ -392,6 +393,7 @@ def sensitivity_map(
         categories=[lab["core"], lab["marginal"], lab["never"], lab["ineligible"]],
         colors=colors,
         highlight=sens.base.codes,
+        highlight_label="ตำบลที่เลือกในชุดหลัก" if th else "the base selection",
         name="sensitivity",
         options=opts,
     )
