@@ -53,6 +53,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
     SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
         OR EXISTS (SELECT 1 FROM store_users WHERE db_user = session_user AND role = 'admin')
 $$;
+CREATE OR REPLACE FUNCTION tambon_gis_may_read() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT tambon_gis_is_admin()
+        OR EXISTS (SELECT 1 FROM store_users WHERE db_user = session_user)
+$$;
 CREATE OR REPLACE FUNCTION tambon_gis_may_write(tambon TEXT, indicator TEXT) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
     SELECT tambon_gis_is_admin() OR EXISTS (
@@ -99,6 +104,18 @@ _SETUP_TABLES = (
     *plans_schema.SETUP_TABLES,
 )  # fmt: skip
 _WRITE_TABLES = ("observations", "current", "imports", *plans_schema.WRITE_TABLES)
+_VIEWS = ("latest_observations", "area_status", *plans_schema.VIEWS)
+
+#: Who reads each table: the users of *this* store (``store_users``) and its administrators.
+#: The group roles are the cluster's, shared by every store on the server, so membership alone
+#: reads nothing; ``meta`` (the schema version and programme name) is read by anyone with the
+#: privilege, so a user without access is told so; each user reads only its own scope in
+#: ``store_users``. The function is called once per query (a scalar subquery), not per row.
+_READ = {
+    **{t: "(SELECT tambon_gis_may_read())" for t in (*_SETUP_TABLES, *_WRITE_TABLES)},
+    "meta": "true",
+    "store_users": "db_user = session_user OR (SELECT tambon_gis_is_admin())",
+}
 
 
 def _policies() -> str:
@@ -106,12 +123,14 @@ def _policies() -> str:
     for t in (*_SETUP_TABLES, *_WRITE_TABLES):
         out.append(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;")
         out.append(f"DROP POLICY IF EXISTS read_all ON {t};")
-        out.append(f"CREATE POLICY read_all ON {t} FOR SELECT USING (true);")
+        out.append(f"CREATE POLICY read_all ON {t} FOR SELECT USING ({_READ[t]});")
+    for v in _VIEWS:  # a view reads with its caller's rights, so the policies above apply
+        out.append(f"ALTER VIEW {v} SET (security_invoker = true);")
     for t in _SETUP_TABLES:
         out.append(f"DROP POLICY IF EXISTS admin_writes ON {t};")
         out.append(
-            f"CREATE POLICY admin_writes ON {t} FOR ALL USING (tambon_gis_is_admin()) "
-            "WITH CHECK (tambon_gis_is_admin());"
+            f"CREATE POLICY admin_writes ON {t} FOR ALL USING ((SELECT tambon_gis_is_admin())) "
+            "WITH CHECK ((SELECT tambon_gis_is_admin()));"
         )
     for t in ("observations", "current"):
         out.append(f"DROP POLICY IF EXISTS scoped_insert ON {t};")
@@ -136,10 +155,7 @@ def _policies() -> str:
 
 def _grants() -> str:
     r, e, a = GROUP["reader"], GROUP["editor"], GROUP["admin"]
-    tables = ", ".join(
-        (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
-         *plans_schema.VIEWS)
-    )  # fmt: skip
+    tables = ", ".join((*_SETUP_TABLES, *_WRITE_TABLES, *_VIEWS))
     return f"""
 GRANT USAGE ON SCHEMA {{schema}} TO {r};
 GRANT SELECT ON {tables} TO {r};
@@ -221,10 +237,36 @@ def exists(db: Any) -> str | None:
 
 def foreign_tables(db: Any) -> list[str]:
     """Tables or views named like the store's that are not a store's (for :func:`exists` None)."""
-    return _present(
-        db, (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
-             *plans_schema.VIEWS)
-    )  # fmt: skip
+    return _present(db, (*_SETUP_TABLES, *_WRITE_TABLES, *_VIEWS))
+
+
+def _is_admin(db: Any) -> bool:
+    """Whether the connected user administers this store (a server superuser does)."""
+    return bool(db.execute("SELECT tambon_gis_is_admin()").fetchone()[0])
+
+
+def check_access(db: Any, label: str) -> None:
+    """Raise :class:`AccessDeniedError` unless the connected user is a user of this store.
+
+    The group roles are the whole server's: being in ``tambon_gis_reader`` because of
+    another store reads nothing here (row-level security lets only this store's users read).
+    """
+    if not db.execute("SELECT tambon_gis_may_read()").fetchone()[0]:
+        raise AccessDeniedError(
+            f"{db.user!r} has no access to the store {label!r}: ask an administrator of the "
+            "store to grant it (tambon-gis monitor grant)"
+        )
+
+
+def check_may_upgrade(db: Any, label: str, version: str, new: str) -> None:
+    """Raise :class:`AccessDeniedError` when an older store would be upgraded by a non-admin."""
+    if version.isdigit() and int(version) < int(new) and not _is_admin(db):
+        raise AccessDeniedError(
+            f"the store {label!r} has schema version {version!r} and this tambon_gis needs "
+            f"{new!r}; only an administrator of the store may upgrade it: ask one to open it "
+            f"once with this tambon_gis (e.g. tambon-gis monitor access STORE), or use the "
+            "tambon_gis the store was made with"
+        )
 
 
 # ============================================================================ scopes
@@ -260,7 +302,7 @@ def grant(
             f"there is no database user {user!r}: create it first (CREATE ROLE \"{user}\" LOGIN "
             "PASSWORD '...'), then grant it access"
         )
-    if not db.execute("SELECT tambon_gis_is_admin()").fetchone()[0]:
+    if not _is_admin(db):
         raise AccessDeniedError(
             f"{db.user!r} is not an administrator of this store: only an administrator may "
             "grant access"
@@ -273,10 +315,10 @@ def grant(
             "changwats = excluded.changwats, agency = excluded.agency",
             (user, role, codes, agency or None),
         )
+        # the groups only give the privileges; what this store lets the user do is its row
+        # in store_users. They are the server's, shared with any other store there, so a
+        # membership is added when needed and never taken away (it may serve another store)
         quoted = '"' + user.replace('"', '""') + '"'
-        for r in ROLES:
-            if r != role and not (role == "admin" and r != "admin"):
-                db.execute(f"REVOKE {GROUP[r]} FROM {quoted}")
         option = " WITH ADMIN OPTION" if role == "admin" else ""
         members = ROLES if role == "admin" else (role,)
         for r in members:
@@ -290,7 +332,7 @@ def grant(
 
 def revoke(db: Any, user: str) -> None:
     """Take a user's access to this store away."""
-    if not db.execute("SELECT tambon_gis_is_admin()").fetchone()[0]:
+    if not _is_admin(db):
         raise AccessDeniedError(
             f"{db.user!r} is not an administrator of this store: only an administrator may "
             "revoke access"
@@ -314,7 +356,7 @@ def access(db: Any) -> pd.DataFrame:
 def out_of_scope(db: Any, rows: pd.DataFrame) -> pd.DataFrame:
     """Rows the connected user may not write, in the import report's shape (may be empty)."""
     pairs = rows[["tambon_code", "indicator_id"]].drop_duplicates()
-    if pairs.empty or db.execute("SELECT tambon_gis_is_admin()").fetchone()[0]:
+    if pairs.empty or _is_admin(db):
         return pd.DataFrame()
     cur = db.execute(
         "SELECT t, i FROM unnest(?::text[], ?::text[]) AS x(t, i) "

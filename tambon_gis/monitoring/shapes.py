@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS published_status (
 """,
     ),
     ("3", plans_schema.SQLITE_DDL),  # policy issues, plans, plan items and their budgets
+    ("4", ""),  # PostgreSQL only: reads limited to the store's users (a file has one)
 ]
 
 PG_SHAPES = """
