@@ -356,3 +356,44 @@ def test_a_store_of_the_previous_version_is_upgraded_by_an_administrator_only(
     assert "tambon_gis_may_read" in qual
     with open_store(_as(pg_server, pg_url, "ploy"), create=False) as s:
         assert len(s.areas()) == 7
+
+
+@pytest.mark.postgres
+def test_libpq_ways_of_connecting_work_and_keep_the_password_out_of_sight(
+    pg_server, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tambon_gis._errors import StoreConnectionError
+
+    _user(pg_server, "somchai")
+    with make_store(pg_url) as admin:
+        admin.grant_access("somchai", role="reader")
+    db, port = _db(pg_url), pg_server.port
+    for name in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE"):
+        monkeypatch.delenv(name, raising=False)
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{port}:{db}:somchai:pw-somchai\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[kpi]\nhost=127.0.0.1\nport={port}\ndbname={db}\nuser=somchai\n",
+                        encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    addresses = [
+        f"postgresql://somchai@127.0.0.1:{port}/{db}?sslmode=disable",  # .pgpass
+        "postgresql://?service=kpi",  # a service file, password from .pgpass
+        "service=kpi",  # the same as key/value
+    ]
+    for address in addresses:
+        with open_store(address, create=False) as s:
+            assert s.user == "somchai" and len(s.areas()) == 7, address
+    # PG* variables, and an empty URL
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    for name, value in (("PGHOST", "127.0.0.1"), ("PGPORT", str(port)), ("PGDATABASE", db),
+                        ("PGUSER", "somchai"), ("PGPASSWORD", "pw-somchai")):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    with open_store("postgresql://", create=False) as s:
+        assert s.user == "somchai" and "pw-somchai" not in repr(s)
+    # sslmode is passed on: this test server has no TLS, so sslmode=require is refused cleanly
+    with pytest.raises(StoreConnectionError, match="cannot connect") as info:
+        open_store(f"postgresql://somchai:pw-somchai@127.0.0.1:{port}/{db}?sslmode=require")
+    assert "pw-somchai" not in str(info.value) and "SSL" in str(info.value)
