@@ -397,3 +397,26 @@ def test_libpq_ways_of_connecting_work_and_keep_the_password_out_of_sight(
     with pytest.raises(StoreConnectionError, match="cannot connect") as info:
         open_store(f"postgresql://somchai:pw-somchai@127.0.0.1:{port}/{db}?sslmode=require")
     assert "pw-somchai" not in str(info.value) and "SSL" in str(info.value)
+
+
+@pytest.mark.postgres
+def test_a_role_changed_to_reader_writes_nothing_though_its_group_stays(pg_server, pg_url: str):
+    _user(pg_server, "wichai")
+    with make_store(pg_url) as admin:
+        admin.grant_access("wichai", role="editor", changwats="32")
+    rows = pd.DataFrame([{"tambon_code": "320101", "indicator_id": "hh_savings",
+                          "period": "Q1 FY2566", "value": 5}])  # fmt: skip
+    with open_store(_as(pg_server, pg_url, "wichai"), create=False) as s:
+        assert s.import_table(rows).ok
+        with open_store(pg_url, create=False) as admin:
+            admin.grant_access("wichai", role="reader")
+        with pytest.raises(ImportRejectedError, match="'wichai' is a reader of this store"):
+            s.import_table(rows.assign(value=6))
+    with psycopg.connect(_as(pg_server, pg_url, "wichai")) as con:
+        groups = {r[0] for r in con.execute(
+            "SELECT b.rolname FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 'wichai'")}  # fmt: skip
+        assert "tambon_gis_editor" in groups  # the server's group: it may serve another store
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            con.execute("INSERT INTO observations VALUES (999, '320101', 'debt', '2566Q1', "
+                        "2566, 1, 1, NULL, '', '', 'wichai', 'now', 1, 1, 1, 1)")  # fmt: skip
