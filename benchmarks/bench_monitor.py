@@ -13,7 +13,9 @@ same DataFrame in memory (latest value, pro-rata target, np.select, groupby).
 
 Both backends run side by side: a SQLite file, and PostgreSQL at ``$TAMBON_GIS_BENCH_PG``
 (a ``postgresql://`` URL of an empty database) or, when that is not set, a throwaway local
-cluster started as in the tests (``tests/_pgserver.py``).
+cluster started as in the tests (``tests/_pgserver.py``). On that cluster the PostgreSQL run
+is made twice: as the store's owner, and with the import by an editor and the reads by a
+reader, the users whose every statement row-level security checks.
 """
 
 from __future__ import annotations
@@ -95,20 +97,32 @@ def main() -> None:
             "SQLite": run(tmp / "kpi.sqlite", codes, ind, grid, f1, f2, tmp),
             "PostgreSQL": run(pg, codes, ind, grid, f1, f2, tmp),
         }
+        if server is not None:  # the same as an editor and a reader: row-level security on
+            for role in ("editor", "reader"):
+                server.execute(f"DO $$ BEGIN CREATE ROLE bench_{role} LOGIN; "
+                               "EXCEPTION WHEN duplicate_object THEN NULL; END $$")  # fmt: skip
+            db = server.new_database()
+            results["PostgreSQL, editor + reader"] = run(
+                server.url(db), codes, ind, grid, f1, f2, tmp,
+                users={r: server.url(db, user=f"bench_{r}") for r in ("editor", "reader")},
+            )  # fmt: skip
     finally:
         if server is not None:
             server.stop()
     print()
-    print("| step | SQLite (s) | PostgreSQL (s) | target |")
-    print("| --- | ---: | ---: | ---: |")
-    for (name, a, target), (_, b, _) in zip(results["SQLite"], results["PostgreSQL"], strict=True):
+    names = list(results)
+    print("| step | " + " | ".join(f"{n} (s)" for n in names) + " | target |")
+    print("| --- | " + " | ".join("---:" for _ in names) + " | ---: |")
+    for k, (name, _, target) in enumerate(results["SQLite"]):
+        times = [results[n][k][1] for n in names]
         verdict = "" if target is None else (
-            f"< {target} s " + ("PASS" if max(a, b) < target else "FAIL")
+            f"< {target} s " + ("PASS" if max(times) < target else "FAIL")
         )
-        print(f"| {name} | {a:.2f} | {b:.2f} | {verdict} |")
+        print(f"| {name} | " + " | ".join(f"{t:.2f}" for t in times) + f" | {verdict} |")
 
 
-def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # a script
+def run(address, codes, ind, grid, f1, f2, tmp, users=None) -> list:  # a script
+    """Set up as the owner; import (as ``users["editor"]``) and read (as ``users["reader"]``)."""
     rows = []
     store = open_store(address, fiscal_years=(2566, 2567))
     store.set_areas(pd.DataFrame({"tambon_code": codes, "programme": ["A", "B", "C"] * 2475}))
@@ -117,6 +131,11 @@ def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # a script
         [{"indicator_id": i, "fiscal_year": fy, "target": 2.0} for i in ind["indicator_id"]
          for fy in (2566, 2567)]
     )
+    if users:
+        store.grant_access("bench_editor", role="editor")  # no scope: writes everywhere
+        store.grant_access("bench_reader", role="reader")
+        store.close()
+        store = open_store(users["editor"], create=False)
 
     t = time.perf_counter()
     rep = store.import_file(f1)
@@ -131,7 +150,11 @@ def run(address, codes, ind, grid, f1, f2, tmp) -> list:  # a script
     assert again.status == "already imported"
     store.import_file(f2)
 
-    conn = sqlite3.connect(tmp / f"baseline_{store.backend}.sqlite")
+    if users:
+        store.close()
+        store = open_store(users["reader"], create=False)
+
+    conn = sqlite3.connect(tmp / f"baseline_{len(list(tmp.glob('baseline_*')))}.sqlite")
     t = time.perf_counter()
     pd.read_csv(f1, dtype=str).to_sql("obs", conn, index=False, chunksize=50_000)
     conn.commit()

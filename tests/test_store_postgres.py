@@ -538,11 +538,18 @@ def test_credentials_never_appear_in_repr_errors_or_logs(
 
 @pytest.mark.postgres
 def test_migrate_sqlite_to_postgres_and_back_keeps_every_revision(pg_url: str, tmp_path: Path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
     sq = tmp_path / "kpi.sqlite"
     with make_store(sq) as s:
         s.import_file(DATA / "monitor_q1_long.csv")
         s.import_file(DATA / "monitor_q2_wide.xlsx")
         s.import_file(DATA / "monitor_q1_correction.csv")
+        s.set_boundaries(gpd.GeoDataFrame(  # the outlines go along
+            {"tambon_code": s.areas()["tambon_code"]},
+            geometry=[box(100 + i, 14, 100.5 + i, 14.5) for i in range(7)], crs=4326))
+        want_shapes = s.boundaries()
         want = s.observations(latest=False)
         want_latest = s.observations()
         want_status = s.status("Q1 FY2566").to_frame()
@@ -554,6 +561,7 @@ def test_migrate_sqlite_to_postgres_and_back_keeps_every_revision(pg_url: str, t
         pd.testing.assert_frame_equal(pg.observations(), want_latest, check_dtype=False)
         pd.testing.assert_frame_equal(pg.status("Q1 FY2566").to_frame(), want_status)
         assert len(pg.imports()) == 3
+        pd.testing.assert_frame_equal(pg.boundaries(), want_shapes)
         # the copy goes on: a new import gets the next ids and revisions
         assert pg.import_table(_rows(("320101", "hh_savings", "99"))).n_revised == 1
         after = pg.observations(latest=False)
@@ -563,6 +571,7 @@ def test_migrate_sqlite_to_postgres_and_back_keeps_every_revision(pg_url: str, t
     with open_store(back, create=False) as s:
         pd.testing.assert_frame_equal(s.observations(latest=False), after, check_dtype=False)
         assert s.meta["name"] == "โครงการนำร่อง"
+        pd.testing.assert_frame_equal(s.boundaries(), want_shapes)
     # into a store that already holds observations: refused, nothing changed
     done = subprocess.run([*cli, str(sq), pg_url], capture_output=True, text=True, env=ENV)
     assert done.returncode != 0 and "already holds" in done.stderr

@@ -43,16 +43,55 @@ def _status_label(status: str, lang: str) -> str:
     return STATUSES[status]["th"] if lang == "th" else status
 
 
+def area_layer(store: MonitoringStore) -> gpd.GeoDataFrame:
+    """Return the layer maps of ``store`` draw when they are given none.
+
+    The outlines the store keeps (:meth:`MonitoringStore.set_boundaries`, e.g. the
+    ``area_shapes`` of a shared PostgreSQL store), so every user of the store draws the same
+    areas without a boundary file; a store that keeps none draws
+    :func:`tambon_gis.load_boundaries`.
+
+    Parameters
+    ----------
+    store : MonitoringStore
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326 when the outlines are the store's.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from tambon_gis.monitoring import open_store
+    >>> from tambon_gis.monitoring.maps import area_layer
+    >>> from shapely.geometry import box
+    >>> import geopandas as gpd
+    >>> with open_store(pathlib.Path(tempfile.mkdtemp()) / "kpi.sqlite") as s:
+    ...     s.set_areas(["320101"])
+    ...     _ = s.set_boundaries(gpd.GeoDataFrame(
+    ...         {"tambon_code": ["320101"]}, geometry=[box(103.4, 14.8, 103.5, 14.9)], crs=4326))
+    ...     area_layer(s)[["tambon_code", "changwat_code"]].to_dict("records")
+    [{'tambon_code': '320101', 'changwat_code': '32'}]
+    """
+    stored = store.boundaries()
+    if len(stored):
+        log.info("drawing the %d outline(s) kept in the store %s", len(stored), store._name)
+        return stored
+    from tambon_gis import load_boundaries
+
+    return load_boundaries()
+
+
 def programme_areas(store: MonitoringStore, gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     """Return the boundaries of the store's operation areas (logs the ones not in ``gdf``).
 
-    The codes of the areas the layer lacks are :func:`missing_areas`; ``attrs
-    ["missing_areas"]`` (the same list) is deprecated and goes in the next release.
+    Without ``gdf``, the outlines the store keeps, else :func:`tambon_gis.load_boundaries`
+    (:func:`area_layer`). The codes of the areas the layer lacks are :func:`missing_areas`;
+    ``attrs["missing_areas"]`` (the same list) is deprecated and goes in the next release.
     """
     if gdf is None:
-        from tambon_gis import load_boundaries
-
-        gdf = load_boundaries()
+        gdf = area_layer(store)
     _check_tambon_layer(gdf)
     codes = store.areas()["tambon_code"]
     out = gdf[gdf["tambon_code"].isin(set(codes))].copy()
@@ -263,7 +302,8 @@ def status_map(
     indicator_id : str
     kind : {"status", "value"}
     gdf : GeoDataFrame, optional
-        Tambon boundaries in the canonical schema; default :func:`tambon_gis.load_boundaries`.
+        Tambon boundaries in the canonical schema; default the outlines the store keeps,
+        else :func:`tambon_gis.load_boundaries` (:func:`area_layer`).
     status : StatusTable, optional
         Already computed for the same period.
     options : MapOptions, optional
@@ -462,7 +502,8 @@ def export_gpkg(
     period : str or Period
         A fiscal quarter.
     gdf : GeoDataFrame, optional
-        Tambon boundaries; default :func:`tambon_gis.load_boundaries`.
+        Tambon boundaries; default the outlines the store keeps, else
+        :func:`tambon_gis.load_boundaries` (:func:`area_layer`).
     status : StatusTable, optional
         Already computed for the same quarter.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tambon_gis._errors import ValidationError
 from tambon_gis._logging import get_logger
-from tambon_gis.monitoring import plans_schema
+from tambon_gis.monitoring import plans_schema, shapes
 from tambon_gis.monitoring import sql as _sql
 from tambon_gis.monitoring.store import open_store
 
@@ -27,9 +27,9 @@ _IMPORTS = (
 def migrate_store(source: str | Path, target: str | Path) -> Any:
     """Copy the store at ``source`` into a new, empty store at ``target``, all or nothing.
 
-    Programme settings, areas, catalogue, targets, the import log, every observation
-    revision and the tambon plans (vocabulary, every revision of plans and items, budgets; with
-    who recorded them and when) are copied; the latest values are rebuilt from
+    Programme settings, areas, their outlines, catalogue, targets, the import log, every
+    observation revision and the tambon plans (vocabulary, every revision of plans and items,
+    budgets; with who recorded them and when) are copied; the latest values are rebuilt from
     them. Either address may be a SQLite file or a ``postgresql://`` URL; a PostgreSQL target
     needs an administrator of that store.
 
@@ -86,6 +86,7 @@ def migrate_store(source: str | Path, target: str | Path) -> Any:
                 ).fetchall()
                 marks = ",".join("?" * len(cols))
                 con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+            shapes.copy_outlines(s, con)  # the areas' outlines (schema 2)
             # the plans (schema 3): the vocabulary, then every revision of plans and items
             for table, cols in plans_schema.COLUMNS.items():
                 rows = s.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()

@@ -2,23 +2,28 @@
 
 Who may do what is decided by the database, not by Python:
 
-- three group roles, ``tambon_gis_reader`` (read everything), ``tambon_gis_editor``
-  (also write observations and imports) and ``tambon_gis_admin`` (also the programme set-up:
-  areas, catalogue, targets, settings and who may do what); each includes the one before;
-- the table ``store_users`` (one row per database user: ``role``, ``changwats`` and
-  ``agency``) holds each editor's scope; :func:`grant` / :func:`revoke` manage it together with
-  the role memberships;
-- the SQL function ``tambon_gis_may_write(tambon_code, indicator_id)`` is the one rule, used by
-  the row-level-security policies of ``observations`` and ``current`` and by the import's
-  pre-check that names the rows out of scope. An editor with ``changwats`` writes only tambons
-  of those changwats (a changwat covers its amphoes and tambons, as organisation units do in
-  DHIS2); an editor with an ``agency`` writes that agency's own indicators, and ``joint``
-  indicators within its areas (its changwats, or the areas its agency leads); an editor with
-  neither writes everywhere;
+- three group roles, ``tambon_gis_reader`` (the privilege to read), ``tambon_gis_editor``
+  (also to write observations and imports) and ``tambon_gis_admin`` (also the programme
+  set-up: areas, catalogue, targets, settings and who may do what); each includes the one
+  before. They are the server's, shared by every store on it, so they only give privileges;
+- the table ``store_users`` of each store (one row per database user: ``role``, ``changwats``
+  and ``agency``) says who uses *this* store and each editor's scope; :func:`grant` /
+  :func:`revoke` manage it (and add the group memberships a role needs);
+- row-level security lets only the users of this store (and its administrators) read its
+  rows, through the views too (``security_invoker``); each user reads its own row of
+  ``store_users`` (administrators all of them), anyone with the privilege reads ``meta``;
+- the SQL function ``tambon_gis_writable()`` (the pairs of tambon and indicator the user may
+  write) is the one write rule, used by the policies of ``observations`` and ``current``
+  (hashed once per statement), by the import's pre-check that names the rows out of scope,
+  and by ``tambon_gis_may_write(tambon_code, indicator_id)`` for one pair. An editor with
+  ``changwats`` writes only tambons of those changwats (a changwat covers its amphoes and
+  tambons, as organisation units do in DHIS2); an editor with an ``agency`` writes that
+  agency's own indicators, and ``joint`` indicators within its areas (its changwats, or the
+  areas its agency leads); an editor with neither writes everywhere;
 - triggers stamp ``recorded_by`` and ``imported_by`` with the database user, and refuse any
   update or delete of an observation (append-only).
 
-Every store user reads every row (the KPIs are joint); scopes limit writing.
+Every user of the store reads every row of it (the KPIs are joint); scopes limit writing.
 """
 
 from __future__ import annotations
@@ -53,16 +58,29 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
     SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
         OR EXISTS (SELECT 1 FROM store_users WHERE db_user = session_user AND role = 'admin')
 $$;
+CREATE OR REPLACE FUNCTION tambon_gis_may_read() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT tambon_gis_is_admin()
+        OR EXISTS (SELECT 1 FROM store_users WHERE db_user = session_user)
+$$;
+CREATE OR REPLACE FUNCTION tambon_gis_writable()
+RETURNS TABLE (tambon_code TEXT, indicator_id TEXT)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT a.tambon_code, i.indicator_id FROM areas a CROSS JOIN indicators i
+    WHERE (SELECT tambon_gis_is_admin())
+    UNION ALL
+    SELECT a.tambon_code, i.indicator_id
+    FROM store_users u CROSS JOIN areas a CROSS JOIN indicators i
+    WHERE u.db_user = session_user AND u.role = 'editor' AND NOT (SELECT tambon_gis_is_admin())
+      AND (u.changwats IS NULL OR a.changwat_code = ANY (u.changwats))
+      AND (u.agency IS NULL OR i.owner = u.agency OR (i.owner = 'joint'
+           AND (u.changwats IS NOT NULL OR a.lead_agency = u.agency)))
+$$;
 CREATE OR REPLACE FUNCTION tambon_gis_may_write(tambon TEXT, indicator TEXT) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
     SELECT tambon_gis_is_admin() OR EXISTS (
-        SELECT 1 FROM store_users u
-        LEFT JOIN areas a ON a.tambon_code = tambon
-        LEFT JOIN indicators i ON i.indicator_id = indicator
-        WHERE u.db_user = session_user AND u.role = 'editor'
-          AND (u.changwats IS NULL OR a.changwat_code = ANY (u.changwats))
-          AND (u.agency IS NULL OR i.owner = u.agency OR (i.owner = 'joint'
-               AND (u.changwats IS NOT NULL OR a.lead_agency = u.agency))))
+        SELECT 1 FROM tambon_gis_writable() w
+        WHERE w.tambon_code = tambon AND w.indicator_id = indicator)
 $$;
 CREATE OR REPLACE FUNCTION tambon_gis_stamp() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
@@ -99,6 +117,27 @@ _SETUP_TABLES = (
     *plans_schema.SETUP_TABLES,
 )  # fmt: skip
 _WRITE_TABLES = ("observations", "current", "imports", *plans_schema.WRITE_TABLES)
+_VIEWS = ("latest_observations", "area_status", *plans_schema.VIEWS)
+
+#: Who reads each table: the users of *this* store (``store_users``) and its administrators.
+#: The group roles are the cluster's, shared by every store on the server, so membership alone
+#: reads nothing; ``meta`` (the schema version and programme name) is read by anyone with the
+#: privilege, so a user without access is told so; each user reads only its own scope in
+#: ``store_users``. The function is called once per query (a scalar subquery), not per row.
+_READ = {
+    **{t: "(SELECT tambon_gis_may_read())" for t in (*_SETUP_TABLES, *_WRITE_TABLES)},
+    "meta": "true",
+    "store_users": "db_user = session_user OR (SELECT tambon_gis_is_admin())",
+}
+
+
+#: The write rule of a row, as the policies check it: the set of pairs the user may write is
+#: built once per statement (an uncorrelated subquery, hashed), not one call per row, so a
+#: million-row import by an editor costs about what it costs the store's owner.
+_MAY_WRITE = (
+    "(SELECT tambon_gis_is_admin()) OR (tambon_code, indicator_id) IN "
+    "(SELECT w.tambon_code, w.indicator_id FROM tambon_gis_writable() w)"
+)
 
 
 def _policies() -> str:
@@ -106,24 +145,22 @@ def _policies() -> str:
     for t in (*_SETUP_TABLES, *_WRITE_TABLES):
         out.append(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;")
         out.append(f"DROP POLICY IF EXISTS read_all ON {t};")
-        out.append(f"CREATE POLICY read_all ON {t} FOR SELECT USING (true);")
+        out.append(f"CREATE POLICY read_all ON {t} FOR SELECT USING ({_READ[t]});")
+    for v in _VIEWS:  # a view reads with its caller's rights, so the policies above apply
+        out.append(f"ALTER VIEW {v} SET (security_invoker = true);")
     for t in _SETUP_TABLES:
         out.append(f"DROP POLICY IF EXISTS admin_writes ON {t};")
         out.append(
-            f"CREATE POLICY admin_writes ON {t} FOR ALL USING (tambon_gis_is_admin()) "
-            "WITH CHECK (tambon_gis_is_admin());"
+            f"CREATE POLICY admin_writes ON {t} FOR ALL USING ((SELECT tambon_gis_is_admin())) "
+            "WITH CHECK ((SELECT tambon_gis_is_admin()));"
         )
     for t in ("observations", "current"):
         out.append(f"DROP POLICY IF EXISTS scoped_insert ON {t};")
-        out.append(
-            f"CREATE POLICY scoped_insert ON {t} FOR INSERT "
-            "WITH CHECK (tambon_gis_may_write(tambon_code, indicator_id));"
-        )
+        out.append(f"CREATE POLICY scoped_insert ON {t} FOR INSERT WITH CHECK ({_MAY_WRITE});")
     out.append("DROP POLICY IF EXISTS scoped_update ON current;")
     out.append(
-        "CREATE POLICY scoped_update ON current FOR UPDATE "
-        "USING (tambon_gis_may_write(tambon_code, indicator_id)) "
-        "WITH CHECK (tambon_gis_may_write(tambon_code, indicator_id));"
+        f"CREATE POLICY scoped_update ON current FOR UPDATE USING ({_MAY_WRITE}) "
+        f"WITH CHECK ({_MAY_WRITE});"
     )
     out.append("DROP POLICY IF EXISTS editor_imports ON imports;")
     out.append(
@@ -136,10 +173,7 @@ def _policies() -> str:
 
 def _grants() -> str:
     r, e, a = GROUP["reader"], GROUP["editor"], GROUP["admin"]
-    tables = ", ".join(
-        (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
-         *plans_schema.VIEWS)
-    )  # fmt: skip
+    tables = ", ".join((*_SETUP_TABLES, *_WRITE_TABLES, *_VIEWS))
     return f"""
 GRANT USAGE ON SCHEMA {{schema}} TO {r};
 GRANT SELECT ON {tables} TO {r};
@@ -221,10 +255,36 @@ def exists(db: Any) -> str | None:
 
 def foreign_tables(db: Any) -> list[str]:
     """Tables or views named like the store's that are not a store's (for :func:`exists` None)."""
-    return _present(
-        db, (*_SETUP_TABLES, *_WRITE_TABLES, "latest_observations", "area_status",
-             *plans_schema.VIEWS)
-    )  # fmt: skip
+    return _present(db, (*_SETUP_TABLES, *_WRITE_TABLES, *_VIEWS))
+
+
+def _is_admin(db: Any) -> bool:
+    """Whether the connected user administers this store (a server superuser does)."""
+    return bool(db.execute("SELECT tambon_gis_is_admin()").fetchone()[0])
+
+
+def check_access(db: Any, label: str) -> None:
+    """Raise :class:`AccessDeniedError` unless the connected user is a user of this store.
+
+    The group roles are the whole server's: being in ``tambon_gis_reader`` because of
+    another store reads nothing here (row-level security lets only this store's users read).
+    """
+    if not db.execute("SELECT tambon_gis_may_read()").fetchone()[0]:
+        raise AccessDeniedError(
+            f"{db.user!r} has no access to the store {label!r}: ask an administrator of the "
+            "store to grant it (tambon-gis monitor grant)"
+        )
+
+
+def check_may_upgrade(db: Any, label: str, version: str, new: str) -> None:
+    """Raise :class:`AccessDeniedError` when an older store would be upgraded by a non-admin."""
+    if version.isdigit() and int(version) < int(new) and not _is_admin(db):
+        raise AccessDeniedError(
+            f"the store {label!r} has schema version {version!r} and this tambon_gis needs "
+            f"{new!r}; only an administrator of the store may upgrade it: ask one to open it "
+            f"once with this tambon_gis (e.g. tambon-gis monitor access STORE), or use the "
+            "tambon_gis the store was made with"
+        )
 
 
 # ============================================================================ scopes
@@ -260,7 +320,7 @@ def grant(
             f"there is no database user {user!r}: create it first (CREATE ROLE \"{user}\" LOGIN "
             "PASSWORD '...'), then grant it access"
         )
-    if not db.execute("SELECT tambon_gis_is_admin()").fetchone()[0]:
+    if not _is_admin(db):
         raise AccessDeniedError(
             f"{db.user!r} is not an administrator of this store: only an administrator may "
             "grant access"
@@ -273,10 +333,10 @@ def grant(
             "changwats = excluded.changwats, agency = excluded.agency",
             (user, role, codes, agency or None),
         )
+        # the groups only give the privileges; what this store lets the user do is its row
+        # in store_users. They are the server's, shared with any other store there, so a
+        # membership is added when needed and never taken away (it may serve another store)
         quoted = '"' + user.replace('"', '""') + '"'
-        for r in ROLES:
-            if r != role and not (role == "admin" and r != "admin"):
-                db.execute(f"REVOKE {GROUP[r]} FROM {quoted}")
         option = " WITH ADMIN OPTION" if role == "admin" else ""
         members = ROLES if role == "admin" else (role,)
         for r in members:
@@ -290,7 +350,7 @@ def grant(
 
 def revoke(db: Any, user: str) -> None:
     """Take a user's access to this store away."""
-    if not db.execute("SELECT tambon_gis_is_admin()").fetchone()[0]:
+    if not _is_admin(db):
         raise AccessDeniedError(
             f"{db.user!r} is not an administrator of this store: only an administrator may "
             "revoke access"
@@ -314,11 +374,11 @@ def access(db: Any) -> pd.DataFrame:
 def out_of_scope(db: Any, rows: pd.DataFrame) -> pd.DataFrame:
     """Rows the connected user may not write, in the import report's shape (may be empty)."""
     pairs = rows[["tambon_code", "indicator_id"]].drop_duplicates()
-    if pairs.empty or db.execute("SELECT tambon_gis_is_admin()").fetchone()[0]:
+    if pairs.empty or _is_admin(db):
         return pd.DataFrame()
     cur = db.execute(
-        "SELECT t, i FROM unnest(?::text[], ?::text[]) AS x(t, i) "
-        "WHERE NOT tambon_gis_may_write(t, i)",
+        "SELECT t, i FROM unnest(?::text[], ?::text[]) AS x(t, i) WHERE (t, i) NOT IN "
+        "(SELECT w.tambon_code, w.indicator_id FROM tambon_gis_writable() w)",
         (pairs["tambon_code"].tolist(), pairs["indicator_id"].tolist()),
     )
     denied = pd.DataFrame(cur.fetchall(), columns=["tambon_code", "indicator_id"])

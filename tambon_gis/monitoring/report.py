@@ -240,7 +240,8 @@ def monitoring_report(
     period : str or Period, optional
         The quarter the status section is about; default the latest quarter with data.
     gdf : GeoDataFrame, optional
-        Tambon boundaries (canonical schema); default :func:`tambon_gis.load_boundaries`.
+        Tambon boundaries (canonical schema); default the outlines the store keeps
+        (:meth:`MonitoringStore.set_boundaries`), else :func:`tambon_gis.load_boundaries`.
     indicators : sequence of str, optional
         Indicators to report; default all.
     title : str, optional
@@ -367,9 +368,7 @@ def _maps_section(
     p_label = p.label if lang == "th" else p.label_en
     parts = [f"<h2>{esc(text['maps'])} {esc(p_label)}</h2>"]
     if gdf is None:
-        from tambon_gis.boundaries import load_boundaries
-
-        gdf = load_boundaries()  # once, for every map of the report
+        gdf = mm.area_layer(store)  # once, for every map of the report: the store's outlines
     missing = mm.missing_areas(store, gdf)  # the maps below log them
     if missing:
         parts.append(

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-#: The schema version this tambon_gis writes (2: area_shapes, published_status; 3: plans).
-SCHEMA_VERSION = "3"
+#: The schema version this tambon_gis writes (2: area_shapes, published_status; 3: plans;
+#: 4: on PostgreSQL, only the store's own users read it).
+SCHEMA_VERSION = "4"
 
 #: The version-1 tables and view of both backends. ``{real}`` and ``{big}`` are the float and
 #: 64-bit integer types, ``{serial}`` a key the database generates, ``{indicator_rowid}`` the

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS published_status (
 """,
     ),
     ("3", plans_schema.SQLITE_DDL),  # policy issues, plans, plan items and their budgets
+    ("4", ""),  # PostgreSQL only: reads limited to the store's users (a file has one)
 ]
 
 PG_SHAPES = """
@@ -62,6 +63,24 @@ CREATE OR REPLACE VIEW area_status AS
     JOIN published_status s ON s.tambon_code = a.tambon_code
     LEFT JOIN indicators i ON i.indicator_id = s.indicator_id;
 """
+
+
+#: How each backend reads an outline as WKB, and writes one from WKB (``?``), in EPSG:4326.
+WKB_OUT = {"sqlite": "{}", "postgresql": "ST_AsBinary({})"}
+WKB_IN = {"sqlite": "?", "postgresql": "ST_Multi(ST_GeomFromWKB(?, 4326))"}
+
+
+def copy_outlines(source: Any, target: Any) -> int:
+    """Copy every stored outline from one store connection to another (in its transaction)."""
+    rows = source.execute(
+        f"SELECT tambon_code, {WKB_OUT[source.dialect].format('geom')} FROM area_shapes "
+        "ORDER BY tambon_code"
+    ).fetchall()
+    target.executemany(
+        f"INSERT OR REPLACE INTO area_shapes VALUES (?, {WKB_IN[target.dialect]})",
+        [(code, bytes(wkb)) for code, wkb in rows],
+    )
+    return len(rows)
 
 
 def sqlite_upgrade_script() -> str:
@@ -103,9 +122,10 @@ def set_boundaries(store: Any, gdf: Any = None) -> int:
         (code, shapely.to_wkb(g, output_dimension=2))
         for code, g in zip(part["tambon_code"], polys, strict=True)
     ]
-    geom = "ST_Multi(ST_GeomFromWKB(?, 4326))" if store.backend == "postgresql" else "?"
     with store._write() as con:
-        con.executemany(f"INSERT OR REPLACE INTO area_shapes VALUES (?, {geom})", rows)
+        con.executemany(
+            f"INSERT OR REPLACE INTO area_shapes VALUES (?, {WKB_IN[store.backend]})", rows
+        )
     missing = sorted(codes - set(part["tambon_code"]))
     if missing:
         log.warning(
@@ -120,7 +140,7 @@ def boundaries(store: Any) -> Any:
     import geopandas as gpd
     import shapely
 
-    geom = "ST_AsBinary(g.geom)" if store.backend == "postgresql" else "g.geom"
+    geom = WKB_OUT[store.backend].format("g.geom")
     df = store._query(
         f"SELECT a.*, {geom} AS wkb FROM areas a JOIN area_shapes g "
         "ON g.tambon_code = a.tambon_code ORDER BY a.tambon_code"

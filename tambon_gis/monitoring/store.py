@@ -170,9 +170,12 @@ class MonitoringStore:
                 "administrator of the store to grant it (tambon-gis monitor grant)"
             ) from None
         if version == SCHEMA_VERSION:
+            postgres.check_access(self._con, self._label)
             return
         self._con.begin_write()
         version = postgres.exists(self._con)
+        if version is not None:
+            postgres.check_may_upgrade(self._con, self._label, version, SCHEMA_VERSION)
         if version is None:
             clash = postgres.foreign_tables(self._con)
             if clash:
