@@ -23,6 +23,7 @@ from tambon_gis.boundaries import (
     load_report,
     normalise_code,
 )
+from tambon_gis.names import clean_code
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 MOJIBAKE = re.compile("[àÃ][\u0080-\u00bf]")
@@ -354,18 +355,23 @@ def test_codes_in_other_forms(surin_raw) -> None:
         tg.load_boundaries(bad)
 
 
-def test_normalise_code_forms() -> None:
-    assert normalise_code("๓๒๐๑๐๑", length=6) == "320101"
-    assert normalise_code("32-01-01", length=6) == "320101"
-    assert normalise_code(" TH320101 ", length=6) == "320101"
-    assert normalise_code(10, length=2) == "10"
-    assert normalise_code(1001.0, length=4) == "1001"
-    assert normalise_code("320101.0", length=6) == "320101"
-    assert normalise_code(101.0, length=4) is None  # no Thai code starts with 0
-    assert normalise_code("3201.5", length=6) is None
-    assert normalise_code(3201.5, length=4) is None
-    assert normalise_code("", length=6) is None
-    assert normalise_code("1234567", length=6) is None
+def test_code_forms_of_each_length() -> None:
+    assert clean_code("๓๒๐๑๐๑", level="tambon") == "320101"
+    assert clean_code("32-01-01", level="tambon") == "320101"
+    assert clean_code(" TH320101 ", level="tambon") == "320101"
+    assert clean_code(10, level="changwat") == "10"
+    assert clean_code(1001.0, level="amphoe") == "1001"
+    assert clean_code("320101.0", level="tambon") == "320101"
+    assert clean_code(101.0, level="amphoe") is None  # no Thai code starts with 0
+    assert clean_code("3201.5", level="tambon") is None
+    assert clean_code(3201.5, level="amphoe") is None
+    assert clean_code("", level="tambon") is None
+    assert clean_code("1234567", level="tambon") is None
+
+
+def test_normalise_code_is_deprecated_for_clean_code() -> None:
+    with pytest.warns(FutureWarning, match=r"clean_code\(value, level='amphoe'\)"):
+        assert normalise_code("32-01", length=4) == "3201"
 
 
 @pytest.mark.realdata

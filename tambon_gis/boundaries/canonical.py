@@ -1,7 +1,7 @@
 """Turn a layer as read into the canonical frame: columns, codes, geometry, names.
 
 Finds the code and name columns (:data:`~tambon_gis.boundaries.KNOWN_COLUMNS` or
-``columns=``), normalises codes (:func:`normalise_code`), reprojects to EPSG:4326, repairs
+``columns=``), reads codes (:func:`tambon_gis.names.clean_code`), reprojects to EPSG:4326, repairs
 invalid and mixed geometries, merges duplicate codes, checks the hierarchy, takes the names
 from the gazetteer, and adds the region columns; what was done goes in the
 :class:`~tambon_gis.boundaries.LoadReport`.
@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from tambon_gis import gazetteer
+from tambon_gis._deprecation import warn_deprecated
 from tambon_gis._errors import CodeError, CorruptFileError, CRSError, SchemaError
 from tambon_gis._logging import get_logger
 from tambon_gis.boundaries.read import _assume_crs, _guess_crs, _inside_thailand
@@ -55,7 +56,7 @@ def _drop_unreadable(
     try:
         code_col = _find_columns(raw, level=level, columns=columns)[f"{level}_code"]
         codes = [
-            normalise_code(v, length=CODE_LENGTH[level]) for v in raw[code_col].iloc[info["rows"]]
+            _code_of(v, length=CODE_LENGTH[level]) for v in raw[code_col].iloc[info["rows"]]
         ]
     except (SchemaError, KeyError):
         codes = [None] * len(info["rows"])
@@ -93,7 +94,7 @@ def _canonicalise(
     """Map columns, fix codes and geometry, merge duplicates, take names from the gazetteer."""
     mapping = _find_columns(raw, level=level, columns=columns)
     code_col = f"{level}_code"
-    codes = _normalise_codes(
+    codes = _normalize_codes(
         raw[mapping[code_col]], length=CODE_LENGTH[level], column=mapping[code_col]
     )
     provinces = set(gazetteer.changwats()["changwat_code"])
@@ -194,40 +195,42 @@ def _find_columns(
     return found
 
 
-def normalise_code(value: Any, *, length: int) -> str | None:
-    """Return a DOPA code as a zero-padded digit string, or ``None`` if it is not one.
+_LEVEL_OF_LENGTH = {2: "changwat", 4: "amphoe", 6: "tambon"}
 
-    Accepts numbers, ``TH``-prefixed PCODEs, Thai digits, and spaces or dashes inside.
 
-    Parameters
-    ----------
-    value : object
-        The code as typed or stored.
-    length : int
-        2, 4 or 6.
-
-    Returns
-    -------
-    str or None
-        The code, or ``None`` when blank or not a code of that length.
-
-    Examples
-    --------
-    >>> from tambon_gis.boundaries import normalise_code
-    >>> normalise_code("TH32-01 01", length=6), normalise_code(320101.0, length=6)
-    ('320101', '320101')
-    >>> normalise_code("๓๒๐๑๐๑", length=6)
-    '320101'
-    >>> normalise_code("3201.5", length=6) is None  # not a code
-    True
-    """
-    level = {2: "changwat", 4: "amphoe", 6: "tambon"}.get(length)
+def _code_of(value: Any, *, length: int) -> str | None:
+    """Return the code of ``length`` digits in ``value`` (:func:`tambon_gis.names.clean_code`)."""
+    level = _LEVEL_OF_LENGTH.get(length)
     return None if level is None else clean_code(value, level=level)
 
 
-def _normalise_codes(series: pd.Series, *, length: int, column: str) -> np.ndarray:
+def normalise_code(value: Any, *, length: int) -> str | None:
+    """Return a DOPA code of ``length`` digits, or ``None`` (deprecated).
+
+    Deprecated: use :func:`tambon_gis.names.clean_code` with ``level="tambon"``,
+    ``"amphoe"`` or ``"changwat"`` (the one code normaliser); this alias warns
+    (``FutureWarning``) and goes in the next release.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from tambon_gis.boundaries import normalise_code
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", FutureWarning)
+    ...     normalise_code("TH32-01 01", length=6)
+    '320101'
+    """
+    level = _LEVEL_OF_LENGTH.get(length, "tambon")
+    warn_deprecated(
+        "tambon_gis.boundaries.normalise_code(value, length=...)",
+        f"tambon_gis.names.clean_code(value, level={level!r})",
+    )
+    return _code_of(value, length=length)
+
+
+def _normalize_codes(series: pd.Series, *, length: int, column: str) -> np.ndarray:
     values = series.tolist()
-    out = [normalise_code(v, length=length) for v in values]
+    out = [_code_of(v, length=length) for v in values]
     bad = [(i, v) for i, (v, c) in enumerate(zip(values, out, strict=True)) if c is None]
     if bad:
         shown = ", ".join(f"row {i}: {v!r}" for i, v in bad[:8])
@@ -317,7 +320,7 @@ def _check_hierarchy(gdf: gpd.GeoDataFrame, *, level: str, report: LoadReport) -
         if CODE_LENGTH[level] <= n:
             continue
         parent_codes = pd.Series(
-            [normalise_code(v, length=n) for v in gdf[col].tolist()], index=gdf.index
+            [_code_of(v, length=n) for v in gdf[col].tolist()], index=gdf.index
         )
         bad |= parent_codes.ne(code.str[:n])
     if bad.any():

@@ -262,7 +262,7 @@ def parse_periods(values: pd.Series) -> tuple[dict[str, Period], dict[str, str]]
     return ok, errors
 
 
-def normalise_codes(values: pd.Series) -> pd.Series:
+def normalize_codes(values: pd.Series) -> pd.Series:
     """Read tambon codes with :func:`tambon_gis.names.clean_code` (the one normaliser).
 
     Each distinct text is read once. A value that is not a code is kept as typed (stripped,

@@ -70,7 +70,7 @@ def area_rows(
             "add the 6-digit DOPA code of each operation area"
         )
     df = df.copy()
-    df["tambon_code"] = mio.normalise_codes(df["tambon_code"])
+    df["tambon_code"] = mio.normalize_codes(df["tambon_code"])
     for col, default in (
         ("programme", programme),
         ("lead_agency", lead_agency),
@@ -84,7 +84,7 @@ def area_rows(
     problems = []
     starts: list[str | None] = []
     for i, r in enumerate(df.itertuples(index=False), start=2):
-        code = cast(str, r.tambon_code)  # normalise_codes above made every code a str
+        code = cast(str, r.tambon_code)  # normalize_codes above made every code a str
         if not (len(code) == 6 and code.isdigit()):
             problems.append(f"row {i}: tambon_code {code!r} is not a 6-digit DOPA code")
         elif code not in index.index:
@@ -222,7 +222,7 @@ def target_rows(
     problems, rows = [], []
     for i, r in enumerate(df.to_dict("records"), start=2):
         iid = str(r["indicator_id"]).strip()
-        code = mio.normalise_codes(pd.Series([str(r["tambon_code"] or "*")])).iloc[0]
+        code = mio.normalize_codes(pd.Series([str(r["tambon_code"] or "*")])).iloc[0]
         code = "*" if code in ("", "*", "NAN", "NONE") else code
         if iid not in known:
             problems.append(
@@ -300,7 +300,7 @@ def observations(
         long[col] = long[col].astype("str").str.strip()
     problems = _Problems(long)
     flag = problems.flag
-    code = mio.normalise_codes(long["tambon_code"])
+    code = mio.normalize_codes(long["tambon_code"])
     long["tambon_code"] = code
     areas = store.areas()
     indicators = store.indicators().set_index("indicator_id")
@@ -550,7 +550,7 @@ def observation_keys(long: pd.DataFrame) -> pd.DataFrame:
     out = long[REPORT_COLUMNS].copy()
     for col in ("tambon_code", "indicator_id", "period", "value"):
         out[col] = out[col].astype("str").str.strip()
-    out["tambon_code"] = mio.normalise_codes(out["tambon_code"])
+    out["tambon_code"] = mio.normalize_codes(out["tambon_code"])
     pos, texts = pd.factorize(out["period"])
     codes = []
     for text in texts:
