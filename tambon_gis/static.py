@@ -40,6 +40,7 @@ from tambon_gis._deprecation import renamed_keyword, warn_deprecated
 from tambon_gis._errors import SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis.maps.classify import (
+    HIGHLIGHT_COLOR,
     categories_of,
     category_classes,
     category_colors,
@@ -373,7 +374,7 @@ def _draw(
         if code is None:
             raise SchemaError("highlight needs a tambon_code (or amphoe/changwat) column")
         sel = gdf[gdf[code].astype(str).isin(highlight)]
-        sel.boundary.plot(ax=ax, color="#e31a1c", linewidth=1.4, zorder=4)
+        sel.boundary.plot(ax=ax, color=HIGHLIGHT_COLOR, linewidth=1.4, zorder=4)
     ax._tg_dots = False
     if wants_symbols(symbols, marked=int(marked.sum()), rows=len(gdf), context=ctx is not None):
         # a circle in the area's colour where the polygon is too small to see on the page
@@ -384,8 +385,10 @@ def _draw(
         if small.any():
             pts = shapely.get_coordinates(shapely.point_on_surface(geoms[marked][small]))
             colours = [palette[c] if c >= 0 else "#bdbdbd" for c in cls[marked][small]]
+            # the ring of a highlighted area's dot is the red of its outline, as on the web
             ax.scatter(pts[:, 0], pts[:, 1], s=38 if len(pts) <= 200 else 12, c=colours,
-                       edgecolors="white", linewidths=0.8, zorder=5)
+                       edgecolors=HIGHLIGHT_COLOR if highlight else "white",
+                       linewidths=1.1 if highlight else 0.8, zorder=5)
             ax._tg_dots = True
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -405,7 +408,7 @@ def _highlight_handle(label: str | None, count: int, *, dots: bool, lang: str) -
 
     text = MAP_TEXT[lang]
     how = text["highlight_how"] + (f"; {text['highlight_dots_print']}" if dots else "")
-    return Patch(facecolor="none", edgecolor="#e31a1c", linewidth=1.4,
+    return Patch(facecolor="none", edgecolor=HIGHLIGHT_COLOR, linewidth=1.4,
                  label=f"{label or text['highlight']} ({how})  ({count:,})")
 
 

@@ -29,6 +29,8 @@ SCHEMES = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
 
 #: Fill colour of rows with no value.
 NODATA_COLOR = "#ffffff"
+#: The outline of highlighted areas (and the ring of their dots), on the web and on paper.
+HIGHLIGHT_COLOR = "#e31a1c"
 
 #: The values of ``kind=``: how a column is coloured.
 KINDS = ("auto", "numeric", "categorical")

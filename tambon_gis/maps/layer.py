@@ -20,7 +20,7 @@ import shapely
 
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger
-from tambon_gis.maps.classify import NODATA_COLOR, legend_highlight_row
+from tambon_gis.maps.classify import HIGHLIGHT_COLOR, NODATA_COLOR, legend_highlight_row
 from tambon_gis.maps.context import context_layer_spec
 from tambon_gis.maps.options import (
     LEVELS,
@@ -245,6 +245,8 @@ def _focus(
             "radius": 6.5 if len(marked) <= 200 else 4.5,
             "max_px": 16,
             "name": text["symbols"],
+            # the ring of a highlighted area's dot is the red of its outline (the legend says so)
+            "ring": HIGHLIGHT_COLOR if highlight_idx else "#ffffff",
         }
     return fit_bounds, symbol_spec
 
@@ -348,7 +350,7 @@ def build_layer(
         "popup_html": "html:popup" if popup_html is not None else None,
         "outlines": outline_specs,
         "highlight": highlight_idx,
-        "highlight_style": {"color": "#e31a1c", "weight": 2.5},
+        "highlight_style": {"color": HIGHLIGHT_COLOR, "weight": 2.5},
         "highlight_name": html.escape(f"{highlight_name} ({len(highlight_idx):,})"),
         "labels": label_specs,
         "legend": legend,

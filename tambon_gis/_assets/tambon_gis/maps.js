@@ -421,7 +421,8 @@
     sym.points.forEach(function (pt) {
       var i = pt[2];
       var c = L.circleMarker([pt[0], pt[1]], {
-        renderer: renderer, pane: p, radius: sym.radius, weight: 1.2, color: "#ffffff",
+        renderer: renderer, pane: p, radius: sym.radius, weight: sym.ring === "#ffffff" ? 1.2 : 2,
+        color: sym.ring || "#ffffff",
         opacity: 1, fillOpacity: 1, className: "tg-symbol"
       });
       c._tgIndex = i;
