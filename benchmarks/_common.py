@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,3 +23,19 @@ def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 def data_dir() -> Path:
     """The real boundaries: ``$TAMBON_GIS_TEST_DATA``, else ``../shared/data/boundaries``."""
     return Path(os.environ.get("TAMBON_GIS_TEST_DATA", "../shared/data/boundaries"))
+
+
+def peak_mb() -> float:
+    """Return this process's peak resident memory in MB.
+
+    ``VmHWM`` of ``/proc/self/status`` where there is one: unlike ``ru_maxrss``, which Linux
+    keeps across ``execve``, it starts again in each new program, so a child's figure is not
+    the high-water mark of the parent that started it.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _common import peak_mb  # benchmarks/ is on sys.path
 
 FACTORS = (1, 10, 100)
 
@@ -151,22 +152,6 @@ def _kpi_store(tmp: Path, name: str) -> Any:
     ids = [f"k{i:02d}" for i in range(40)]
     store.set_indicators([{"indicator_id": i, "name_th": i, "aggregation": "sum"} for i in ids])
     return store
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory in MB.
-
-    ``VmHWM`` of ``/proc/self/status`` where there is one: unlike ``ru_maxrss``, which Linux
-    keeps across ``execve``, it starts again in each new program, so a child's figure is not
-    the high-water mark of the parent that made its input.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_case(kind: str, n: int, adversarial: bool, path: Path | None, tool: str) -> dict[str, Any]:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _common import peak_mb  # benchmarks/ is on sys.path
 
 HDX = "hdx-cod-ab-tha"
 
@@ -50,17 +51,6 @@ def _load(name: str) -> Any:
     gdf = tg.load_boundaries(_data(name), use_cache=False)
     gdf["area_km2"] = gdf.geometry.to_crs("EPSG:32647").area / 1e6
     return gdf
-
-
-def _peak_mib() -> float:
-    """Peak resident memory of this process (VmHWM; ru_maxrss would include the parent's)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _build(args: tuple[str, str, str, str]) -> dict[str, Any]:
@@ -86,7 +76,7 @@ def _build(args: tuple[str, str, str, str]) -> dict[str, Any]:
                         tooltip=["tambon_th", "amphoe_th", "changwat_th", "area_km2"])
         m.save(out)
     seconds = time.perf_counter() - t0
-    peak = _peak_mib()
+    peak = peak_mb()
     return {"seconds": seconds, "peak_mib": peak, "bytes": Path(out).stat().st_size}
 
 
