@@ -126,3 +126,25 @@ def test_report_writes_one_self_contained_file(tmp_path: Path, capsys, tambon_si
                  "--no-maps", "--period", "Q1 FY2566"]) == 0  # fmt: skip
     page2 = out2.read_text(encoding="utf-8")
     assert "<iframe" not in page2 and "สรุปรายจังหวัด ไตรมาส 1/2566" in page2
+
+
+def test_the_store_may_be_given_as_store_option(tmp_path: Path, capsys):
+    store = tmp_path / "kpi.sqlite"
+    assert main(["monitor", "import", str(DATA / "monitor_areas.csv"), "--what", "areas",
+                 "--fiscal-years", "2566", "2567", "--store", str(store)]) == 0  # fmt: skip
+    assert main(["monitor", "import", f"--store={store}", str(DATA / "monitor_indicators.csv"),
+                 "--what", "indicators"]) == 0  # fmt: skip
+    assert main(["monitor", "import", "--store", str(store), str(DATA / "monitor_targets.csv"),
+                 "--what", "targets"]) == 0  # fmt: skip
+    assert main(["monitor", "import", "--store", str(store), str(DATA / "monitor_q1_long.csv"),
+                 str(DATA / "monitor_q2_wide.xlsx")]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["monitor", "status", "--store", str(store), "--period", "Q2 FY2566"]) == 0
+    by_option = capsys.readouterr().out
+    assert main(["monitor", "status", str(store), "--period", "Q2 FY2566"]) == 0
+    assert capsys.readouterr().out == by_option
+    assert "StatusTable(Q2 FY2566: 7 areas × 3 indicators" in by_option
+    assert main(["plans", "status", "--store", str(store)]) == 0
+    with pytest.raises(SystemExit) as err:  # no store at all: a usage error naming it
+        main(["monitor", "status", "--period", "Q2 FY2566"])
+    assert err.value.code == 2 and "store" in capsys.readouterr().err

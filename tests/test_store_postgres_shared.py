@@ -311,9 +311,11 @@ def test_cli_import_status_and_report_on_a_server_store(pg_server, pg_url: str, 
         s.set_boundaries(gpd.GeoDataFrame(
             {"tambon_code": s.areas()["tambon_code"]},
             geometry=[box(100 + i, 14, 100.5 + i, 14.5) for i in range(7)], crs=4326))
-    done = run("import", pg_url, DATA / "monitor_q1_long.csv", DATA / "monitor_q2_wide.xlsx")
+    # the store as --store URL, the same as the first argument
+    done = run("import", DATA / "monitor_q1_long.csv", DATA / "monitor_q2_wide.xlsx", "--store",
+               pg_url)  # fmt: skip
     assert done.returncode == 0 and done.stdout.count("imported") >= 2, done.stderr
-    done = run("status", pg_url, "--period", "Q1 FY2566", "--level", "changwat",
+    done = run("status", "--store", pg_url, "--period", "Q1 FY2566", "--level", "changwat",
                "--out", tmp_path / "cw.csv")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "hh_savings" in done.stdout and (tmp_path / "cw.csv").stat().st_size > 100

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Sequence
 
 from tambon_gis import __version__
+from tambon_gis.cli._args import store_first
 
 #: Subcommand modules, in the order ``--help`` lists them.
 _SUBCOMMANDS: tuple[str, ...] = ("boundaries", "demo", "match", "map", "monitor", "plans", "select")
@@ -161,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import warnings
 
     parser = build_parser()
+    # --store STORE is the store's first argument, written as an option
+    argv = store_first(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra:  # the usage of the subcommand given, not of tambon-gis
         _deepest_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")

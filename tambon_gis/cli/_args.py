@@ -2,18 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 #: The levels a table can be rolled up to.
 LEVELS = ("tambon", "amphoe", "changwat", "region", "all")
 
 
-def add_store(parser: Any, *, create: bool = False) -> None:
-    """Add the positional ``store`` (a SQLite file or a PostgreSQL URL)."""
-    extra = ", created if missing" if create else ""
+#: The commands whose actions take the store as their first argument.
+STORE_COMMANDS = ("monitor", "plans")
+
+
+def add_store(parser: Any, *, create: bool = False, url: bool = False) -> None:
+    """Add the store: the first argument, or the same as ``--store STORE``.
+
+    ``--store`` is moved into the place of the first argument by :func:`store_first` before
+    parsing, so both spellings reach the command the same way.
+    """
+    what = "a postgresql:// URL" if url else (
+        "a SQLite file" + (", created if missing" if create else "") + ", or a postgresql:// URL"
+    )  # fmt: skip
+    parser.add_argument("store", help=f"the store: {what} (or give it as --store STORE)")
     parser.add_argument(
-        "store", help=f"the store: a SQLite file{extra}, or a postgresql:// URL"
-    )
+        "--store", dest="store_option", metavar="STORE",
+        help="the store, as an option: the same as the first argument",
+    )  # fmt: skip
+
+
+def store_first(argv: Sequence[str]) -> list[str]:
+    """Return ``argv`` with ``--store STORE`` moved to the store's place after the action.
+
+    Examples
+    --------
+    >>> store_first(["monitor", "import", "--what", "areas", "a.csv", "--store", "kpi.sqlite"])
+    ['monitor', 'import', 'kpi.sqlite', '--what', 'areas', 'a.csv']
+    >>> store_first(["-v", "plans", "status", "--store=postgresql:///kpi"])
+    ['-v', 'plans', 'status', 'postgresql:///kpi']
+    >>> store_first(["monitor", "status", "kpi.sqlite"])
+    ['monitor', 'status', 'kpi.sqlite']
+    """
+    args = list(argv)
+    at = next((i for i, a in enumerate(args) if a in STORE_COMMANDS), None)
+    if at is None or at + 1 >= len(args):
+        return args
+    for i, a in enumerate(args):
+        if i <= at + 1 or a == "--":
+            if a == "--":
+                break
+            continue
+        if a == "--store" and i + 1 < len(args):
+            value = args[i + 1]
+            del args[i : i + 2]
+        elif a.startswith("--store="):
+            value = a.split("=", 1)[1]
+            del args[i]
+        else:
+            continue
+        args.insert(at + 2, value)
+        return args
+    return args
 
 
 def add_level(parser: Any, *, default: str = "changwat", choices: tuple[str, ...] = LEVELS) -> None:
@@ -59,6 +106,7 @@ def add_lang(parser: Any, *, what: str = "the page and its maps") -> None:
 
 __all__ = [
     "LEVELS",
+    "STORE_COMMANDS",
     "add_boundaries",
     "add_csv_out",
     "add_fiscal_year",
@@ -66,4 +114,5 @@ __all__ = [
     "add_lang",
     "add_level",
     "add_store",
+    "store_first",
 ]

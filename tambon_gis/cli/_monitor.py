@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from tambon_gis._export import write_csv
+from tambon_gis.cli._args import add_store
 
 if TYPE_CHECKING:
     from tambon_gis.monitoring.status import ImportReport
@@ -35,8 +36,7 @@ def register(subparsers: Any) -> None:
             "targets and --fiscal-years first."
         ),
     )
-    imp.add_argument("store", help="the store file (created if missing), e.g. kpi.sqlite, or a "
-                     "PostgreSQL URL, e.g. postgresql://user@host/dbname")
+    add_store(imp, create=True)
     imp.add_argument("files", nargs="+", help="CSV or Excel files")
     imp.add_argument("--what", default="observations",
                      choices=["observations", "areas", "indicators", "targets"],
@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
         help="print the status of one quarter, per area or rolled up",
         description="Print progress against target for a fiscal quarter, per area or rolled up.",
     )
-    st.add_argument("store", help="the store file")
+    add_store(st)
     st.add_argument("--period", required=True,
                     help="fiscal quarter, e.g. 'ไตรมาส 2/2566' or 'Q2 FY2566'")  # fmt: skip
     st.add_argument("--indicator", action="append", help="indicator id (repeat; default all)")
@@ -75,7 +75,7 @@ def register(subparsers: Any) -> None:
         description="Write one HTML file with summary tables, status maps, roll-ups and "
         "completeness; it opens with no network.",
     )
-    rep.add_argument("store", help="the store file")
+    add_store(rep)
     rep.add_argument("--fiscal-year", type=int, required=True, help="BE fiscal year, e.g. 2566")
     rep.add_argument("--out", required=True, help="the HTML file to write")
     rep.add_argument("--period", help="quarter of the status section (default: latest with data)")
@@ -102,7 +102,7 @@ def register(subparsers: Any) -> None:
         description="Give an existing database user a role in the store: reader, editor "
         "(optionally limited to changwats and/or an agency's indicators) or admin.",
     )
-    gr.add_argument("store", help="the PostgreSQL store URL")
+    add_store(gr, url=True)
     gr.add_argument("user", help="the database user")
     gr.add_argument("--role", required=True, choices=["reader", "editor", "admin"])
     gr.add_argument("--changwat", action="append", help="changwat code an editor may write "
@@ -112,12 +112,12 @@ def register(subparsers: Any) -> None:
     gr.set_defaults(func=run_grant)
 
     rv = sub.add_parser("revoke", help="take a database user's access to a PostgreSQL store away")
-    rv.add_argument("store", help="the PostgreSQL store URL")
+    add_store(rv, url=True)
     rv.add_argument("user", help="the database user")
     rv.set_defaults(func=run_grant, role=None)
 
     ac = sub.add_parser("access", help="list who may do what in a PostgreSQL store")
-    ac.add_argument("store", help="the PostgreSQL store URL")
+    add_store(ac, url=True)
     ac.set_defaults(func=run_access)
 
 
