@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _programme import make_store
 
 from tambon_gis import settings
 from tambon_gis._errors import ImportRejectedError, LimitError
-from tambon_gis.monitoring import MonitoringStore, open_store, validate
+from tambon_gis.monitoring import MonitoringStore, validate
 
 DATA = Path(__file__).parent / "data"
 CODES = ["320101", "320102", "320103", "320104", "320105", "500101", "900101"]
@@ -26,14 +27,6 @@ INDICATORS = ["hh_savings", "debt", "plan_share"]
 # Q1 FY2566 ends before 500101 joined the programme: start at Q2
 QUARTERS = [f"Q{q} FY2566" for q in (2, 3, 4)] + [f"Q{q} FY2567" for q in (1, 2, 3, 4)]
 SKIP = ["recorded_by", "recorded_at", "obs_id", "import_id"]
-
-
-def make_store(address: str | Path) -> MonitoringStore:
-    store = open_store(address, name="โครงการนำร่อง", fiscal_years=(2566, 2567))
-    store.set_areas(DATA / "monitor_areas.csv")
-    store.set_indicators(DATA / "monitor_indicators.csv")
-    store.set_targets(DATA / "monitor_targets.csv")
-    return store
 
 
 def kpi_rows(offset: int = 0) -> list[list[str]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 import pytest
+from _programme import make_store
 
 from tambon_gis import gazetteer
 from tambon_gis._errors import (
@@ -33,14 +34,6 @@ from tambon_gis.monitoring import SCHEMA_VERSION, MonitoringStore, open_store, s
 DATA = Path(__file__).parent / "data"
 PY = sys.executable
 ENV = dict(os.environ, PYTHONIOENCODING="utf-8")
-
-
-def make_store(address: str | Path) -> MonitoringStore:
-    store = open_store(address, name="โครงการนำร่อง", fiscal_years=(2566, 2567))
-    store.set_areas(DATA / "monitor_areas.csv")
-    store.set_indicators(DATA / "monitor_indicators.csv")
-    store.set_targets(DATA / "monitor_targets.csv")
-    return store
 
 
 def counts(url: str) -> tuple[int, int, int]:

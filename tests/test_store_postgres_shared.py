@@ -17,25 +17,18 @@ import geopandas as gpd
 import pandas as pd
 import psycopg
 import pytest
+from _programme import make_store
 from shapely.geometry import box
 
 import tambon_gis
 from tambon_gis._errors import AccessDeniedError, ImportRejectedError
-from tambon_gis.monitoring import MonitoringStore, monitoring_report, open_store, status_map
+from tambon_gis.monitoring import monitoring_report, open_store, status_map
 
 DATA = Path(__file__).parent / "data"
 PY = sys.executable
 ENV = dict(os.environ, PYTHONIOENCODING="utf-8")
 SECRET_VALUE = "777.25"  # boon's value: no other user's message may show it
 SECRET_FILE = "nfc_confidential_q1.csv"  # boon's file name
-
-
-def make_store(address: str | Path) -> MonitoringStore:
-    store = open_store(address, name="โครงการนำร่อง", fiscal_years=(2566, 2567))
-    store.set_areas(DATA / "monitor_areas.csv")
-    store.set_indicators(DATA / "monitor_indicators.csv")
-    store.set_targets(DATA / "monitor_targets.csv")
-    return store
 
 
 def _user(pg_server, name: str) -> None:
