@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from tambon_gis._deprecation import UNSET, renamed_keyword
+from tambon_gis._deprecation import UNSET, renamed_keyword, warn_deprecated
 from tambon_gis._errors import CRSError, SchemaError, ValidationError
 from tambon_gis._logging import get_logger
 from tambon_gis._points import locate, snap, xy_columns
@@ -306,12 +306,10 @@ def join_attributes(
     """
     boundaries = _layer("join_attributes", gdf, boundaries)
     if return_report:
-        warnings.warn(
-            "join_attributes(..., return_report=True) is deprecated and goes in the next "
-            "release: call tambon_gis.join.join_attributes_with_report(table, gdf, ...), "
-            "which returns (frame, MatchReport)",
-            FutureWarning,
-            stacklevel=2,
+        warn_deprecated(
+            "join_attributes(..., return_report=True)",
+            "tambon_gis.join.join_attributes_with_report(table, gdf, ...), which returns "
+            "(frame, MatchReport)",
         )
     out, report = join_attributes_with_report(
         table, boundaries, province=province, amphoe=amphoe, tambon=tambon, code=code, how=how

@@ -8,12 +8,12 @@ assumptions made while loading (:class:`BoundaryWarning`) and :class:`LoadReport
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
 
+from tambon_gis._deprecation import warn_deprecated
 from tambon_gis._errors import SchemaError
 
 Level = Literal["tambon", "amphoe", "changwat"]
@@ -193,12 +193,10 @@ def load_report(gdf: pd.DataFrame) -> LoadReport:
     >>> tg.boundaries.load_report(tambons).rows  # doctest: +SKIP
     7425
     """
-    warnings.warn(
-        "tambon_gis.boundaries.load_report(gdf) is deprecated and goes in the next release: "
-        "call tambon_gis.boundaries.load_boundaries_with_report(source, ...), which returns "
+    warn_deprecated(
+        "tambon_gis.boundaries.load_report(gdf)",
+        "tambon_gis.boundaries.load_boundaries_with_report(source, ...), which returns "
         "(layer, LoadReport)",
-        FutureWarning,
-        stacklevel=2,
     )
     data = gdf.attrs.get("load_report")
     if data is None:

@@ -15,7 +15,6 @@ import getpass
 import html
 import os
 import sqlite3
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from tambon_gis._deprecation import warn_deprecated
 from tambon_gis._errors import (
     AccessDeniedError,
     DataNotFoundError,
@@ -889,7 +889,7 @@ class MonitoringStore:
         is ``status_map(store, period, indicator_id, **kw)`` and warns (``FutureWarning``); it
         goes in the next release.
         """
-        _deprecated("store.map(...)", "tambon_gis.monitoring.status_map(store, ...)")
+        warn_deprecated("store.map(...)", "tambon_gis.monitoring.status_map(store, ...)")
         return maps.status_map(self, period, indicator_id, **kwargs)
 
     def timeslider(self, indicator_id: str, fiscal_year: int, **kwargs: Any) -> Any:
@@ -899,7 +899,7 @@ class MonitoringStore:
         fiscal_year, **kw)`` is ``timeslider_map(store, indicator_id, fiscal_year, **kw)`` and
         warns (``FutureWarning``); it goes in the next release.
         """
-        _deprecated("store.timeslider(...)", "tambon_gis.monitoring.timeslider_map(store, ...)")
+        warn_deprecated("store.timeslider(...)", "tambon_gis.monitoring.timeslider_map(store, ...)")
         return maps.timeslider_map(self, indicator_id, fiscal_year, **kwargs)
 
     def quarter_panels(self, indicator_id: str, fiscal_year: int, **kwargs: Any) -> Any:
@@ -909,18 +909,12 @@ class MonitoringStore:
         fiscal_year, **kw)`` is ``quarter_panels(store, indicator_id, fiscal_year, **kw)`` and
         warns (``FutureWarning``); it goes in the next release.
         """
-        _deprecated(
+        warn_deprecated(
             "store.quarter_panels(...)", "tambon_gis.monitoring.quarter_panels(store, ...)"
         )
         return maps.quarter_panels(self, indicator_id, fiscal_year, **kwargs)
 
 
-def _deprecated(old: str, new: str) -> None:
-    warnings.warn(
-        f"{old} is deprecated and goes in the next release: use {new}",
-        FutureWarning,
-        stacklevel=3,
-    )
 
 # ============================================================================ helpers
 
