@@ -45,11 +45,10 @@ def store_first(argv: Sequence[str]) -> list[str]:
     at = next((i for i, a in enumerate(args) if a in STORE_COMMANDS), None)
     if at is None or at + 1 >= len(args):
         return args
-    for i, a in enumerate(args):
-        if i <= at + 1 or a == "--":
-            if a == "--":
-                break
-            continue
+    for i in range(at + 2, len(args)):
+        a = args[i]
+        if a == "--":
+            break
         if a == "--store" and i + 1 < len(args):
             value = args[i + 1]
             del args[i : i + 2]
